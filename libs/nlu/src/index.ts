@@ -1,0 +1,12 @@
+export type { Entity, IntentScore, NluPort, Understanding, UnderstandOptions } from './nlu.types';
+export { NluError, type NluErrorCode } from './nlu.error';
+export { BuiltinNlu, NONE_LABEL, type BuiltinNluOptions, type ModelInfo, type Analysis } from './builtin.nlu';
+export { decideIntent, isOpen, DEFAULT_OPEN_BONUS, DEFAULT_THRESHOLD, type IntentPolicyOptions } from './intent.policy';
+export { loadCorpus, parseCorpus } from './corpus/corpus.loader';
+export type { Corpus, EntityDef, BuiltinEntity } from './corpus/corpus.types';
+export type { MoneyEntity } from './entities/entity.types';
+export { evaluateBot, evaluateCases, formatReport, EVAL_NOW, type EvalReport, type EvaluateOptions } from './eval/nlu.evaluator';
+export { loadTestSet, type TestCase } from './eval/test-set.loader';
+export { HttpNlu, type HttpNluOptions, type HttpUnderstanding } from './adapters/http.nlu';
+export { createNlu, NluRouter, type BotNluConfig, type CreateNluOptions } from './nlu.router';
+export { benchNlu, type NluBenchResult } from './nlu.bench';
