@@ -1,0 +1,48 @@
+import { emit, raise } from 'xstate';
+import { resolve, type Dynamic } from './args';
+import { say } from './actions';
+
+/** Marker emitted when the pending question must be asked again at the end of the turn. */
+export const REASK = { type: 'parley.reask' } as const;
+
+/**
+ * Bot-wide intent or external event handler: open (or wake) a thread and give it focus; the focused thread sleeps.
+ * The triggering event reaches the new context as `input.trigger`, so it can take slots said early.
+ *
+ * @example
+ * intents: { 'order.juice': openThread('order'), 'order.resume': openThread('order') }
+ */
+export function openThread(thread: string) {
+  return {
+    actions: raise(({ event }: any) => ({ type: 'thread.open', target: thread, mode: 'sleep', input: { trigger: event } })),
+  } as any;
+}
+
+/**
+ * Bot-wide intent handler: answer, then re-ask the pending question.
+ *
+ * @example
+ * intents: { help: reply('我可以帮您买果汁、查天气、办会员。') }
+ */
+export function reply(text: Dynamic<string>) {
+  return { actions: [say(text), emit(REASK as any)] } as any;
+}
+
+/** External event handler: push a message to the user (delivered through the outbox). */
+export function push(text: Dynamic<string>) {
+  return { actions: say(text) } as any;
+}
+
+/**
+ * External event handler: start `thread` (or move it, if running) onto the blocking stack. Its question is pushed now;
+ * it takes focus when the user's next message arrives, and the focused thread goes to sleep.
+ */
+export function blockThread(thread: string, input?: Dynamic<Record<string, unknown>>) {
+  return {
+    actions: raise((args: any) => ({
+      type: 'thread.block',
+      target: thread,
+      input: { trigger: args.event, ...(input ? resolve(input, args) : {}) },
+    })),
+  } as any;
+}

@@ -1,0 +1,187 @@
+import { setup, type AnyActorLogic, type AnyStateMachine } from 'xstate';
+import { DefinitionError } from '../errors';
+import { contextPlumbing, plumbingActions, RESERVED_EVENTS } from '../runtime/plumbing';
+import { currentTurn } from '../runtime/turn-scope';
+import type { EscapeKind } from '../types';
+import { dialogueArgs, type DialogueArgs } from './args';
+import type { MemoryDeclaration, MemoryView } from './memory';
+import type { StageConfig, Transition } from './stages';
+
+/** How a context starts: its input (from `dependOn`'s `input`, or `{ trigger }` when it starts a thread). */
+export interface ContextInitArgs {
+  input: Record<string, any>;
+  memory: MemoryView;
+  now: Date;
+}
+
+/**
+ * A dialogue context: a self-contained multi-turn unit with stages (states), its own data, and a result.
+ */
+export interface ContextSpec<TContext extends Record<string, unknown> = Record<string, any>> {
+  /** Registration key, unique in the bot: other contexts `dependOn` it and threads are named by it. */
+  id: string;
+  description?: string;
+  /** Initial data (plain JSON), or a function of the input and memory. */
+  context?: TContext | ((args: ContextInitArgs) => TContext);
+  memory?: Record<string, MemoryDeclaration>;
+  initial: string;
+  stages: Record<string, StageConfig>;
+  /** Context-level handlers, consulted when the active stage does not handle an event. */
+  on?: Record<string, Transition>;
+  /** Escape handlers at context level (stages may have their own). Handling an escape intercepts it. */
+  onCancel?: Transition;
+  onReject?: Transition;
+  onFailure?: Transition;
+  onQuit?: Transition;
+  /** Named guards (visible by name in diagrams), written against the dialogue arguments. */
+  guards?: Record<string, (args: DialogueArgs<TContext>) => boolean>;
+  /** Named actions. */
+  actions?: Record<string, any>;
+  /** Invoked actors such as services (`service(...)`), by key. */
+  actors?: Record<string, AnyActorLogic>;
+}
+
+/** A defined context: the spec, validated, plus the contexts it depends on. Built into a machine by `defineBot`. */
+export interface ContextDefinition {
+  readonly kind: 'parley.context';
+  readonly id: string;
+  readonly spec: ContextSpec;
+  /** Context keys this one invokes (`dependOn`). */
+  readonly dependsOn: readonly string[];
+}
+
+const ESCAPE_HANDLERS: Record<string, EscapeKind> = {
+  onCancel: 'cancel',
+  onReject: 'reject',
+  onFailure: 'failure',
+  onQuit: 'quit',
+};
+
+/**
+ * Define a context. Misuse fails here, with a message saying how to fix it.
+ *
+ * @example
+ * export const weather = defineContext({
+ *   id: 'weather',
+ *   context: { city: null as string | null },
+ *   initial: 'askingCity',
+ *   stages: {
+ *     askingCity: ask({ prompt: '哪个城市?', on: { 'intent.inform': { target: 'done', actions: update(...) } } }),
+ *     done: finish('done'),
+ *   },
+ * });
+ */
+export function defineContext<TContext extends Record<string, unknown>>(spec: ContextSpec<TContext>): ContextDefinition {
+  const where = { context: spec?.id };
+  if (!spec || typeof spec.id !== 'string' || !/^[a-z][a-zA-Z0-9_-]*$/.test(spec.id)) {
+    throw new DefinitionError(
+      `A context needs an \`id\` made of letters, digits, '-' or '_', starting with a lower-case letter (got ${JSON.stringify(spec?.id)}).`,
+      { context: String(spec?.id) },
+    );
+  }
+  if (!spec.stages || Object.keys(spec.stages).length === 0) {
+    throw new DefinitionError(`Context '${spec.id}' has no stages. Add \`stages: { askingX: ask({...}) }\`.`, where);
+  }
+  if (!spec.stages[spec.initial]) {
+    throw new DefinitionError(
+      `Context '${spec.id}' starts at '${spec.initial}', which is not one of its stages (${Object.keys(spec.stages).join(', ')}). Set \`initial\` to one of them.`,
+      where,
+    );
+  }
+  if (!Object.values(spec.stages).some((stage) => stage.type === 'final')) {
+    throw new DefinitionError(
+      `Context '${spec.id}' can never end: give it a final stage, e.g. \`done: finish('done')\`.`,
+      where,
+    );
+  }
+  checkReserved(spec.id, spec.on ?? {});
+  const dependsOn = new Set<string>();
+  walkStages(spec.stages, (stage, path) => {
+    checkReserved(spec.id, stage.on ?? {}, path);
+    const src = stage.invoke?.src;
+    if (typeof src === 'string' && !spec.actors?.[src]) dependsOn.add(src);
+    if (stage.after) {
+      throw new DefinitionError(
+        `Stage '${spec.id}.${path}' uses \`after\`: XState timers are lost between turns. Use \`schedule({ inMs, event })\` and handle the \`ext.*\` event instead.`,
+        where,
+      );
+    }
+  });
+  return { kind: 'parley.context', id: spec.id, spec: spec as ContextSpec, dependsOn: [...dependsOn] };
+}
+
+/** Build the XState machine of a context; `children` are the machines of the contexts it depends on. */
+export function buildContextMachine(definition: ContextDefinition, children: Record<string, AnyStateMachine>): AnyStateMachine {
+  const { spec } = definition;
+  const authorOn: Record<string, any> = { ...(spec.on ?? {}) };
+  for (const [key, kind] of Object.entries(ESCAPE_HANDLERS)) {
+    const handler = (spec as any)[key];
+    if (handler !== undefined) authorOn[`escape.${kind}`] = handler;
+  }
+  const guards: Record<string, any> = {};
+  for (const [name, guard] of Object.entries(spec.guards ?? {})) {
+    guards[name] = (args: any) => guard(dialogueArgs(args));
+  }
+  const initialContext = spec.context;
+  try {
+    return setup({
+      actors: { ...children, ...(spec.actors ?? {}) },
+      actions: { ...plumbingActions, ...(spec.actions ?? {}) },
+      guards,
+    }).createMachine({
+      id: spec.id,
+      description: spec.description,
+      context: ({ input }: any) => {
+        if (typeof initialContext !== 'function') return structuredClone(initialContext ?? {});
+        const turn = currentTurn();
+        return initialContext({ input: input ?? {}, memory: turn.view, now: turn.clock.now() });
+      },
+      initial: spec.initial,
+      states: mapStages(spec.stages),
+      on: contextPlumbing(authorOn),
+      output: ({ event }: any) => event.output,
+    } as any) as AnyStateMachine;
+  } catch (cause) {
+    throw new DefinitionError(
+      `Context '${spec.id}' is not a valid statechart: ${cause instanceof Error ? cause.message : String(cause)}`,
+      { context: spec.id },
+    );
+  }
+}
+
+/** Move stage-level `onCancel`/… into `on['escape.*']`, recursively. */
+function mapStages(stages: Record<string, StageConfig>): Record<string, StageConfig> {
+  const result: Record<string, StageConfig> = {};
+  for (const [name, stage] of Object.entries(stages)) {
+    const { onCancel, onReject, onFailure, onQuit, states, ...rest } = stage;
+    const escapes = { onCancel, onReject, onFailure, onQuit } as Record<string, unknown>;
+    const on: Record<string, any> = { ...(rest.on ?? {}) };
+    for (const [key, kind] of Object.entries(ESCAPE_HANDLERS)) {
+      if (escapes[key] !== undefined) on[`escape.${kind}`] = escapes[key];
+    }
+    result[name] = { ...rest, ...(Object.keys(on).length ? { on } : {}), ...(states ? { states: mapStages(states) } : {}) };
+  }
+  return result;
+}
+
+function walkStages(stages: Record<string, StageConfig>, visit: (stage: StageConfig, path: string) => void, prefix = ''): void {
+  for (const [name, stage] of Object.entries(stages)) {
+    const path = prefix ? `${prefix}.${name}` : name;
+    visit(stage, path);
+    if (stage.states) walkStages(stage.states, visit, path);
+  }
+}
+
+function checkReserved(contextId: string, on: Record<string, unknown>, path?: string): void {
+  for (const reserved of RESERVED_EVENTS) {
+    // `turn` set by ask()/dependOn() is the engine's own plumbing and is allowed.
+    const handler = on[reserved] as any;
+    const own = JSON.stringify(handler ?? '').includes('parley.');
+    if (handler !== undefined && !own) {
+      throw new DefinitionError(
+        `Context '${contextId}'${path ? ` stage '${path}'` : ''} handles '${reserved}', which is Parley's routing event. Handle the intents themselves (e.g. 'intent.order.juice') instead.`,
+        { context: contextId },
+      );
+    }
+  }
+}

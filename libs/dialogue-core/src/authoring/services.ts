@@ -1,0 +1,60 @@
+import { fromPromise } from 'xstate';
+import type { Json } from '../ports/memory.port';
+import { currentTurn, type Services } from '../runtime/turn-scope';
+import { scopeKey } from './memory';
+
+/** What a service actor can use: the bot's services, the clock, and custom-scoped memory. */
+export interface ServiceApi {
+  services: Services;
+  now: Date;
+  /** Read memory with custom scope dimensions, e.g. `recall('forecast', { city, date })`. */
+  recall(name: string, dimensions?: Record<string, string | number>): Promise<Json | undefined>;
+  /** Write memory with custom scope dimensions (returned as a `memory.write` effect). */
+  remember(name: string, data: Json, dimensions?: Record<string, string | number>): void;
+}
+
+/**
+ * An invoked actor for anything async (a service call, a memory read whose scope depends on what was just said).
+ * The turn waits for it (bounded by the turn's time limit); its result arrives in `onDone`, a throw in `onError`.
+ *
+ * @example
+ * actors: {
+ *   forecast: service(async ({ city, date }, { services, recall, remember }) => {
+ *     const cached = await recall('forecast', { city, date });
+ *     if (cached) return cached;
+ *     const fresh = await services.forecast({ city, date });
+ *     remember('forecast', fresh, { city, date });
+ *     return fresh;
+ *   }),
+ * }
+ */
+export function service<TInput = any, TOutput = any>(fn: (input: TInput, api: ServiceApi) => Promise<TOutput>) {
+  return fromPromise<TOutput, TInput>(({ input }) => fn(input, serviceApi()));
+}
+
+/** Read custom-scoped memory from outside a service actor's body (same as `api.recall`). */
+export function recall(name: string, dimensions?: Record<string, string | number>): Promise<Json | undefined> {
+  return serviceApi().recall(name, dimensions);
+}
+
+function serviceApi(): ServiceApi {
+  const turn = currentTurn();
+  return {
+    services: turn.services,
+    now: turn.clock.now(),
+    async recall(name, dimensions = {}) {
+      const scope = scopeKey(turn.catalog, name, turn, dimensions);
+      // A value written earlier in this same turn is not in the store yet.
+      for (let i = turn.effects.length - 1; i >= 0; i--) {
+        const effect = turn.effects[i]!;
+        if (effect.type === 'memory.write' && effect.scope === scope && effect.name === name) return effect.data;
+      }
+      const [value] = await turn.memoryPort.read([{ scope, name }]);
+      return value ?? turn.catalog.declarations[name]?.initial;
+    },
+    remember(name, data, dimensions = {}) {
+      const scope = scopeKey(turn.catalog, name, turn, dimensions);
+      turn.effects.push({ type: 'memory.write', scope, name, data });
+    },
+  };
+}

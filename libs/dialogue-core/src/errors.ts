@@ -1,0 +1,58 @@
+/** Closed set of engine error codes; `apps/api` maps them to HTTP statuses in one table. */
+export type DialogueErrorCode =
+  | 'BOT_DEFINITION_INVALID'
+  | 'CONTEXT_DEFINITION_INVALID'
+  | 'STATE_UNRECOVERABLE'
+  | 'TURN_INPUT_INVALID'
+  | 'TURN_TIMEOUT'
+  | 'ENGINE_FAILURE';
+
+/** Where an error happened: enough to find the conversation and the state it was in. */
+export interface DialogueErrorContext {
+  conversationId?: string;
+  /** `bot@version` */
+  bot?: string;
+  /** Context key, e.g. `order`. */
+  context?: string;
+  /** Active state path, e.g. `order.askingFlavor`. */
+  state?: string;
+}
+
+/**
+ * Base error of `@parley/dialogue-core`: a literal `name`, a closed `code`, the conversation context and the `cause`.
+ */
+export class DialogueError extends Error {
+  override readonly name: string = 'DialogueError';
+  constructor(
+    readonly code: DialogueErrorCode,
+    message: string,
+    readonly context: DialogueErrorContext = {},
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** The bot or one of its contexts is written wrongly: thrown at definition time, with how to fix it. */
+export class DefinitionError extends DialogueError {
+  override readonly name = 'DefinitionError';
+  constructor(message: string, context: DialogueErrorContext = {}) {
+    super(context.context ? 'CONTEXT_DEFINITION_INVALID' : 'BOT_DEFINITION_INVALID', message, context);
+  }
+}
+
+/** A stored conversation state that cannot be migrated or restored. The turn resets the conversation politely. */
+export class UnrecoverableStateError extends DialogueError {
+  override readonly name = 'UnrecoverableStateError';
+  constructor(message: string, context: DialogueErrorContext = {}, options?: { cause?: unknown }) {
+    super('STATE_UNRECOVERABLE', message, context, options);
+  }
+}
+
+/** The input handed to the turn function is malformed (a bug in the caller, not in the user's message). */
+export class TurnInputError extends DialogueError {
+  override readonly name = 'TurnInputError';
+  constructor(message: string, context: DialogueErrorContext = {}) {
+    super('TURN_INPUT_INVALID', message, context);
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * Helpers for snapshot migrations (`defineBot({ migrations: { 2: (s) => … } })`). A persisted process snapshot is a
+ * tree: `{ value, context, children: { <invokeId>: { src, snapshot: { value, context, children } } } }`.
+ */
+
+/** Apply `fn` to the snapshot of every instance of context `contextKey`, anywhere in the tree. */
+export function mapContexts(snapshot: any, contextKey: string, fn: (contextSnapshot: any) => any): any {
+  for (const child of Object.values<any>(snapshot?.children ?? {})) {
+    if (!child?.snapshot) continue;
+    mapContexts(child.snapshot, contextKey, fn);
+    if (child.src === contextKey) child.snapshot = fn(child.snapshot);
+  }
+  return snapshot;
+}
+
+/** Rename stage `from` to `to` in a state value (at any depth). */
+export function renameInValue(value: any, from: string, to: string): any {
+  if (typeof value === 'string') return value === from ? to : value;
+  if (!value || typeof value !== 'object') return value;
+  const result: Record<string, any> = {};
+  for (const [key, child] of Object.entries(value)) result[key === from ? to : key] = renameInValue(child, from, to);
+  return result;
+}
+
+/** Rename a stage of context `contextKey` in every instance of it. */
+export function renameStage(snapshot: any, contextKey: string, from: string, to: string): any {
+  return mapContexts(snapshot, contextKey, (s) => ({ ...s, value: renameInValue(s.value, from, to) }));
+}
+
+/** Add fields (with defaults) to the data of every instance of context `contextKey`. */
+export function addContextFields(snapshot: any, contextKey: string, defaults: Record<string, unknown>): any {
+  return mapContexts(snapshot, contextKey, (s) => ({ ...s, context: { ...defaults, ...(s.context ?? {}) } }));
+}

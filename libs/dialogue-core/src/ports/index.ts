@@ -1,0 +1,3 @@
+export * from './nlu.port';
+export * from './memory.port';
+export * from './clock.port';

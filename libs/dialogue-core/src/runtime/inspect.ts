@@ -1,0 +1,143 @@
+import { __unsafe_getAllOwnEventDescriptors, type AnyActorRef } from 'xstate';
+import type { ThreadsView } from '../types';
+import { resolve } from '../authoring/args';
+
+/** One level of the focused thread: a context actor and its active stage. */
+export interface ChainLevel {
+  context: string;
+  actor: AnyActorRef;
+  /** Active state value of the context, e.g. `"askingFlavor"` or `{ "offering": "confirming" }`. */
+  stage: unknown;
+}
+
+interface StateNodeLike {
+  id: string;
+  meta?: { prompt?: unknown; dependOn?: string };
+}
+
+function activeNodes(snapshot: any): StateNodeLike[] {
+  return (snapshot?._nodes ?? []) as StateNodeLike[];
+}
+
+/** The question a level is asking, and the sub-context it waits for (if the question is not its own, "modal" one). */
+function levelInfo(snapshot: any): { question?: StateNodeLike; dependOn?: string } {
+  let question: StateNodeLike | undefined;
+  let host: StateNodeLike | undefined;
+  for (const node of activeNodes(snapshot)) {
+    if (node.meta?.prompt !== undefined && (!question || depth(node) >= depth(question))) question = node;
+    if (node.meta?.dependOn && snapshot.children?.[node.meta.dependOn]) host = node;
+  }
+  const modal = question && host && question.id.startsWith(`${host.id}.`);
+  return { question, dependOn: host && !modal ? host.meta?.dependOn : undefined };
+}
+
+/** The focused thread, outermost context first: where a user turn goes and whose question is pending. */
+export function focusChain(root: AnyActorRef): ChainLevel[] {
+  const snapshot: any = root.getSnapshot();
+  if (snapshot.status !== 'active') return [];
+  const chain: ChainLevel[] = [];
+  let actor: AnyActorRef | undefined = snapshot.children[snapshot.context.focus];
+  while (actor) {
+    const s: any = actor.getSnapshot();
+    if (s.status !== 'active') break;
+    chain.push({ context: s.machine?.id ?? actor.id, actor, stage: s.value });
+    const { dependOn } = levelInfo(s);
+    actor = dependOn ? s.children[dependOn] : undefined;
+  }
+  return chain;
+}
+
+/** The pending question of the focused thread (its innermost level that asks one), resolved to text. */
+export function pendingQuestion(root: AnyActorRef): string | undefined {
+  const chain = focusChain(root);
+  for (let i = chain.length - 1; i >= 0; i--) {
+    const level = chain[i]!;
+    const snapshot: any = level.actor.getSnapshot();
+    const { question } = levelInfo(snapshot);
+    if (question) {
+      const text = resolve(question.meta!.prompt as any, { context: snapshot.context, event: { type: 'parley.reask' } });
+      if (typeof text === 'string' && text) return text;
+    }
+  }
+  return undefined;
+}
+
+/** Intents open at the focused stage: those handled anywhere along the focused chain, plus bot-wide ones. */
+export function openIntents(root: AnyActorRef, systemIntents: readonly string[]): string[] {
+  const found = new Set<string>(systemIntents);
+  const collect = (snapshot: any) => {
+    for (const descriptor of __unsafe_getAllOwnEventDescriptors(snapshot)) {
+      if (descriptor.startsWith('intent.') && !descriptor.endsWith('*')) found.add(descriptor.slice(7));
+    }
+  };
+  collect(root.getSnapshot());
+  for (const level of focusChain(root)) collect(level.actor.getSnapshot());
+  found.delete('none');
+  return [...found];
+}
+
+export function threadsOf(root: AnyActorRef): ThreadsView {
+  const context: any = (root.getSnapshot() as any).context ?? {};
+  return {
+    focus: context.focus ?? '',
+    sleeping: [...(context.sleeping ?? [])],
+    yielding: [...(context.yielding ?? [])],
+    blocking: [...(context.blocking ?? [])],
+  };
+}
+
+/** `order.askingPackage > member.askingName`: the active stage path of the focused thread. */
+export function activePath(root: AnyActorRef): string[] {
+  return focusChain(root).map((level) => `${level.context}.${stateValueToString(level.stage)}`);
+}
+
+function stateValueToString(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object') {
+    return Object.entries(value as Record<string, unknown>)
+      .map(([key, child]) => {
+        const inner = stateValueToString(child);
+        return inner ? `${key}.${inner}` : key;
+      })
+      .join('|');
+  }
+  return '';
+}
+
+/**
+ * Problems in a restored actor tree. XState fails silently in children (a child in error, a dropped child, a parent
+ * stuck forever), so every restore is checked before the turn runs.
+ */
+export function validateTree(actor: AnyActorRef, path = 'process'): string[] {
+  const problems: string[] = [];
+  const snapshot: any = actor.getSnapshot();
+  if (snapshot.status === 'error') {
+    problems.push(`${path}: ${snapshot.error instanceof Error ? snapshot.error.message : 'in error'}`);
+    return problems;
+  }
+  if (snapshot.machine && snapshot.status === 'active') {
+    for (const node of snapshot._nodes ?? []) {
+      for (const invoke of node.invoke ?? []) {
+        if (!snapshot.children[invoke.id]) problems.push(`${path}: stage '${node.id}' waits for '${invoke.id}', which is missing`);
+      }
+    }
+  }
+  for (const [id, child] of Object.entries<AnyActorRef>(snapshot.children ?? {})) {
+    problems.push(...validateTree(child, `${path}/${id}`));
+  }
+  return problems;
+}
+
+/** The process context must only name threads that run. */
+export function validateThreads(root: AnyActorRef): string[] {
+  const snapshot: any = root.getSnapshot();
+  if (snapshot.status !== 'active') return [];
+  const { focus, sleeping, yielding, blocking } = threadsOf(root);
+  return [focus, ...sleeping, ...yielding, ...blocking]
+    .filter((thread) => !snapshot.children[thread])
+    .map((thread) => `process: thread '${thread}' is in the stacks but does not run`);
+}
+
+function depth(node: StateNodeLike): number {
+  return node.id.split('.').length;
+}

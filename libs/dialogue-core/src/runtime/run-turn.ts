@@ -1,0 +1,332 @@
+import { createActor, type AnyActorRef, type InspectionEvent } from 'xstate';
+import type { BotDefinition } from '../authoring/define-bot';
+import { preloadAddresses } from '../authoring/memory';
+import { DialogueError, TurnInputError } from '../errors';
+import { systemClock, type ClockPort } from '../ports/clock.port';
+import type { Json, MemoryPort } from '../ports/memory.port';
+import type { NluPort, Understanding } from '../ports/nlu.port';
+import type { ConversationState, Effect, Reply, ThreadsView, TurnInput } from '../types';
+import { activePath, openIntents, pendingQuestion, threadsOf } from './inspect';
+import { restoreProcess } from './restore';
+import { runInTurnScope, type Services, type TurnScope } from './turn-scope';
+
+/** Everything the turn reads or calls. The engine itself does no I/O. */
+export interface TurnPorts {
+  memory: MemoryPort;
+  /** Called when a message arrives without an intent; receives the intents open at the focused stage. */
+  nlu?: NluPort;
+  clock?: ClockPort;
+  services?: Services;
+}
+
+export interface TurnRequest {
+  conversationId: string;
+  userId: string;
+  /** The stored state, or null for a new conversation. */
+  state: ConversationState | null;
+  input: TurnInput;
+}
+
+export interface TurnOptions {
+  /** How long invoked actors (service calls) may take before the turn turns them into a failure escape. */
+  timeLimitMs?: number;
+}
+
+/** How the turn went, for logs, metrics and the transcript. */
+export type TurnOutcome = 'handled' | 'notUnderstood' | 'back' | 'cannotGoBack' | 'ended';
+
+export interface TurnResult {
+  state: ConversationState;
+  replies: Reply[];
+  /** To apply after commit (or inside the turn's transaction, for memory writes). */
+  effects: Effect[];
+  outcome: TurnOutcome;
+  /** Set when the stored state could not be restored and the conversation started afresh. */
+  reset?: { reason: string };
+  understanding?: Understanding;
+  threads: ThreadsView;
+  /** Active stage path of the focused thread, outermost context first. */
+  activePath: string[];
+  /** The question the bot now waits for, if any. */
+  pendingQuestion?: string;
+}
+
+const DEFAULT_TIME_LIMIT_MS = 10_000;
+
+/**
+ * One turn of one conversation: `(stored state | null, input, ports) → (new state, replies, effects)`.
+ * Restores the actor tree from JSON, routes the input, waits until every invoked actor has settled, and returns the
+ * new persisted state. Never throws for anything a user or a bot author can cause: crashes inside contexts become
+ * failure escapes, unrecoverable states reset the conversation politely.
+ *
+ * @example
+ * const result = await runTurn(bot, { conversationId: 'c1', userId: 'u1', state: null,
+ *   input: { kind: 'message', text: '我想买果汁' } }, { memory, nlu });
+ * result.replies; // [{ type: 'text', text: '您要什么口味? …' }]
+ */
+export async function runTurn(
+  bot: BotDefinition,
+  request: TurnRequest,
+  ports: TurnPorts,
+  options: TurnOptions = {},
+): Promise<TurnResult> {
+  validateRequest(bot, request);
+  const ids = { userId: request.userId, conversationId: request.conversationId };
+  const preload = preloadAddresses(bot.catalog, ids);
+  const values = preload.length ? await ports.memory.read(preload.map((p) => p.address)) : [];
+  const view: Record<string, Json | undefined> = {};
+  preload.forEach((p, i) => {
+    view[p.name] = values[i] ?? bot.catalog.declarations[p.name]?.initial;
+  });
+  const scope: TurnScope = {
+    ...ids,
+    catalog: bot.catalog,
+    view,
+    memoryPort: ports.memory,
+    clock: ports.clock ?? systemClock,
+    services: ports.services ?? {},
+    effects: [],
+  };
+  return runInTurnScope(scope, () => turn(bot, request, ports, options, scope));
+}
+
+type Emitted = { type: 'reply'; text: string } | { type: 'parley.reask' } | { type: 'parley.notUnderstood' };
+
+async function turn(
+  bot: BotDefinition,
+  request: TurnRequest,
+  ports: TurnPorts,
+  options: TurnOptions,
+  scope: TurnScope,
+): Promise<TurnResult> {
+  const emitted: Emitted[] = [];
+  const inspect = (event: InspectionEvent) => {
+    if (event.type === '@xstate.actor') (event.actorRef as AnyActorRef).on('*', (e: any) => emitted.push(e));
+  };
+  const restored = restoreProcess(bot, request.state, inspect);
+  let root = restored.actor;
+  let history = restored.history;
+  let previous = restored.snapshot;
+  const replies: Reply[] = [];
+  if (restored.reset) replies.push({ type: 'text', text: bot.messages.reset });
+
+  try {
+    let understanding: Understanding | undefined;
+    let routed: { type: string; [key: string]: unknown };
+    const { input } = request;
+    if (input.kind === 'message') {
+      understanding = await understand(bot, root, input, ports, scope);
+      const intent = understanding.intent;
+      if (intent === bot.systemIntents.back) {
+        return goBack(bot, request, root, history, replies, emitted, inspect, understanding, scope);
+      }
+      const common = { text: input.text, entities: understanding.entities, confidence: understanding.confidence };
+      if (intent === bot.systemIntents.cancel) routed = { type: 'escape.cancel', ...common };
+      else if (intent === bot.systemIntents.quit) routed = { type: 'escape.quit', ...common };
+      else routed = { type: `intent.${intent ?? 'none'}`, intent: intent ?? 'none', ...common };
+      root.send({ type: 'turn', event: routed });
+    } else {
+      root.send({ type: 'external', event: { ...input.event, type: `ext.${input.event.type}` } });
+    }
+    await settle(root, options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS);
+
+    if ((root.getSnapshot() as any).status === 'error') {
+      // The process machine itself failed (e.g. a bot-wide handler threw): start afresh rather than wedge.
+      replies.push(...collectReplies(emitted), { type: 'text', text: bot.messages.failure });
+      root.stop();
+      const fresh = restoreProcess(bot, null, () => undefined);
+      root = fresh.actor;
+      history = [];
+      previous = null;
+    }
+    replies.push(...collectReplies(emitted));
+    const notUnderstood = emitted.some((e) => e.type === 'parley.notUnderstood');
+    const status = (root.getSnapshot() as any).status as string;
+    const question = status === 'active' ? pendingQuestion(root) : undefined;
+    if (question && emitted.some((e) => e.type === 'parley.reask') && replies[replies.length - 1]?.text !== question) {
+      replies.push({ type: 'text', text: question });
+    }
+    const snapshot = root.getPersistedSnapshot() as unknown as Json;
+    // A turn that changed nothing the user can return to (not understood) leaves the back-step history alone.
+    if (!notUnderstood && previous !== null && status === 'active') history = [...history, previous].slice(-bot.backDepth);
+    if (status !== 'active') history = [];
+    return {
+      state: { bot: bot.id, version: bot.version, snapshot, history, turns: (request.state?.turns ?? 0) + 1 },
+      replies,
+      effects: scope.effects,
+      outcome: status === 'done' ? 'ended' : notUnderstood ? 'notUnderstood' : 'handled',
+      reset: restored.reset,
+      understanding,
+      threads: threadsOf(root),
+      activePath: activePath(root),
+      pendingQuestion: question,
+    };
+  } finally {
+    root.stop();
+  }
+}
+
+async function understand(
+  bot: BotDefinition,
+  root: AnyActorRef,
+  input: Extract<TurnInput, { kind: 'message' }>,
+  ports: TurnPorts,
+  scope: TurnScope,
+): Promise<Understanding> {
+  if (input.intent !== undefined || !ports.nlu) {
+    return {
+      intent: input.intent ?? null,
+      confidence: input.confidence ?? (input.intent ? 1 : 0),
+      entities: input.entities ?? [],
+      alternatives: [],
+    };
+  }
+  const system = Object.values(bot.systemIntents);
+  return ports.nlu.understand(input.text, {
+    bot: bot.id,
+    locale: bot.locale,
+    openIntents: openIntents(root, system),
+    timeZone: bot.timeZone,
+    now: scope.clock.now(),
+  });
+}
+
+/** "Go back one step": restore the previous snapshot and re-ask its question. Side effects are not undone. */
+function goBack(
+  bot: BotDefinition,
+  request: TurnRequest,
+  root: AnyActorRef,
+  history: Json[],
+  replies: Reply[],
+  emitted: Emitted[],
+  inspect: (event: InspectionEvent) => void,
+  understanding: Understanding,
+  scope: TurnScope,
+): TurnResult {
+  const earlier = history[history.length - 1];
+  let actor = root;
+  let outcome: TurnOutcome = 'cannotGoBack';
+  let snapshot = (request.state?.snapshot ?? root.getPersistedSnapshot()) as Json;
+  let rest = history;
+  if (earlier !== undefined) {
+    const restored = restoreProcess(bot, { ...request.state!, snapshot: earlier, history: [] }, inspect);
+    if (!restored.reset) {
+      root.stop();
+      actor = restored.actor;
+      snapshot = earlier;
+      rest = history.slice(0, -1);
+      outcome = 'back';
+    } else {
+      restored.actor.stop();
+    }
+  }
+  if (outcome === 'cannotGoBack') replies.push({ type: 'text', text: bot.messages.cannotGoBack });
+  replies.push(...collectReplies(emitted));
+  const question = pendingQuestion(actor);
+  if (question) replies.push({ type: 'text', text: question });
+  const result: TurnResult = {
+    state: { bot: bot.id, version: bot.version, snapshot, history: rest, turns: (request.state?.turns ?? 0) + 1 },
+    replies,
+    effects: scope.effects,
+    outcome,
+    understanding,
+    threads: threadsOf(actor),
+    activePath: activePath(actor),
+    pendingQuestion: question,
+  };
+  actor.stop();
+  return result;
+}
+
+/** Take the replies out of the emitted events, in order; the markers (re-ask, not understood) stay. */
+function collectReplies(emitted: Emitted[]): Reply[] {
+  const replies: Reply[] = [];
+  const markers: Emitted[] = [];
+  for (const e of emitted) {
+    if (e.type === 'reply') replies.push({ type: 'text', text: e.text });
+    else markers.push(e);
+  }
+  emitted.length = 0;
+  emitted.push(...markers);
+  return replies;
+}
+
+/**
+ * Wait until the tree is quiescent: no invoked promise/callback actor still running. An actor that overruns the
+ * time limit becomes a failure escape in the context that invoked it; if it still runs after that, its thread ends.
+ */
+async function settle(root: AnyActorRef, timeLimitMs: number): Promise<void> {
+  const deadline = Date.now() + timeLimitMs;
+  for (let round = 0; round < 1000; round++) {
+    const pending = pendingActors(root);
+    if (pending.length === 0) return;
+    const remaining = deadline - Date.now();
+    const finished = remaining > 0 && (await settledWithin(pending, remaining));
+    if (finished) continue;
+    for (const actor of pending) {
+      if ((actor.getSnapshot() as any).status !== 'active') continue;
+      const parent = (actor as any)._parent as AnyActorRef | undefined;
+      parent?.send({ type: 'escape.failure', reason: `'${actor.id}' took longer than ${timeLimitMs} ms` });
+    }
+    for (const actor of pendingActors(root)) {
+      const thread = threadOf(root, actor);
+      if (thread) root.send({ type: 'escape.failure', thread, reason: `'${actor.id}' did not stop` });
+    }
+  }
+  throw new DialogueError('TURN_TIMEOUT', 'The turn did not settle: invoked actors keep starting each other.');
+}
+
+function pendingActors(actor: AnyActorRef, found: AnyActorRef[] = []): AnyActorRef[] {
+  const snapshot: any = actor.getSnapshot();
+  for (const child of Object.values<AnyActorRef>(snapshot.children ?? {})) {
+    const s: any = child.getSnapshot();
+    if (s.machine) pendingActors(child, found);
+    else if (s.status === 'active') found.push(child);
+  }
+  return found;
+}
+
+function settledWithin(actors: AnyActorRef[], ms: number): Promise<boolean> {
+  return new Promise((resolveSettled) => {
+    const timer = setTimeout(() => resolveSettled(false), ms);
+    timer.unref?.();
+    let left = actors.length;
+    for (const actor of actors) {
+      const done = () => {
+        if (--left === 0) {
+          clearTimeout(timer);
+          resolveSettled(true);
+        }
+      };
+      if ((actor.getSnapshot() as any).status !== 'active') done();
+      else actor.subscribe({ complete: done, error: done });
+    }
+  });
+}
+
+function threadOf(root: AnyActorRef, actor: AnyActorRef): string | undefined {
+  let current: any = actor;
+  while (current?._parent && current._parent !== root) current = current._parent;
+  return current?._parent === root ? (current.id as string) : undefined;
+}
+
+function validateRequest(bot: BotDefinition, request: TurnRequest): void {
+  const where = { conversationId: request?.conversationId, bot: `${bot.id}@${bot.version}` };
+  if (!request || typeof request.conversationId !== 'string' || !request.conversationId) {
+    throw new TurnInputError('A turn needs a conversationId.', where);
+  }
+  if (typeof request.userId !== 'string' || !request.userId) throw new TurnInputError('A turn needs a userId.', where);
+  const input = request.input;
+  if (input?.kind === 'message') {
+    if (typeof input.text !== 'string') throw new TurnInputError('A message needs `text`.', where);
+  } else if (input?.kind === 'event') {
+    if (typeof input.event?.type !== 'string' || !/^[A-Za-z][\w.-]{0,127}$/.test(input.event.type)) {
+      throw new TurnInputError('An external event needs a `type` of letters, digits, ".", "-" or "_".', where);
+    }
+  } else {
+    throw new TurnInputError("A turn's input is `{ kind: 'message', text }` or `{ kind: 'event', event }`.", where);
+  }
+  if (request.state && request.state.bot !== bot.id) {
+    throw new TurnInputError(`The stored state belongs to bot '${request.state.bot}', not '${bot.id}'.`, where);
+  }
+}

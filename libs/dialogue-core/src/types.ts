@@ -1,0 +1,82 @@
+import type { Entity } from './ports/nlu.port';
+import type { Json } from './ports/memory.port';
+
+/** A message the bot sends. Text only for now; channels map it to their own formats. */
+export interface Reply {
+  type: 'text';
+  text: string;
+}
+
+/**
+ * A user utterance inside the statecharts, as `intent.<name>` (or `intent.none` when nothing was understood).
+ * Stages react to it by type; `entities` carry the slots.
+ */
+export interface IntentEvent {
+  type: `intent.${string}`;
+  intent: string;
+  text: string;
+  entities: Entity[];
+  confidence: number;
+}
+
+/** Escapes bubble from the innermost context up its thread (DESIGN.md §1). */
+export type EscapeKind = 'cancel' | 'reject' | 'failure' | 'quit';
+export const ESCAPE_KINDS: readonly EscapeKind[] = ['cancel', 'reject', 'failure', 'quit'];
+
+export interface EscapeEvent {
+  type: `escape.${EscapeKind}`;
+  reason?: string;
+  text?: string;
+}
+
+/** An event from outside the conversation (a callback, a timer, a third-party signal), as `ext.<type>`. */
+export interface ExternalEvent {
+  type: `ext.${string}`;
+  [key: string]: unknown;
+}
+
+/** A context's result, delivered to the caller's `onDone` (dependOn) as `event.output`. */
+export interface ContextResult {
+  status: 'done' | 'cancelled' | 'rejected' | 'failed';
+  [key: string]: unknown;
+}
+
+/** What must happen after the turn commits. The engine never does I/O itself. */
+export type Effect =
+  | { type: 'memory.write'; scope: string; name: string; data: Json }
+  /** Deliver `event` to this conversation later (durable timer). */
+  | { type: 'schedule'; at: string; event: { type: string; [key: string]: unknown }; key?: string }
+  /** Call a third-party service after commit (fire and forget, at least once). */
+  | { type: 'call'; service: string; input: Json };
+
+/** The turn's input: a user message (maybe already understood) or an external event. */
+export type TurnInput =
+  | {
+      kind: 'message';
+      text: string;
+      /** Already understood? Leave undefined to let the engine call the NLU port with the open intents. */
+      intent?: string | null;
+      entities?: Entity[];
+      confidence?: number;
+    }
+  | { kind: 'event'; event: { type: string; [key: string]: unknown } };
+
+/** Persisted state of one conversation: plain JSON, stored by the host between turns. */
+export interface ConversationState {
+  bot: string;
+  version: number;
+  /** XState persisted snapshot of the bot's process actor (the whole tree). */
+  snapshot: Json;
+  /** Earlier snapshots for "go back one step", oldest first, at most `backDepth`. */
+  history: Json[];
+  /** Number of turns taken so far. */
+  turns: number;
+}
+
+/** The threads of a conversation, for the inspector, the trace and the admin API. */
+export interface ThreadsView {
+  focus: string;
+  sleeping: string[];
+  yielding: string[];
+  blocking: string[];
+}
