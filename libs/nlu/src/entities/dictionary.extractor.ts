@@ -40,9 +40,11 @@ export class DictionaryExtractor implements EntityExtractor {
       if (!candidates) continue;
       for (const c of candidates) {
         if (!text.startsWith(c.surface, i)) continue;
-        const end = i + c.surface.length;
+        let end = i + c.surface.length;
+        // English plurals: "margaritas" is still a margherita.
+        if (c.ascii && text[end] === 's' && !ASCII_WORD.test(text[end + 1] ?? '')) end++;
         if (c.ascii && (ASCII_WORD.test(text[i - 1] ?? '') || ASCII_WORD.test(text[end] ?? ''))) continue;
-        spans.push({ name: c.name, value: c.value, text: c.surface, start: i, end, priority: PRIORITY.corpus });
+        spans.push({ name: c.name, value: c.value, text: text.slice(i, end), start: i, end, priority: PRIORITY.corpus });
       }
     }
     return spans;
