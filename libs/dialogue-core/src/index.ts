@@ -12,6 +12,7 @@ export { scopeKey, type MemoryDeclaration, type MemoryCatalog, type MemoryView }
 export { service, recall } from './authoring/services';
 export { runTurn, type TurnPorts, type TurnRequest, type TurnOptions, type TurnResult, type TurnOutcome } from './runtime/run-turn';
 export { migrate } from './runtime/restore';
+export { describeConversation, type ConversationView, type ActorNode } from './runtime/describe';
 export { focusChain, pendingQuestion, openIntents, threadsOf, activePath, validateTree } from './runtime/inspect';
 export type { Services } from './runtime/turn-scope';
 export * from './migrations';
