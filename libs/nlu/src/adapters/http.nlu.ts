@@ -92,7 +92,9 @@ export class HttpNlu implements NluPort {
       });
       raw = await response.text(); // the timeout also bounds a body that never ends
     } catch (cause) {
-      const timedOut = cause instanceof Error && (cause.name === 'TimeoutError' || cause.name === 'AbortError');
+      // Duck-typed: fetch's DOMException may come from another realm (e.g. under Jest).
+      const name = typeof cause === 'object' && cause !== null ? (cause as { name?: unknown }).name : undefined;
+      const timedOut = name === 'TimeoutError' || name === 'AbortError';
       throw timedOut
         ? new NluError('NLU_TIMEOUT', `NLU server ${this.endpoint} did not answer within ${timeoutMs} ms`, context, { cause })
         : new NluError('NLU_UNREACHABLE', `NLU server ${this.endpoint} is unreachable`, context, { cause });

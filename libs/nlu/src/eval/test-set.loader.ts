@@ -19,15 +19,16 @@ export async function loadTestSet(file: string): Promise<TestCase[]> {
   return doc.map((raw: unknown, i): TestCase => {
     if (typeof raw !== 'object' || raw === null) return fail(`item ${i + 1}: expected a mapping`);
     const item = raw as Record<string, unknown>;
-    if (item.text === undefined || item.text === null) return fail(`item ${i + 1}: missing text`);
+    // YAML reads a bare phone number as a number: accept it as text.
+    if (typeof item.text !== 'string' && typeof item.text !== 'number') return fail(`item ${i + 1}: missing text`);
     if (item.intent !== null && typeof item.intent !== 'string') return fail(`item ${i + 1}: intent must be a name or null`);
     const entities: TestCase['entities'] = [];
     for (const [name, v] of Object.entries((item.entities ?? {}) as Record<string, unknown>)) {
       for (const value of Array.isArray(v) ? v : [v]) {
         if (typeof value !== 'string' && typeof value !== 'number') fail(`item ${i + 1}: bad value for ${name}`);
-        entities.push({ name, value: value as string | number });
+        entities.push({ name, value });
       }
     }
-    return { text: String(item.text as string | number), intent: item.intent, entities };
+    return { text: String(item.text), intent: item.intent, entities };
   });
 }
