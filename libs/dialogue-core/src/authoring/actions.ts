@@ -51,13 +51,19 @@ export function escape(kind: EscapeKind, reason?: string) {
 }
 
 /**
- * In an escape handler: let the escape go on to the caller (after, say, a goodbye message).
+ * Let an escape go on to the caller, marked as announced (the root then adds no default message).
+ * In an escape handler, `propagate()` passes the escape being handled; elsewhere (e.g. after the user confirmed
+ * "stop?") name it: `propagate('cancel')`.
  *
  * @example
  * onCancel: { actions: [say('好的, 您的订单已取消'), propagate()] }
  */
-export function propagate() {
-  return sendParent(({ event, self }: any) => ({ type: 'bubble', event: { ...event, announced: true }, from: self.id })) as any;
+export function propagate(kind?: EscapeKind) {
+  return sendParent(({ event, self }: any) => ({
+    type: 'bubble',
+    event: kind ? { type: `escape.${kind}`, announced: true } : { ...event, announced: true },
+    from: self.id,
+  })) as any;
 }
 
 /** Put this thread to sleep and give focus to `thread` (started, or woken if it sleeps). */

@@ -114,7 +114,7 @@ export function dependOn(
       // A child that crashed becomes a failure escape here: never a crashed conversation.
       onError: { actions: raise(({ event }: any) => ({ type: 'escape.failure', reason: errorMessage(event.error) })) },
     },
-    on: { turn: [...captured, { actions: 'parley.forwardToChild', params: { child: contextKey } }], ...(on ?? {}) },
+    on: { turn: [...captured, { actions: { type: 'parley.forwardToChild', params: { child: contextKey } } }], ...(on ?? {}) },
   };
 }
 
