@@ -5,12 +5,31 @@ export { entity, hasEntity, type DialogueArgs, type Dynamic } from './authoring/
 export { say, update, remember, escape, propagate, sleepTo, replaceTo, schedule, call, run } from './authoring/actions';
 export { ask, dependOn, finish, yieldUntil, when, QUESTION_TAG, YIELD_TAG } from './authoring/stages';
 export type { StageConfig, Transition, DependOnResults } from './authoring/stages';
-export { defineContext, type ContextSpec, type ContextDefinition, type ContextInitArgs } from './authoring/define-context';
-export { defineBot, PROCESS_ID, type BotSpec, type BotDefinition, type BotMessages, type SnapshotMigration } from './authoring/define-bot';
+export {
+  defineContext,
+  type ContextSpec,
+  type ContextDefinition,
+  type ContextInitArgs,
+} from './authoring/define-context';
+export {
+  defineBot,
+  PROCESS_ID,
+  type BotSpec,
+  type BotDefinition,
+  type BotMessages,
+  type SnapshotMigration,
+} from './authoring/define-bot';
 export { openThread, reply, push, blockThread } from './authoring/bot-intents';
 export { scopeKey, type MemoryDeclaration, type MemoryCatalog, type MemoryView } from './authoring/memory';
 export { service, recall } from './authoring/services';
-export { runTurn, type TurnPorts, type TurnRequest, type TurnOptions, type TurnResult, type TurnOutcome } from './runtime/run-turn';
+export {
+  runTurn,
+  type TurnPorts,
+  type TurnRequest,
+  type TurnOptions,
+  type TurnResult,
+  type TurnOutcome,
+} from './runtime/run-turn';
 export { migrate } from './runtime/restore';
 export { describeConversation, type ConversationView, type ActorNode } from './runtime/describe';
 export { focusChain, pendingQuestion, openIntents, threadsOf, activePath, validateTree } from './runtime/inspect';

@@ -6,25 +6,33 @@ const start = () => converse(shop, { nlu: shopNlu, services: forecastService() }
 describe('semi-open routing', () => {
   it('offers an utterance to the innermost context first', async () => {
     await start()
-      .say('I want juice').expect('Which flavor?')
-      .say('apple').expect('Small or large?')
-      .say('large').expect('Members get 20% off. Join?')
+      .say('I want juice')
+      .expect('Which flavor?')
+      .say('apple')
+      .expect('Small or large?')
+      .say('large')
+      .expect('Members get 20% off. Join?')
       // "yes" is handled by the member context, not by anything outside it
-      .say('yes').expect('Your name?')
+      .say('yes')
+      .expect('Your name?')
       .check((r) => expect(r.activePath).toEqual(['order.offeringMembership', 'member.askingName']));
   });
 
   it('bubbles what the inner context does not handle out to bot-wide intents', async () => {
     await start()
-      .say('I want juice').expect('Which flavor?')
-      .say('hello').expect('Hello, this is the juice shop.', 'Which flavor?')
+      .say('I want juice')
+      .expect('Which flavor?')
+      .say('hello')
+      .expect('Hello, this is the juice shop.', 'Which flavor?')
       .check((r) => expect(r.threads.focus).toBe('order'));
   });
 
   it('answers "not understood" and re-asks the pending question when nobody handles it', async () => {
     await start()
-      .say('I want juice').say('apple')
-      .say('qwerty').expect("Sorry, I didn't get that.", 'Small or large?')
+      .say('I want juice')
+      .say('apple')
+      .say('qwerty')
+      .expect("Sorry, I didn't get that.", 'Small or large?')
       .check((r) => expect(r.outcome).toBe('notUnderstood'));
   });
 
@@ -34,7 +42,8 @@ describe('semi-open routing', () => {
 
   it('takes slots said early from the utterance that opened the task', async () => {
     await start()
-      .say('large orange juice please').expect('Members get 20% off. Join?')
+      .say('large orange juice please')
+      .expect('Members get 20% off. Join?')
       .check((r) => expect(r.activePath[0]).toBe('order.offeringMembership'));
   });
 
@@ -60,11 +69,18 @@ describe('semi-open routing', () => {
 describe('dependOn', () => {
   it('delivers the child result to the caller: joined membership → member price', async () => {
     await start()
-      .say('I want juice').say('apple').say('large').say('yes')
-      .say('Ann').expect('Your phone number?')
-      .say('123').expect('That phone number looks wrong.', 'Your phone number?')
-      .say('13800138000').expect('Welcome, member!', 'Please pay $4.')
-      .say('pay').expect('Paid: large apple juice.', 'What else can I do for you?')
+      .say('I want juice')
+      .say('apple')
+      .say('large')
+      .say('yes')
+      .say('Ann')
+      .expect('Your phone number?')
+      .say('123')
+      .expect('That phone number looks wrong.', 'Your phone number?')
+      .say('13800138000')
+      .expect('Welcome, member!', 'Please pay $4.')
+      .say('pay')
+      .expect('Paid: large apple juice.', 'What else can I do for you?')
       .check((r) => expect(r.threads).toEqual({ focus: 'home', sleeping: [], yielding: [], blocking: [] }));
   });
 
@@ -76,15 +92,19 @@ describe('dependOn', () => {
     const first = start();
     await first.say('become a member').expect('Your name?').say('Bob').say('13800138000').expect('Welcome, member!');
     await converse(shop, { nlu: shopNlu, memory: first.memory, conversationId: 'c2' })
-      .say('I want a small apple juice').expect('Please pay $4.');
+      .say('I want a small apple juice')
+      .expect('Please pay $4.');
   });
 
   it('replaceTo: the menu replaces itself by the order, which then falls back to home', async () => {
     await start()
-      .say('show me the menu').expect('Order one?')
-      .say('yes').expect('Which flavor?')
+      .say('show me the menu')
+      .expect('Order one?')
+      .say('yes')
+      .expect('Which flavor?')
       .check((r) => expect(r.threads).toEqual({ focus: 'order', sleeping: [], yielding: [], blocking: [] }))
       .check((r) => expect(Object.keys((r.state.snapshot as any).children)).not.toContain('menu'))
-      .say('cancel').expect('Your order is cancelled.', 'What else can I do for you?');
+      .say('cancel')
+      .expect('Your order is cancelled.', 'What else can I do for you?');
   });
 });

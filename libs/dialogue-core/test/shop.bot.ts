@@ -43,7 +43,9 @@ export const member = defineContext({
   context: ({ input }) => ({ mode: (input.mode as string) ?? 'join', name: null as string | null }),
   initial: 'start',
   stages: {
-    start: { always: [{ guard: ({ context }: any) => context.mode === 'offer', target: 'offering' }, { target: 'askingName' }] },
+    start: {
+      always: [{ guard: ({ context }: any) => context.mode === 'offer', target: 'offering' }, { target: 'askingName' }],
+    },
     offering: ask({
       prompt: 'Members get 20% off. Join?',
       on: { 'intent.affirm': 'askingName', 'intent.deny': 'declined' },
@@ -102,7 +104,9 @@ export const order = defineContext({
   },
   initial: 'start',
   stages: {
-    start: { always: [{ guard: ({ context }: any) => !context.flavor, target: 'askingFlavor' }, { target: 'checkSize' }] },
+    start: {
+      always: [{ guard: ({ context }: any) => !context.flavor, target: 'askingFlavor' }, { target: 'checkSize' }],
+    },
     askingFlavor: ask({
       prompt: 'Which flavor? apple, orange or melon.',
       on: {
@@ -120,12 +124,17 @@ export const order = defineContext({
             guard: when(({ event }) => entity(event, 'flavor') !== undefined),
             target: 'askingFlavor',
             reenter: true,
-            actions: [say(({ event }) => `Sorry, we have no ${entity(event, 'flavor')}.`), update(({ context }) => ({ misses: context.misses + 1 }))],
+            actions: [
+              say(({ event }) => `Sorry, we have no ${entity(event, 'flavor')}.`),
+              update(({ context }) => ({ misses: context.misses + 1 })),
+            ],
           },
         ],
       },
     }),
-    checkSize: { always: [{ guard: ({ context }: any) => !context.size, target: 'askingSize' }, { target: 'checkMember' }] },
+    checkSize: {
+      always: [{ guard: ({ context }: any) => !context.size, target: 'askingSize' }, { target: 'checkMember' }],
+    },
     askingSize: ask({
       prompt: 'Small or large?',
       on: {
@@ -138,13 +147,19 @@ export const order = defineContext({
     }),
     checkMember: {
       always: [
-        { guard: when(({ memory }) => memory.customer?.member === true), target: 'paying', actions: update({ member: true }) },
+        {
+          guard: when(({ memory }) => memory.customer?.member === true),
+          target: 'paying',
+          actions: update({ member: true }),
+        },
         { target: 'offeringMembership' },
       ],
     },
     offeringMembership: dependOn('member', {
       input: { mode: 'offer' },
-      onDone: { done: { target: 'paying', actions: update(({ event }) => ({ member: event.output.member === true })) } },
+      onDone: {
+        done: { target: 'paying', actions: update(({ event }) => ({ member: event.output.member === true })) },
+      },
     }),
     paying: ask({
       prompt: ({ context }) => `Please pay $${context.member ? 4 : 5}.`,
@@ -164,7 +179,20 @@ export const order = defineContext({
       onFailure: { target: 'paying', actions: say('Vouchers are unavailable right now.') },
     }),
     awaitingPayment: yieldUntil({
-      on: { 'ext.payment.confirmed': { target: 'paid', actions: say('Payment received, your juice is on its way.') } },
+      on: {
+        'ext.payment.confirmed': [
+          {
+            guard: ({ event }: any) => event.askReceipt === true,
+            target: 'askingReceipt',
+            actions: say('Payment received.'),
+          },
+          { target: 'paid', actions: say('Payment received, your juice is on its way.') },
+        ],
+      },
+    }),
+    askingReceipt: ask({
+      prompt: 'Do you want a receipt?',
+      on: { 'intent.affirm': { target: 'paid', actions: say('Receipt sent.') }, 'intent.deny': 'paid' },
     }),
     paid: finish('done'),
   },
@@ -191,17 +219,32 @@ export const weather = defineContext({
     },
     askingCity: ask({
       prompt: 'Which city?',
-      on: { 'intent.*': { guard: when(({ event }) => entity(event, 'city') !== undefined), target: 'check', actions: update(({ event }) => ({ city: entity(event, 'city') })) } },
+      on: {
+        'intent.*': {
+          guard: when(({ event }) => entity(event, 'city') !== undefined),
+          target: 'check',
+          actions: update(({ event }) => ({ city: entity(event, 'city') })),
+        },
+      },
     }),
     askingDate: ask({
       prompt: 'Which day?',
-      on: { 'intent.*': { guard: when(({ event }) => entity(event, 'date') !== undefined), target: 'check', actions: update(({ event }) => ({ date: entity(event, 'date') })) } },
+      on: {
+        'intent.*': {
+          guard: when(({ event }) => entity(event, 'date') !== undefined),
+          target: 'check',
+          actions: update(({ event }) => ({ date: entity(event, 'date') })),
+        },
+      },
     }),
     forecasting: {
       invoke: {
         src: 'forecast',
         input: ({ context }: any) => ({ city: context.city, date: context.date }),
-        onDone: { target: 'answering', actions: say(({ context, event }) => `${context.city} ${context.date}: ${event.output}`) },
+        onDone: {
+          target: 'answering',
+          actions: say(({ context, event }) => `${context.city} ${context.date}: ${event.output}`),
+        },
         onError: { actions: escape('failure', 'no forecast') },
       },
     },
@@ -213,7 +256,7 @@ export const weather = defineContext({
   actors: {
     forecast: service(async ({ city, date }: { city: string; date: string }, { services, recall, remember: keep }) => {
       const cached = await recall('forecast', { city, date });
-      if (cached) return `${String(cached)} (cached)`;
+      if (typeof cached === 'string') return `${cached} (cached)`;
       const report = (await services.forecast!({ city, date })) as string;
       keep('forecast', report, { city, date });
       return report;
@@ -319,10 +362,8 @@ export const shopNlu = keywordNlu({
 });
 
 /** A deterministic forecast service; `Slowtown` never answers, `Atlantis` does not exist. */
-export function forecastService() {
-  const calls: string[] = [];
+export function forecastService(calls: string[] = []) {
   return {
-    calls,
     forecast: async ({ city, date }: { city: string; date: string }): Promise<string> => {
       calls.push(`${city}/${date}`);
       if (city === 'Slowtown') return new Promise<string>(() => undefined);

@@ -6,38 +6,59 @@ const start = () => converse(shop, { nlu: shopNlu, services: forecastService() }
 describe('threads: sleep, fallback and wake', () => {
   it('puts the order to sleep for the weather and wakes it when the weather ends, re-asking its question', async () => {
     await start()
-      .say('I want juice').say('apple').expect('Small or large?')
-      .say('weather in Paris tomorrow').expect('Paris tomorrow: sunny', 'Anything else about the weather?')
+      .say('I want juice')
+      .say('apple')
+      .expect('Small or large?')
+      .say('weather in Paris tomorrow')
+      .expect('Paris tomorrow: sunny', 'Anything else about the weather?')
       .check((r) => expect(r.threads).toEqual({ focus: 'weather', sleeping: ['order'], yielding: [], blocking: [] }))
-      .say('nothing').expect('Small or large?')
+      .say('nothing')
+      .expect('Small or large?')
       .check((r) => expect(r.threads).toEqual({ focus: 'order', sleeping: [], yielding: [], blocking: [] }));
   });
 
   it('wakes a sleeping thread explicitly, putting the focused one to sleep', async () => {
     await start()
-      .say('I want juice').expect('Which flavor?')
-      .say('what is the weather').expect('Which city?')
-      .say('continue my order').expect('Which flavor?')
+      .say('I want juice')
+      .expect('Which flavor?')
+      .say('what is the weather')
+      .expect('Which city?')
+      .say('continue my order')
+      .expect('Which flavor?')
       .check((r) => expect(r.threads).toEqual({ focus: 'order', sleeping: ['weather'], yielding: [], blocking: [] }))
-      .say('apple').expect('Small or large?')
-      .say('large').say('no').say('pay').expect('Paid: large apple juice.', 'Which city?')
+      .say('apple')
+      .expect('Small or large?')
+      .say('large')
+      .say('no')
+      .say('pay')
+      .expect('Paid: large apple juice.', 'Which city?')
       .check((r) => expect(r.threads.focus).toBe('weather'));
   });
 
   it('wakes sleepers most recent first', async () => {
     await start()
       .say('I want juice')
-      .say('become a member').expect('Your name?')
-      .say('weather').expect('Which city?')
+      .say('become a member')
+      .expect('Your name?')
+      .say('weather')
+      .expect('Which city?')
       .check((r) => expect(r.threads.sleeping).toEqual(['order', 'member']))
-      .say('Paris').say('today').say('nothing').expect('Your name?')
-      .say('cancel').expect('OK, no membership.', 'Which flavor?');
+      .say('Paris')
+      .say('today')
+      .say('nothing')
+      .expect('Your name?')
+      .say('cancel')
+      .expect('OK, no membership.', 'Which flavor?');
   });
 
   it('opening a running task again wakes it instead of starting a second one', async () => {
     await start()
-      .say('I want juice').say('melon').expect('Small or large?')
-      .say('weather').say('I want juice').expect('Small or large?')
+      .say('I want juice')
+      .say('melon')
+      .expect('Small or large?')
+      .say('weather')
+      .say('I want juice')
+      .expect('Small or large?')
       .check((r) => expect(r.threads).toEqual({ focus: 'order', sleeping: ['weather'], yielding: [], blocking: [] }));
   });
 });
@@ -45,108 +66,158 @@ describe('threads: sleep, fallback and wake', () => {
 describe('escapes', () => {
   it('an un-intercepted cancel exits the whole thread and falls back to home', async () => {
     await start()
-      .say('I want juice').say('apple')
-      .say('cancel').expect('Your order is cancelled.', 'What else can I do for you?')
+      .say('I want juice')
+      .say('apple')
+      .say('cancel')
+      .expect('Your order is cancelled.', 'What else can I do for you?')
       .check((r) => expect(r.threads.focus).toBe('home'))
       .check((r) => expect(Object.keys((r.state.snapshot as any).children)).toEqual(['home']));
   });
 
   it('a cancel intercepted by the inner context becomes a normal result and the caller goes on', async () => {
     await start()
-      .say('I want juice').say('apple').say('large').say('yes').expect('Your name?')
-      .say('never mind').expect('OK, no membership.', 'Please pay $5.')
+      .say('I want juice')
+      .say('apple')
+      .say('large')
+      .say('yes')
+      .expect('Your name?')
+      .say('never mind')
+      .expect('OK, no membership.', 'Please pay $5.')
       .check((r) => expect(r.activePath).toEqual(['order.paying']))
-      .say('cancel').expect('Your order is cancelled.', 'What else can I do for you?');
+      .say('cancel')
+      .expect('Your order is cancelled.', 'What else can I do for you?');
   });
 
   it('a cancel falls back to the top sleeping thread and never reaches it', async () => {
     await start()
-      .say('I want juice').say('apple').expect('Small or large?')
-      .say('weather').expect('Which city?')
-      .say('cancel').expect('Small or large?')
+      .say('I want juice')
+      .say('apple')
+      .expect('Small or large?')
+      .say('weather')
+      .expect('Which city?')
+      .say('cancel')
+      .expect('Small or large?')
       .expectNot('Your order is cancelled.')
       .check((r) => expect(r.threads).toEqual({ focus: 'order', sleeping: [], yielding: [], blocking: [] }));
   });
 
   it('a level can ask to confirm an escape, then stop it or let it go on', async () => {
     const c = converse(shop, { nlu: shopNlu });
-    await c.event('survey.due').expect('How was your last juice, 1 to 5?')
-      .say('cancel').expect('Stop the survey?')
-      .say('no').expect('How was your last juice, 1 to 5?')
-      .say('cancel').expect('Stop the survey?')
-      .say('yes').expect('Survey stopped.', 'What else can I do for you?')
+    await c
+      .event('survey.due')
+      .expect('How was your last juice, 1 to 5?')
+      .say('cancel')
+      .expect('Stop the survey?')
+      .say('no')
+      .expect('How was your last juice, 1 to 5?')
+      .say('cancel')
+      .expect('Stop the survey?')
+      .say('yes')
+      .expect('Survey stopped.', 'What else can I do for you?')
       .check((r) => expect(r.threads.focus).toBe('home'));
   });
 
   it('a failure escape raised by a context can be intercepted by that context', async () => {
     await start()
-      .say('weather in Atlantis today').expect("Sorry, I can't find that forecast.", 'What else can I do for you?')
+      .say('weather in Atlantis today')
+      .expect("Sorry, I can't find that forecast.", 'What else can I do for you?')
       .check((r) => expect(r.threads.focus).toBe('home'));
   });
 
   it('three unknown flavors in a row become a failure escape that ends the order', async () => {
     await start()
       .say('I want juice')
-      .say('grape').expect('Sorry, we have no grape.', 'Which flavor?')
-      .say('mango').expect('Sorry, we have no mango.', 'Which flavor?')
-      .say('durian').expect("We don't have that either.", 'Sorry, the order is dropped.', 'What else can I do for you?')
+      .say('grape')
+      .expect('Sorry, we have no grape.', 'Which flavor?')
+      .say('mango')
+      .expect('Sorry, we have no mango.', 'Which flavor?')
+      .say('durian')
+      .expect("We don't have that either.", 'Sorry, the order is dropped.', 'What else can I do for you?')
       .check((r) => expect(r.threads.focus).toBe('home'));
   });
 
   it('an exception thrown inside a nested context becomes a failure escape the caller can intercept', async () => {
     await start()
-      .say('I want juice').say('apple').say('large').say('no').expect('Please pay $5.')
-      .say('use a voucher').expect('Vouchers are unavailable right now.', 'Please pay $5.')
+      .say('I want juice')
+      .say('apple')
+      .say('large')
+      .say('no')
+      .expect('Please pay $5.')
+      .say('use a voucher')
+      .expect('Vouchers are unavailable right now.', 'Please pay $5.')
       .check((r) => expect(r.activePath).toEqual(['order.paying']));
   });
 
   it('an exception thrown at the top of a thread ends that thread, not the conversation', async () => {
     await start()
-      .say('I want juice').expect('Which flavor?')
-      .say('crash').expect('Sorry, something went wrong with that task.', 'Which flavor?')
+      .say('I want juice')
+      .expect('Which flavor?')
+      .say('crash')
+      .expect('Sorry, something went wrong with that task.', 'Which flavor?')
       .check((r) => expect(r.threads).toEqual({ focus: 'order', sleeping: [], yielding: [], blocking: [] }))
-      .say('apple').expect('Small or large?');
+      .say('apple')
+      .expect('Small or large?');
   });
 
   it('quit ends every thread; the next message starts afresh; user memory remains', async () => {
     const c = start();
     await c
-      .say('become a member').say('Ann').say('13800138000').expect('Welcome, member!')
-      .say('I want juice').say('weather')
-      .say('bye').expect('Goodbye!')
+      .say('become a member')
+      .say('Ann')
+      .say('13800138000')
+      .expect('Welcome, member!')
+      .say('I want juice')
+      .say('weather')
+      .say('bye')
+      .expect('Goodbye!')
       .check((r) => expect(r.outcome).toBe('ended'))
-      .say('I want juice').expect('Which flavor?')
+      .say('I want juice')
+      .expect('Which flavor?')
       .check((r) => expect(r.threads).toEqual({ focus: 'order', sleeping: [], yielding: [], blocking: [] }))
-      .say('apple').say('small').expect('Please pay $4.');
+      .say('apple')
+      .say('small')
+      .expect('Please pay $4.');
   });
 });
 
 describe('back step', () => {
   it('restores the previous turn and re-asks its question', async () => {
     await start()
-      .say('I want juice').expect('Which flavor?')
-      .say('apple').expect('Small or large?')
-      .say('go back').expect('Which flavor?')
+      .say('I want juice')
+      .expect('Which flavor?')
+      .say('apple')
+      .expect('Small or large?')
+      .say('go back')
+      .expect('Which flavor?')
       .check((r) => expect(r.outcome).toBe('back'))
-      .say('orange').expect('Small or large?')
-      .say('large').say('no').expect('Please pay $5.')
-      .say('pay').expect('Paid: large orange juice.');
+      .say('orange')
+      .expect('Small or large?')
+      .say('large')
+      .say('no')
+      .expect('Please pay $5.')
+      .say('pay')
+      .expect('Paid: large orange juice.');
   });
 
   it('goes back at most three steps, then says it cannot', async () => {
     await start()
-      .say('I want juice').say('apple').say('large').say('yes').expect('Your name?')
-      .say('go back').expect('Members get 20% off. Join?')
-      .say('go back').expect('Small or large?')
-      .say('go back').expect('Which flavor?')
-      .say('go back').expect("We can't go back any further.", 'Which flavor?')
+      .say('I want juice')
+      .say('apple')
+      .say('large')
+      .say('yes')
+      .expect('Your name?')
+      .say('go back')
+      .expect('Members get 20% off. Join?')
+      .say('go back')
+      .expect('Small or large?')
+      .say('go back')
+      .expect('Which flavor?')
+      .say('go back')
+      .expect("We can't go back any further.", 'Which flavor?')
       .check((r) => expect(r.outcome).toBe('cannotGoBack'));
   });
 
   it('does not count not-understood turns as steps', async () => {
-    await start()
-      .say('I want juice').say('apple')
-      .say('qwerty').say('qwerty')
-      .say('go back').expect('Which flavor?');
+    await start().say('I want juice').say('apple').say('qwerty').say('qwerty').say('go back').expect('Which flavor?');
   });
 });

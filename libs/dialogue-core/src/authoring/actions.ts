@@ -90,7 +90,11 @@ export function replaceTo(thread: string, input?: Dynamic<Record<string, unknown
  * Ask the host to deliver `event` to this conversation later (a durable timer: survives restarts, fires once).
  * The event arrives as `ext.<type>`.
  */
-export function schedule(options: { inMs: number; event: Dynamic<{ type: string; [key: string]: unknown }>; key?: string }) {
+export function schedule(options: {
+  inMs: number;
+  event: Dynamic<{ type: string; [key: string]: unknown }>;
+  key?: string;
+}) {
   return (args: any) => {
     const turn = currentTurn();
     const at = new Date(turn.clock.now().getTime() + options.inMs).toISOString();

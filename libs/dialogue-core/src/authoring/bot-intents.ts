@@ -14,7 +14,12 @@ export const REASK = { type: 'parley.reask' } as const;
  */
 export function openThread(thread: string) {
   return {
-    actions: raise(({ event }: any) => ({ type: 'thread.open', target: thread, mode: 'sleep', input: { trigger: event } })),
+    actions: raise(({ event }: any) => ({
+      type: 'thread.open',
+      target: thread,
+      mode: 'sleep',
+      input: { trigger: event },
+    })),
   } as any;
 }
 

@@ -105,19 +105,28 @@ export const PROCESS_ID = 'process';
  */
 export function defineBot(spec: BotSpec): BotDefinition {
   if (!spec || typeof spec.id !== 'string' || !/^[a-z][a-z0-9-]*$/.test(spec.id)) {
-    throw new DefinitionError(`A bot needs an \`id\` of lower-case letters, digits and '-' (got ${JSON.stringify(spec?.id)}).`);
+    throw new DefinitionError(
+      `A bot needs an \`id\` of lower-case letters, digits and '-' (got ${JSON.stringify(spec?.id)}).`,
+    );
   }
   const bot = spec.id;
   if (!Number.isInteger(spec.version) || spec.version < 1) {
-    throw new DefinitionError(`Bot '${bot}' needs an integer \`version\` ≥ 1 (got ${JSON.stringify(spec.version)}).`, { bot });
+    throw new DefinitionError(`Bot '${bot}' needs an integer \`version\` ≥ 1 (got ${JSON.stringify(spec.version)}).`, {
+      bot,
+    });
   }
   const contexts: Record<string, ContextDefinition> = {};
   for (const definition of spec.contexts ?? []) {
     if (definition?.kind !== 'parley.context') {
-      throw new DefinitionError(`Bot '${bot}': every entry of \`contexts\` must come from defineContext(...).`, { bot });
+      throw new DefinitionError(`Bot '${bot}': every entry of \`contexts\` must come from defineContext(...).`, {
+        bot,
+      });
     }
     if (contexts[definition.id]) {
-      throw new DefinitionError(`Bot '${bot}' has two contexts with the id '${definition.id}'. Context ids must be unique.`, { bot });
+      throw new DefinitionError(
+        `Bot '${bot}' has two contexts with the id '${definition.id}'. Context ids must be unique.`,
+        { bot },
+      );
     }
     contexts[definition.id] = definition;
   }
@@ -146,7 +155,10 @@ export function defineBot(spec: BotSpec): BotDefinition {
   const botIntents = spec.intents ?? {};
   for (const name of Object.keys(botIntents)) {
     if (name.startsWith('intent.')) {
-      throw new DefinitionError(`Bot '${bot}': write bot-wide intents without the 'intent.' prefix ('${name.slice(7)}').`, { bot });
+      throw new DefinitionError(
+        `Bot '${bot}': write bot-wide intents without the 'intent.' prefix ('${name.slice(7)}').`,
+        { bot },
+      );
     }
   }
   const process = buildProcess(bot, spec, contexts, machines, messages);
@@ -360,7 +372,8 @@ function buildProcess(
                 const target: string = event.target;
                 if (!contexts[target] || target === home) return;
                 enqueue.assign(threads.blockThreadOn(context, target));
-                if (!check(isRunning(target) as any)) enqueue.raise({ type: 'thread.start', target, input: event.input ?? {} });
+                if (!check(isRunning(target) as any))
+                  enqueue.raise({ type: 'thread.start', target, input: event.input ?? {} });
               }),
             },
             'thread.yield': {
@@ -381,7 +394,9 @@ function buildProcess(
             'escape.reject': { actions: escapeAtTop('reject', messages.rejected) },
             'escape.failure': { actions: escapeAtTop('failure', messages.failure) },
             ...botIntentHandlers,
-            'intent.*': { actions: [say(messages.notUnderstood), emit({ type: 'parley.notUnderstood' } as any), reask] },
+            'intent.*': {
+              actions: [say(messages.notUnderstood), emit({ type: 'parley.notUnderstood' } as any), reask],
+            },
             ...botEventHandlers,
             // External events nobody at the top handles go to the yielding threads (or the thread they name).
             'ext.*': { actions: raise(({ event }: any) => ({ type: 'thread.deliver', event })) },

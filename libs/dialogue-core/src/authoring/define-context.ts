@@ -71,7 +71,9 @@ const ESCAPE_HANDLERS: Record<string, EscapeKind> = {
  *   },
  * });
  */
-export function defineContext<TContext extends Record<string, unknown>>(spec: ContextSpec<TContext>): ContextDefinition {
+export function defineContext<TContext extends Record<string, unknown>>(
+  spec: ContextSpec<TContext>,
+): ContextDefinition {
   const where = { context: spec?.id };
   if (!spec || typeof spec.id !== 'string' || !/^[a-z][a-zA-Z0-9_-]*$/.test(spec.id)) {
     throw new DefinitionError(
@@ -111,7 +113,10 @@ export function defineContext<TContext extends Record<string, unknown>>(spec: Co
 }
 
 /** Build the XState machine of a context; `children` are the machines of the contexts it depends on. */
-export function buildContextMachine(definition: ContextDefinition, children: Record<string, AnyStateMachine>): AnyStateMachine {
+export function buildContextMachine(
+  definition: ContextDefinition,
+  children: Record<string, AnyStateMachine>,
+): AnyStateMachine {
   const { spec } = definition;
   const authorOn: Record<string, any> = { ...(spec.on ?? {}) };
   for (const [key, kind] of Object.entries(ESCAPE_HANDLERS)) {
@@ -159,12 +164,20 @@ function mapStages(stages: Record<string, StageConfig>): Record<string, StageCon
     for (const [key, kind] of Object.entries(ESCAPE_HANDLERS)) {
       if (escapes[key] !== undefined) on[`escape.${kind}`] = escapes[key];
     }
-    result[name] = { ...rest, ...(Object.keys(on).length ? { on } : {}), ...(states ? { states: mapStages(states) } : {}) };
+    result[name] = {
+      ...rest,
+      ...(Object.keys(on).length ? { on } : {}),
+      ...(states ? { states: mapStages(states) } : {}),
+    };
   }
   return result;
 }
 
-function walkStages(stages: Record<string, StageConfig>, visit: (stage: StageConfig, path: string) => void, prefix = ''): void {
+function walkStages(
+  stages: Record<string, StageConfig>,
+  visit: (stage: StageConfig, path: string) => void,
+  prefix = '',
+): void {
   for (const [name, stage] of Object.entries(stages)) {
     const path = prefix ? `${prefix}.${name}` : name;
     visit(stage, path);

@@ -8,9 +8,9 @@ export interface ServiceApi {
   services: Services;
   now: Date;
   /** Read memory with custom scope dimensions, e.g. `recall('forecast', { city, date })`. */
-  recall(name: string, dimensions?: Record<string, string | number>): Promise<Json | undefined>;
+  recall: (name: string, dimensions?: Record<string, string | number>) => Promise<Json | undefined>;
   /** Write memory with custom scope dimensions (returned as a `memory.write` effect). */
-  remember(name: string, data: Json, dimensions?: Record<string, string | number>): void;
+  remember: (name: string, data: Json, dimensions?: Record<string, string | number>) => void;
 }
 
 /**

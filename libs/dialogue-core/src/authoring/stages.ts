@@ -114,7 +114,10 @@ export function dependOn(
       // A child that crashed becomes a failure escape here: never a crashed conversation.
       onError: { actions: raise(({ event }: any) => ({ type: 'escape.failure', reason: errorMessage(event.error) })) },
     },
-    on: { turn: [...captured, { actions: { type: 'parley.forwardToChild', params: { child: contextKey } } }], ...(on ?? {}) },
+    on: {
+      turn: [...captured, { actions: { type: 'parley.forwardToChild', params: { child: contextKey } } }],
+      ...(on ?? {}),
+    },
   };
 }
 
@@ -144,8 +147,14 @@ export function yieldUntil(config: StageConfig): StageConfig {
   return {
     ...rest,
     tags: [YIELD_TAG, ...toArray(tags)],
-    entry: [sendParent(({ self }: any) => ({ type: 'bubble', event: { type: 'thread.yield' }, from: self.id })), ...toArray(entry)],
-    exit: [sendParent(({ self }: any) => ({ type: 'bubble', event: { type: 'thread.resume' }, from: self.id })), ...toArray(exit)],
+    entry: [
+      sendParent(({ self }: any) => ({ type: 'bubble', event: { type: 'thread.yield' }, from: self.id })),
+      ...toArray(entry),
+    ],
+    exit: [
+      sendParent(({ self }: any) => ({ type: 'bubble', event: { type: 'thread.resume' }, from: self.id })),
+      ...toArray(exit),
+    ],
   };
 }
 

@@ -55,7 +55,10 @@ export function pendingQuestion(root: AnyActorRef): string | undefined {
     const snapshot: any = level.actor.getSnapshot();
     const { question } = levelInfo(snapshot);
     if (question) {
-      const text = resolve(question.meta!.prompt as any, { context: snapshot.context, event: { type: 'parley.reask' } });
+      const text = resolve(question.meta!.prompt as any, {
+        context: snapshot.context,
+        event: { type: 'parley.reask' },
+      });
       if (typeof text === 'string' && text) return text;
     }
   }
@@ -77,7 +80,7 @@ export function openIntents(root: AnyActorRef, systemIntents: readonly string[])
 }
 
 export function threadsOf(root: AnyActorRef): ThreadsView {
-  const context: any = (root.getSnapshot() as any).context ?? {};
+  const context: any = root.getSnapshot().context ?? {};
   return {
     focus: context.focus ?? '',
     sleeping: [...(context.sleeping ?? [])],
@@ -118,7 +121,8 @@ export function validateTree(actor: AnyActorRef, path = 'process'): string[] {
   if (snapshot.machine && snapshot.status === 'active') {
     for (const node of snapshot._nodes ?? []) {
       for (const invoke of node.invoke ?? []) {
-        if (!snapshot.children[invoke.id]) problems.push(`${path}: stage '${node.id}' waits for '${invoke.id}', which is missing`);
+        if (!snapshot.children[invoke.id])
+          problems.push(`${path}: stage '${node.id}' waits for '${invoke.id}', which is missing`);
       }
     }
   }

@@ -11,7 +11,10 @@ export const plumbingActions = {
   'parley.reraise': raise(({ event }: any) => event.event),
   'parley.bubble': sendParent(({ event, self }: any) => ({ type: 'bubble', event, from: self.id })),
   'parley.forwardToChild': forwardTo((_: any, params: { child: string }) => params.child),
-  'parley.sendInnerToChild': sendTo((_: any, params: { child: string }) => params.child, ({ event }: any) => event.event),
+  'parley.sendInnerToChild': sendTo(
+    (_: any, params: { child: string }) => params.child,
+    ({ event }: any) => event.event,
+  ),
 } as any;
 
 /** Event types reserved for the plumbing: bot authors may not handle them. */

@@ -1,4 +1,4 @@
-import { createActor, type AnyActorRef, type InspectionEvent } from 'xstate';
+import type { AnyActorRef, InspectionEvent } from 'xstate';
 import type { BotDefinition } from '../authoring/define-bot';
 import { preloadAddresses } from '../authoring/memory';
 import { DialogueError, TurnInputError } from '../errors';
@@ -130,7 +130,7 @@ async function turn(
     }
     await settle(root, options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS);
 
-    if ((root.getSnapshot() as any).status === 'error') {
+    if (root.getSnapshot().status === 'error') {
       // The process machine itself failed (e.g. a bot-wide handler threw): start afresh rather than wedge.
       replies.push(...collectReplies(emitted), { type: 'text', text: bot.messages.failure });
       root.stop();
@@ -141,14 +141,15 @@ async function turn(
     }
     replies.push(...collectReplies(emitted));
     const notUnderstood = emitted.some((e) => e.type === 'parley.notUnderstood');
-    const status = (root.getSnapshot() as any).status as string;
+    const status = root.getSnapshot().status as string;
     const question = status === 'active' ? pendingQuestion(root) : undefined;
     if (question && emitted.some((e) => e.type === 'parley.reask') && replies[replies.length - 1]?.text !== question) {
       replies.push({ type: 'text', text: question });
     }
     const snapshot = root.getPersistedSnapshot() as unknown as Json;
     // A turn that changed nothing the user can return to (not understood) leaves the back-step history alone.
-    if (!notUnderstood && previous !== null && status === 'active') history = [...history, previous].slice(-bot.backDepth);
+    if (!notUnderstood && previous !== null && status === 'active')
+      history = [...history, previous].slice(-bot.backDepth);
     if (status !== 'active') history = [];
     return {
       state: { bot: bot.id, version: bot.version, snapshot, history, turns: (request.state?.turns ?? 0) + 1 },
@@ -264,7 +265,7 @@ async function settle(root: AnyActorRef, timeLimitMs: number): Promise<void> {
     const finished = remaining > 0 && (await settledWithin(pending, remaining));
     if (finished) continue;
     for (const actor of pending) {
-      if ((actor.getSnapshot() as any).status !== 'active') continue;
+      if (actor.getSnapshot().status !== 'active') continue;
       const parent = (actor as any)._parent as AnyActorRef | undefined;
       parent?.send({ type: 'escape.failure', reason: `'${actor.id}' took longer than ${timeLimitMs} ms` });
     }
@@ -298,7 +299,7 @@ function settledWithin(actors: AnyActorRef[], ms: number): Promise<boolean> {
           resolveSettled(true);
         }
       };
-      if ((actor.getSnapshot() as any).status !== 'active') done();
+      if (actor.getSnapshot().status !== 'active') done();
       else actor.subscribe({ complete: done, error: done });
     }
   });

@@ -27,7 +27,9 @@ export function focusOn(ctx: ProcessContext, thread: string, sleepCurrent = true
   const next = detach(ctx, thread);
   const current = ctx.focus;
   const sleeping =
-    sleepCurrent && current !== ctx.home && current !== thread ? [...without(next.sleeping, current), current] : next.sleeping;
+    sleepCurrent && current !== ctx.home && current !== thread
+      ? [...without(next.sleeping, current), current]
+      : next.sleeping;
   return { ...next, sleeping, focus: thread };
 }
 

@@ -35,7 +35,10 @@ export function converse(bot: BotDefinition, options: ConverseOptions = {}): Con
   return new Conversation(bot, options);
 }
 
-export class Conversation implements PromiseLike<Conversation> {
+/** A conversation after its queued steps ran (awaiting a `Conversation` gives this). */
+export type SettledConversation = Omit<Conversation, 'then'>;
+
+export class Conversation implements PromiseLike<SettledConversation> {
   readonly memory: InMemoryMemory;
   readonly transcript: { from: 'user' | 'bot' | 'event'; text: string }[] = [];
   readonly results: TurnResult[] = [];
@@ -62,7 +65,11 @@ export class Conversation implements PromiseLike<Conversation> {
   }
 
   /** The user says something already understood as `intent` (bypasses the NLU). */
-  sayIntent(intent: string | null, entities: { name: string; value: string | number }[] = [], text = intent ?? ''): this {
+  sayIntent(
+    intent: string | null,
+    entities: { name: string; value: string | number }[] = [],
+    text = intent ?? '',
+  ): this {
     this.steps.push({ kind: 'input', input: { kind: 'message', text, intent, entities, confidence: 1 }, label: text });
     return this;
   }
@@ -91,8 +98,8 @@ export class Conversation implements PromiseLike<Conversation> {
     return this;
   }
 
-  then<A = Conversation, B = never>(
-    onFulfilled?: ((value: Conversation) => A | PromiseLike<A>) | null,
+  then<A = SettledConversation, B = never>(
+    onFulfilled?: ((value: SettledConversation) => A | PromiseLike<A>) | null,
     onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
   ): PromiseLike<A | B> {
     const steps = this.steps;
@@ -151,7 +158,7 @@ export class Conversation implements PromiseLike<Conversation> {
   }
 }
 
-function withoutThen(conversation: Conversation): Conversation {
+function withoutThen(conversation: Conversation): SettledConversation {
   return new Proxy(conversation, {
     get: (target, key) => {
       if (key === 'then') return undefined;

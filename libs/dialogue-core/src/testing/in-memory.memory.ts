@@ -16,7 +16,8 @@ export class InMemoryMemory implements MemoryPort {
 
   apply(effects: readonly Effect[]): void {
     for (const effect of effects) {
-      if (effect.type === 'memory.write') this.records.set(`${effect.scope}#${effect.name}`, structuredClone(effect.data));
+      if (effect.type === 'memory.write')
+        this.records.set(`${effect.scope}#${effect.name}`, structuredClone(effect.data));
     }
   }
 

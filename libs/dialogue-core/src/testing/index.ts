@@ -1,3 +1,3 @@
-export { converse, Conversation, type ConverseOptions } from './converse';
+export { converse, Conversation, type ConverseOptions, type SettledConversation } from './converse';
 export { InMemoryMemory } from './in-memory.memory';
 export { keywordNlu, type KeywordNluSpec } from './keyword.nlu';

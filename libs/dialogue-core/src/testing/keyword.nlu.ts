@@ -40,7 +40,8 @@ function findEntities(text: string, specs: NonNullable<KeywordNluSpec['entities'
   for (const [name, spec] of Object.entries(specs)) {
     if (spec instanceof RegExp) {
       const match = new RegExp(spec.source, spec.flags.replace('g', '')).exec(text);
-      if (match) found.push({ name, value: match[0], text: match[0], start: match.index, end: match.index + match[0].length });
+      if (match)
+        found.push({ name, value: match[0], text: match[0], start: match.index, end: match.index + match[0].length });
       continue;
     }
     let best: Entity | undefined;
