@@ -1,18 +1,18 @@
-import { assign, emit, raise, sendParent } from 'xstate';
+import { assign, raise, sendParent } from 'xstate';
 import type { Json } from '../ports/memory.port';
-import { currentTurn } from '../runtime/turn-scope';
+import { currentTurn, record } from '../runtime/turn-scope';
 import type { EscapeKind } from '../types';
 import { dialogueArgs, resolve, type Dynamic } from './args';
 import { scopeKey } from './memory';
 
 /**
- * Say something: the text leaves the machine as an emitted `{ type: 'reply' }` event.
+ * Say something: the text leaves the machine as a typed `{ type: 'reply' }` event recorded into the turn.
  *
  * @example
  * entry: say(({ context }) => `请付${context.price}元`)
  */
 export function say(text: Dynamic<string>) {
-  return emit((args: any) => ({ type: 'reply', text: resolve(text, args) })) as any;
+  return record((args: any) => ({ type: 'reply', text: resolve(text, args) })) as any;
 }
 
 /**

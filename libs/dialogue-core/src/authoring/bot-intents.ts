@@ -1,9 +1,10 @@
-import { emit, raise } from 'xstate';
+import { raise } from 'xstate';
+import { record } from '../runtime/turn-scope';
 import { resolve, type Dynamic } from './args';
 import { say } from './actions';
 
-/** Marker emitted when the pending question must be asked again at the end of the turn. */
-export const REASK = { type: 'parley.reask' } as const;
+/** Action: ask the pending question again at the end of the turn. */
+export const reask = record({ type: 'parley.reask' });
 
 /**
  * Bot-wide intent or external event handler: open (or wake) a thread and give it focus; the focused thread sleeps.
@@ -30,7 +31,7 @@ export function openThread(thread: string) {
  * intents: { help: reply('我可以帮您买果汁、查天气、办会员。') }
  */
 export function reply(text: Dynamic<string>) {
-  return { actions: [say(text), emit(REASK as any)] } as any;
+  return { actions: [say(text), reask] } as any;
 }
 
 /** External event handler: push a message to the user (delivered through the outbox). */

@@ -1,11 +1,12 @@
-import { assign, emit, enqueueActions, raise, setup, stateIn, type AnyStateMachine } from 'xstate';
+import { assign, enqueueActions, raise, setup, stateIn, type AnyStateMachine } from 'xstate';
 import { DefinitionError } from '../errors';
 import { plumbingActions } from '../runtime/plumbing';
 import * as threads from '../runtime/threads';
 import type { ProcessContext } from '../runtime/threads';
 import { buildContextMachine, type ContextDefinition } from './define-context';
 import type { MemoryCatalog, MemoryDeclaration } from './memory';
-import { REASK } from './bot-intents';
+import { reask } from './bot-intents';
+import { record } from '../runtime/turn-scope';
 import { say } from './actions';
 
 /** What the bot says in situations the engine handles itself. */
@@ -250,7 +251,6 @@ function buildProcess(
 ): AnyStateMachine {
   const home = spec.home;
   const isRunning = (thread: string) => stateIn(`#${PROCESS_ID}.active.${thread}.running`);
-  const reask = emit(REASK as any);
 
   const regions: Record<string, any> = {};
   for (const thread of Object.keys(contexts)) {
@@ -395,7 +395,7 @@ function buildProcess(
             'escape.failure': { actions: escapeAtTop('failure', messages.failure) },
             ...botIntentHandlers,
             'intent.*': {
-              actions: [say(messages.notUnderstood), emit({ type: 'parley.notUnderstood' } as any), reask],
+              actions: [say(messages.notUnderstood), record({ type: 'parley.notUnderstood' }), reask],
             },
             ...botEventHandlers,
             // External events nobody at the top handles go to the yielding threads (or the thread they name).

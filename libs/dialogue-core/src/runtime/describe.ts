@@ -34,7 +34,7 @@ export interface ConversationView {
  * Nothing is executed (restoring runs no entry actions); the state is not changed.
  */
 export function describeConversation(bot: BotDefinition, state: ConversationState): ConversationView {
-  const restored = restoreProcess(bot, state, () => undefined);
+  const restored = restoreProcess(bot, state);
   try {
     const ended = (state.snapshot as any)?.status === 'done';
     return {

@@ -1,4 +1,4 @@
-import { createActor, type AnyActorRef, type InspectionEvent } from 'xstate';
+import { createActor, type AnyActorRef } from 'xstate';
 import type { BotDefinition } from '../authoring/define-bot';
 import { UnrecoverableStateError } from '../errors';
 import type { Json } from '../ports/memory.port';
@@ -17,12 +17,8 @@ export interface Restored {
  * Restore the process actor from a stored state: migrate it from older bot versions, start it, and check the tree.
  * A new conversation, an ended one (quit), or one that cannot be restored starts afresh; the last sets `reset`.
  */
-export function restoreProcess(
-  bot: BotDefinition,
-  state: ConversationState | null,
-  inspect: (event: InspectionEvent) => void,
-): Restored {
-  if (!state || (state.snapshot as any)?.status === 'done') return fresh(bot, inspect);
+export function restoreProcess(bot: BotDefinition, state: ConversationState | null): Restored {
+  if (!state || (state.snapshot as any)?.status === 'done') return fresh(bot);
   let actor: AnyActorRef | undefined;
   try {
     const snapshot = migrate(bot, state.version, state.snapshot);
@@ -34,7 +30,7 @@ export function restoreProcess(
         // An earlier step that cannot be migrated is only lost as a back-step target.
       }
     }
-    actor = start(createActor(bot.process, { snapshot: snapshot as any, inspect }));
+    actor = start(createActor(bot.process, { snapshot: snapshot as any }));
     const problems = [...validateTree(actor), ...validateThreads(actor)];
     if (problems.length > 0) {
       throw new UnrecoverableStateError(`Restored state is broken: ${problems.join('; ')}`, {
@@ -45,7 +41,7 @@ export function restoreProcess(
   } catch (cause) {
     actor?.stop();
     const reason = cause instanceof Error ? cause.message : String(cause);
-    return { ...fresh(bot, inspect), reset: { reason } };
+    return { ...fresh(bot), reset: { reason } };
   }
 }
 
@@ -71,8 +67,8 @@ export function migrate(bot: BotDefinition, fromVersion: number, snapshot: Json)
   return current;
 }
 
-function fresh(bot: BotDefinition, inspect: (event: InspectionEvent) => void): Restored {
-  const actor = start(createActor(bot.process, { inspect }));
+function fresh(bot: BotDefinition): Restored {
+  const actor = start(createActor(bot.process));
   return { actor, snapshot: actor.getPersistedSnapshot() as unknown as Json, history: [] };
 }
 

@@ -1,4 +1,4 @@
-import type { AnyActorRef, InspectionEvent } from 'xstate';
+import type { AnyActorRef } from 'xstate';
 import type { BotDefinition } from '../authoring/define-bot';
 import { preloadAddresses } from '../authoring/memory';
 import { DialogueError, TurnInputError } from '../errors';
@@ -8,7 +8,7 @@ import type { NluPort, Understanding } from '../ports/nlu.port';
 import type { ConversationState, Effect, Reply, ThreadsView, TurnInput } from '../types';
 import { activePath, openIntents, pendingQuestion, threadsOf } from './inspect';
 import { restoreProcess } from './restore';
-import { runInTurnScope, type Services, type TurnScope } from './turn-scope';
+import { runInTurnScope, type Services, type TurnEvent, type TurnScope } from './turn-scope';
 
 /** Everything the turn reads or calls. The engine itself does no I/O. */
 export interface TurnPorts {
@@ -86,11 +86,10 @@ export async function runTurn(
     clock: ports.clock ?? systemClock,
     services: ports.services ?? {},
     effects: [],
+    emitted: [],
   };
   return runInTurnScope(scope, () => turn(bot, request, ports, options, scope));
 }
-
-type Emitted = { type: 'reply'; text: string } | { type: 'parley.reask' } | { type: 'parley.notUnderstood' };
 
 async function turn(
   bot: BotDefinition,
@@ -99,11 +98,8 @@ async function turn(
   options: TurnOptions,
   scope: TurnScope,
 ): Promise<TurnResult> {
-  const emitted: Emitted[] = [];
-  const inspect = (event: InspectionEvent) => {
-    if (event.type === '@xstate.actor') (event.actorRef as AnyActorRef).on('*', (e: any) => emitted.push(e));
-  };
-  const restored = restoreProcess(bot, request.state, inspect);
+  const emitted = scope.emitted;
+  const restored = restoreProcess(bot, request.state);
   let root = restored.actor;
   let history = restored.history;
   let previous = restored.snapshot;
@@ -118,7 +114,7 @@ async function turn(
       understanding = await understand(bot, root, input, ports, scope);
       const intent = understanding.intent;
       if (intent === bot.systemIntents.back) {
-        return goBack(bot, request, root, history, replies, emitted, inspect, understanding, scope);
+        return goBack(bot, request, root, history, replies, understanding, scope);
       }
       const common = { text: input.text, entities: understanding.entities, confidence: understanding.confidence };
       if (intent === bot.systemIntents.cancel) routed = { type: 'escape.cancel', ...common };
@@ -134,7 +130,7 @@ async function turn(
       // The process machine itself failed (e.g. a bot-wide handler threw): start afresh rather than wedge.
       replies.push(...collectReplies(emitted), { type: 'text', text: bot.messages.failure });
       root.stop();
-      const fresh = restoreProcess(bot, null, () => undefined);
+      const fresh = restoreProcess(bot, null);
       root = fresh.actor;
       history = [];
       previous = null;
@@ -199,8 +195,6 @@ function goBack(
   root: AnyActorRef,
   history: Json[],
   replies: Reply[],
-  emitted: Emitted[],
-  inspect: (event: InspectionEvent) => void,
   understanding: Understanding,
   scope: TurnScope,
 ): TurnResult {
@@ -210,7 +204,7 @@ function goBack(
   let snapshot = (request.state?.snapshot ?? root.getPersistedSnapshot()) as Json;
   let rest = history;
   if (earlier !== undefined) {
-    const restored = restoreProcess(bot, { ...request.state!, snapshot: earlier, history: [] }, inspect);
+    const restored = restoreProcess(bot, { ...request.state!, snapshot: earlier, history: [] });
     if (!restored.reset) {
       root.stop();
       actor = restored.actor;
@@ -222,7 +216,7 @@ function goBack(
     }
   }
   if (outcome === 'cannotGoBack') replies.push({ type: 'text', text: bot.messages.cannotGoBack });
-  replies.push(...collectReplies(emitted));
+  replies.push(...collectReplies(scope.emitted));
   const question = pendingQuestion(actor);
   if (question) replies.push({ type: 'text', text: question });
   const result: TurnResult = {
@@ -240,9 +234,9 @@ function goBack(
 }
 
 /** Take the replies out of the emitted events, in order; the markers (re-ask, not understood) stay. */
-function collectReplies(emitted: Emitted[]): Reply[] {
+function collectReplies(emitted: TurnEvent[]): Reply[] {
   const replies: Reply[] = [];
-  const markers: Emitted[] = [];
+  const markers: TurnEvent[] = [];
   for (const e of emitted) {
     if (e.type === 'reply') replies.push({ type: 'text', text: e.text });
     else markers.push(e);

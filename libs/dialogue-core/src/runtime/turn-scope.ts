@@ -21,6 +21,21 @@ export interface TurnScope {
   clock: ClockPort;
   services: Services;
   effects: Effect[];
+  /** What the machines said during the turn, in order: replies and the engine's markers. */
+  emitted: TurnEvent[];
+}
+
+/**
+ * Typed events machines record into the turn: `reply` (a message to the user), `parley.reask` (ask the pending
+ * question again at the end of the turn), `parley.notUnderstood`.
+ */
+export type TurnEvent = { type: 'reply'; text: string } | { type: 'parley.reask' } | { type: 'parley.notUnderstood' };
+
+/** XState action: record a turn event. Synchronous and ordered with the rest of the transition's actions. */
+export function record(event: TurnEvent | ((args: any) => TurnEvent)) {
+  return (args: any) => {
+    currentTurn().emitted.push(typeof event === 'function' ? event(args) : event);
+  };
 }
 
 const storage = new AsyncLocalStorage<TurnScope>();
@@ -44,5 +59,6 @@ function detachedScope(): TurnScope {
     clock: { now: () => new Date(0) },
     services: {},
     effects: [],
+    emitted: [],
   };
 }
