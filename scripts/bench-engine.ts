@@ -72,7 +72,6 @@ export interface EngineBenchResult {
 
 export async function benchEngine(turns = 20_000, warmup = 2_000): Promise<EngineBenchResult> {
   const memory = new InMemoryMemory();
-  let json = '';
   const take = async (intent: string, stored: string): Promise<string> => {
     const state = stored ? (JSON.parse(stored) as ConversationState) : null;
     const result = await runTurn(
@@ -82,7 +81,7 @@ export async function benchEngine(turns = 20_000, warmup = 2_000): Promise<Engin
     );
     return JSON.stringify(result.state);
   };
-  json = await take('start', '');
+  let json = await take('start', '');
   for (let i = 0; i < warmup; i++) json = await take('answer', json);
   const durations = new Float64Array(turns);
   const started = process.hrtime.bigint();
