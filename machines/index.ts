@@ -1,7 +1,8 @@
 import type { BotDefinition } from '@parley/dialogue-core';
+import { juice } from './juice';
 
 /** Every bot Parley serves, by id. The server, the terminal chat and the tools load bots from here. */
-export const bots: readonly BotDefinition[] = [];
+export const bots: readonly BotDefinition[] = [juice];
 
 export function findBot(id: string): BotDefinition | undefined {
   return bots.find((bot) => bot.id === id);

@@ -2,7 +2,7 @@ import { assign, raise, sendParent } from 'xstate';
 import type { Json } from '../ports/memory.port';
 import { currentTurn, record } from '../runtime/turn-scope';
 import type { EscapeKind } from '../types';
-import { dialogueArgs, resolve, type Dynamic } from './args';
+import { dialogueArgs, resolve, type DialogueArgs, type Dynamic } from './args';
 import { scopeKey } from './memory';
 
 /**
@@ -32,10 +32,14 @@ export function update(patch: Dynamic<Record<string, unknown>>) {
  * @example
  * actions: remember('customer', ({ memory }) => ({ ...memory.customer, member: true }))
  */
-export function remember(name: string, data: Dynamic<Json>, dimensions?: Dynamic<Record<string, string | number>>) {
+export function remember(
+  name: string,
+  data: Json | ((args: DialogueArgs) => unknown),
+  dimensions?: Dynamic<Record<string, string | number>>,
+) {
   return (args: any) => {
     const turn = currentTurn();
-    const value = resolve(data, args);
+    const value = resolve(data as Dynamic<unknown>, args) as Json;
     const scope = scopeKey(turn.catalog, name, turn, dimensions ? resolve(dimensions, args) : {});
     if (!dimensions) turn.view[name] = value;
     turn.effects.push({ type: 'memory.write', scope, name, data: value });

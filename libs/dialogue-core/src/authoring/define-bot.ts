@@ -6,7 +6,7 @@ import type { ProcessContext } from '../runtime/threads';
 import { buildContextMachine, type ContextDefinition } from './define-context';
 import type { MemoryCatalog, MemoryDeclaration } from './memory';
 import { reask } from './bot-intents';
-import { record } from '../runtime/turn-scope';
+import { record, type Services } from '../runtime/turn-scope';
 import { say } from './actions';
 
 /** What the bot says in situations the engine handles itself. */
@@ -56,6 +56,8 @@ export interface BotSpec {
   migrations?: Record<number, SnapshotMigration>;
   /** Opaque per-bot settings for the host (e.g. which NLU understands this bot). */
   nlu?: Record<string, unknown>;
+  /** Default implementations of the services the bot's actors call; the host may replace them (`TurnPorts.services`). */
+  services?: Services;
 }
 
 /** A bot, built: every context registered by key and reachable from here, for the runtime and for tools. */
@@ -77,6 +79,7 @@ export interface BotDefinition {
   readonly migrations: Readonly<Record<number, SnapshotMigration>>;
   readonly intents: readonly string[];
   readonly nlu: Readonly<Record<string, unknown>>;
+  readonly services: Readonly<Services>;
 }
 
 const DEFAULT_MESSAGES: BotMessages = {
@@ -180,6 +183,7 @@ export function defineBot(spec: BotSpec): BotDefinition {
     migrations: spec.migrations ?? {},
     intents: Object.keys(botIntents),
     nlu: spec.nlu ?? {},
+    services: spec.services ?? {},
   });
 }
 

@@ -17,7 +17,7 @@ export interface ContextInitArgs {
 /**
  * A dialogue context: a self-contained multi-turn unit with stages (states), its own data, and a result.
  */
-export interface ContextSpec<TContext extends Record<string, unknown> = Record<string, any>> {
+export interface ContextSpec<TContext extends object = Record<string, any>> {
   /** Registration key, unique in the bot: other contexts `dependOn` it and threads are named by it. */
   id: string;
   description?: string;
@@ -34,7 +34,7 @@ export interface ContextSpec<TContext extends Record<string, unknown> = Record<s
   onFailure?: Transition;
   onQuit?: Transition;
   /** Named guards (visible by name in diagrams), written against the dialogue arguments. */
-  guards?: Record<string, (args: DialogueArgs<TContext>) => boolean>;
+  guards?: Record<string, (args: DialogueArgs<NoInfer<TContext>>) => boolean>;
   /** Named actions. */
   actions?: Record<string, any>;
   /** Invoked actors such as services (`service(...)`), by key. */
@@ -71,9 +71,7 @@ const ESCAPE_HANDLERS: Record<string, EscapeKind> = {
  *   },
  * });
  */
-export function defineContext<TContext extends Record<string, unknown>>(
-  spec: ContextSpec<TContext>,
-): ContextDefinition {
+export function defineContext<TContext extends object>(spec: ContextSpec<TContext>): ContextDefinition {
   const where = { context: spec?.id };
   if (!spec || typeof spec.id !== 'string' || !/^[a-z][a-zA-Z0-9_-]*$/.test(spec.id)) {
     throw new DefinitionError(
@@ -109,7 +107,7 @@ export function defineContext<TContext extends Record<string, unknown>>(
       );
     }
   });
-  return { kind: 'parley.context', id: spec.id, spec: spec as ContextSpec, dependsOn: [...dependsOn] };
+  return { kind: 'parley.context', id: spec.id, spec: spec as unknown as ContextSpec, dependsOn: [...dependsOn] };
 }
 
 /** Build the XState machine of a context; `children` are the machines of the contexts it depends on. */

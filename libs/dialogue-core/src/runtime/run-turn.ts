@@ -84,7 +84,7 @@ export async function runTurn(
     view,
     memoryPort: ports.memory,
     clock: ports.clock ?? systemClock,
-    services: ports.services ?? {},
+    services: { ...bot.services, ...(ports.services ?? {}) },
     effects: [],
     emitted: [],
   };

@@ -1,0 +1,2 @@
+export { juice } from './juice.bot';
+export { forecast, FORECAST_CITIES, UnknownCityError, type Forecast } from './forecast.service';

@@ -1,0 +1,40 @@
+import { defineBot, openThread, reply } from '@parley/dialogue-core';
+import { forecast } from './forecast.service';
+import { home } from './home.context';
+import { member } from './member.context';
+import { order } from './order.context';
+import { weather } from './weather.context';
+
+const GREETING = '您好, 欢迎光临果汁店! 我可以帮您买果汁、查天气、办会员。';
+
+/** 果汁店: Parley's demo bot (../shared/SCENARIOS.md). */
+export const juice = defineBot({
+  id: 'juice',
+  version: 1,
+  locale: 'zh-CN',
+  timeZone: 'Asia/Shanghai',
+  home: 'home',
+  contexts: [home, order, member, weather],
+  intents: {
+    'order.juice': openThread('order'),
+    'order.resume': openThread('order'),
+    'weather.ask': openThread('weather'),
+    'member.join': openThread('member'),
+    greet: reply(GREETING),
+    help: reply(
+      '我可以帮您买果汁(苹果、橙子、西瓜, 每杯15元, 会员8折)、查天气、办会员。说"上一步"可以返回, 说"取消"可以取消当前的事。',
+    ),
+  },
+  messages: {
+    notUnderstood: '不好意思, 我没听懂。',
+    cannotGoBack: '不能再后退了。',
+    failure: '抱歉, 出了点问题。',
+    cancelled: '好的, 已取消。',
+    rejected: '抱歉, 这个不行。',
+    goodbye: '再见, 欢迎下次再来!',
+    reset: '抱歉, 系统刚刚升级, 我们重新开始吧。',
+    waiting: '这件事还在等结果, 有消息我会通知您。',
+  },
+  nlu: { kind: 'builtin' },
+  services: { forecast },
+});
