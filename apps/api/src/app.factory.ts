@@ -1,0 +1,155 @@
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { BotDefinition, ClockPort, NluPort, Services } from '@parley/dialogue-core';
+import { openDatabase, type Database } from '@parley/persistence';
+import { ChannelError } from '@parley/channels';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { migrations } from '../../../migrations';
+import { AdminService } from './admin/admin.service';
+import { AppModule } from './app.module';
+import { BotRegistry } from './bots/bot.registry';
+import { loadConfig, type AppConfig } from './config/app.config';
+import { ErrorFilter } from './errors/error.filter';
+import { SchedulerService } from './jobs/scheduler.service';
+import { JsonLogger } from './logging/json.logger';
+import { createServerNlu, singleNlu, type NluResolver } from './nlu/nlu.provider';
+import { Metrics } from './ops/metrics';
+import { defaultDeliveries, OutboxDispatcher, type Deliveries } from './outbox/outbox.dispatcher';
+import type { Runtime } from './runtime';
+import { TurnService } from './turns/turn.service';
+
+/** Request bodies above this are refused with 413 before any parsing. */
+export const BODY_LIMIT = 64 * 1024;
+
+export interface CreateAppOptions {
+  bots: readonly BotDefinition[];
+  /** Default: `loadConfig(process.env)`. */
+  config?: AppConfig;
+  /** One NLU for every bot (tests: `keywordNlu`). Default: the server wiring in `nlu/nlu.provider.ts`. */
+  nlu?: NluPort | null;
+  /** Services bots call during turns (invoked actors). */
+  services?: Services;
+  /** Outbox deliverers (pushed replies by channel, outbound calls by service). */
+  deliveries?: Partial<Deliveries>;
+  clock?: ClockPort;
+  logger?: JsonLogger;
+  /** Listen on `config.port` (default true). */
+  listen?: boolean;
+}
+
+/** A running Parley instance. */
+export interface ParleyApp {
+  readonly app: NestFastifyApplication;
+  readonly config: AppConfig;
+  readonly db: Database;
+  /** `http://host:port` once listening. */
+  readonly url: string;
+  readonly runtime: Runtime;
+  /** Stop the workers, the HTTP server and the database, in that order. */
+  close(): Promise<void>;
+}
+
+/**
+ * The composition root: config → database (embedded or server, migrated) → NLU → Nest on Fastify → background
+ * workers (timers, outbox). Tests call it with their own bots and NLU.
+ *
+ * @example
+ * const parley = await createApp({ bots: [counterBot()], nlu: counterNlu, config: loadConfig({ PORT: '0', DATABASE_URL }) });
+ * await fetch(`${parley.url}/channels/rest/counter`, { method: 'POST', ... });
+ * await parley.close();
+ */
+export async function createApp(options: CreateAppOptions): Promise<ParleyApp> {
+  const config = options.config ?? loadConfig();
+  const logger = options.logger ?? new JsonLogger(config.logLevel);
+  const metrics = new Metrics();
+  const bots = new BotRegistry(options.bots);
+  const db = await openDatabase({
+    url: config.databaseUrl,
+    dataDir: config.dataDir,
+    schema: config.databaseSchema,
+    poolSize: config.dbPoolSize,
+    migrations,
+  });
+  try {
+    for (const name of db.applied) logger.info('migration applied', { migration: name });
+    const nlu: NluResolver = options.nlu !== undefined ? singleNlu(options.nlu) : await createServerNlu(bots.all(), config, logger);
+    const defaults = defaultDeliveries();
+    const runtime: Runtime = {
+      config,
+      logger,
+      metrics,
+      db,
+      bots,
+      nlu,
+      services: options.services ?? {},
+      deliveries: {
+        channels: { ...defaults.channels, ...(options.deliveries?.channels ?? {}) },
+        services: { ...defaults.services, ...(options.deliveries?.services ?? {}) },
+      },
+      clock: options.clock,
+    };
+    const turns = new TurnService(runtime);
+    const outbox = new OutboxDispatcher(runtime);
+    const scheduler = new SchedulerService(runtime, turns);
+    turns.onCommitted = (done) => {
+      if (done.turn?.write.outbox.length) outbox.kick();
+      if (done.turn?.write.schedules.length) scheduler.noticed(done);
+    };
+    const admin = new AdminService(runtime, turns);
+
+    const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT, return503OnClosing: true });
+    const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(runtime, { turns, admin, outbox, scheduler }), adapter, {
+      logger,
+      abortOnError: false,
+      bodyParser: false,
+    });
+    installJsonParser(app.getHttpAdapter().getInstance());
+    app.useGlobalFilters(new ErrorFilter(logger, metrics));
+    await app.init();
+
+    let url = '';
+    if (options.listen !== false) {
+      await app.listen(config.port, config.host);
+      const address = app.getHttpServer().address();
+      const port = typeof address === 'object' && address ? address.port : config.port;
+      url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+    }
+    scheduler.start();
+    outbox.start();
+    let closing: Promise<void> | undefined;
+    return {
+      app,
+      config,
+      db,
+      url,
+      runtime,
+      close: () =>
+        (closing ??= (async () => {
+          await scheduler.stop();
+          await outbox.stop();
+          await app.close();
+          await db.close();
+        })()),
+    };
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+}
+
+/**
+ * JSON bodies only (no forms: anything else is 415). Malformed JSON becomes INVALID_JSON; the raw bytes stay on
+ * `request.rawBody` for channels that verify signatures. Size (413) and media type (415) errors come from Fastify
+ * and reach the error filter through Nest's error handler.
+ */
+function installJsonParser(fastify: FastifyInstance): void {
+  const parse = fastify.getDefaultJsonParser('error', 'error');
+  fastify.removeContentTypeParser(['application/json', 'text/plain']);
+  fastify.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, (request, body, done) => {
+    (request as FastifyRequest & { rawBody?: Buffer }).rawBody = body as Buffer;
+    void parse(request, (body as Buffer).toString('utf8'), (error: Error | null, value?: unknown) => {
+      if (error) done(new ChannelError('INVALID_JSON', 'The body is not valid JSON.', { channel: 'http' }), undefined);
+      else done(null, value);
+    });
+  });
+}

@@ -1,0 +1,34 @@
+import { Body, Controller, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
+import { RestChannelAdapter, type RestResponse } from '@parley/channels';
+import { conversationIdFor } from '@parley/persistence';
+import type { FastifyRequest } from 'fastify';
+import { RUNTIME } from '../tokens';
+import type { Runtime } from '../runtime';
+import { TurnService } from '../turns/turn.service';
+
+/** `POST /channels/rest/:botId` (DESIGN.md §7): one user message (or client event) → one turn → the replies. */
+@Controller('channels/rest')
+export class RestChannelController {
+  private readonly adapter = new RestChannelAdapter();
+
+  constructor(
+    @Inject(RUNTIME) private readonly runtime: Runtime,
+    private readonly turns: TurnService,
+  ) {}
+
+  @Post(':botId')
+  @HttpCode(200)
+  async receive(@Param('botId') botId: string, @Req() request: FastifyRequest, @Body() body: unknown): Promise<RestResponse> {
+    const bot = this.runtime.bots.get(botId);
+    const inbound = this.adapter.parseInbound(request.headers['content-type'], body);
+    const channel = this.adapter.channel;
+    const response = await this.turns.take({
+      target: { kind: 'user', bot, key: { id: conversationIdFor(bot.id, channel, inbound.userId), botId: bot.id, channel, userId: inbound.userId } },
+      input: inbound.input,
+      messageId: inbound.messageId,
+      dedupeChannel: channel,
+      delivery: 'response',
+    });
+    return this.adapter.formatOutbound(response.conversationId, response.messageId, response.replies);
+  }
+}

@@ -1,0 +1,94 @@
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+
+/** Everything Parley reads from the environment, validated once at boot and frozen. */
+export interface AppConfig {
+  readonly port: number;
+  readonly host: string;
+  /** PostgreSQL server; undefined → embedded PGlite in `dataDir`. */
+  readonly databaseUrl?: string;
+  readonly databaseSchema: string;
+  readonly dbPoolSize: number;
+  readonly dataDir: string;
+  readonly adminToken: string;
+  /** True when `adminToken` was generated at this start (it is printed). */
+  readonly adminTokenGenerated: boolean;
+  readonly logLevel: LogLevel;
+  readonly turnTimeLimitMs: number;
+  readonly schedulerPollMs: number;
+  readonly outboxPollMs: number;
+  readonly dedupeRetentionHours: number;
+}
+
+/** A setting that is missing or malformed: start-up stops with this message. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  readonly code = 'CONFIG_INVALID';
+}
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * Read and validate the configuration. `process.env` is read here and nowhere else.
+ *
+ * @example
+ * const config = loadConfig(process.env); // PORT=3000, embedded database in ./.parley, generated admin token
+ */
+export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConfig {
+  const problems: string[] = [];
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${name} must be an integer from ${min} to ${max} (got ${JSON.stringify(raw)})`);
+      return fallback;
+    }
+    return value;
+  };
+  const databaseUrl = env.DATABASE_URL || undefined;
+  if (databaseUrl) {
+    let url: URL | undefined;
+    try {
+      url = new URL(databaseUrl);
+    } catch {
+      problems.push('DATABASE_URL is not a URL (expected postgres://user@host:5432/database)');
+    }
+    if (url && url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+      problems.push(`DATABASE_URL must start with postgres:// (got ${url.protocol}//)`);
+    } else if (url && !url.username) {
+      problems.push('DATABASE_URL needs a user name (postgres://USER@host/db): without one the driver cannot log in');
+    }
+  }
+  const databaseSchema = env.DATABASE_SCHEMA || 'public';
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(databaseSchema)) {
+    problems.push(`DATABASE_SCHEMA must be a lower-case identifier (got ${JSON.stringify(databaseSchema)})`);
+  }
+  const token = env.ADMIN_TOKEN;
+  if (token !== undefined && token !== '' && (token.length < 16 || /\s/.test(token))) {
+    problems.push('ADMIN_TOKEN must be at least 16 characters without spaces');
+  }
+  const logLevel = (env.LOG_LEVEL || 'info') as LogLevel;
+  if (!['debug', 'info', 'warn', 'error', 'silent'].includes(logLevel)) {
+    problems.push(`LOG_LEVEL must be debug, info, warn, error or silent (got ${JSON.stringify(logLevel)})`);
+  }
+  const config: AppConfig = {
+    port: int('PORT', 3000, 0, 65535),
+    host: env.HOST || '127.0.0.1',
+    databaseUrl,
+    databaseSchema,
+    dbPoolSize: int('DB_POOL_SIZE', 10, 1, 200),
+    dataDir: resolve(cwd, env.PARLEY_DATA_DIR || '.parley'),
+    adminToken: token || randomBytes(24).toString('base64url'),
+    adminTokenGenerated: !token,
+    logLevel,
+    turnTimeLimitMs: int('TURN_TIME_LIMIT_MS', 10_000, 10, 600_000),
+    schedulerPollMs: int('SCHEDULER_POLL_MS', 1000, 10, 600_000),
+    outboxPollMs: int('OUTBOX_POLL_MS', 1000, 10, 600_000),
+    dedupeRetentionHours: int('DEDUPE_RETENTION_HOURS', 72, 1, 24 * 365),
+  };
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  return Object.freeze(config);
+}

@@ -1,0 +1,22 @@
+/** Errors the HTTP layer raises itself (routing, auth, lookups, readiness). */
+export type ApiErrorCode =
+  | 'UNAUTHORIZED'
+  | 'BOT_NOT_FOUND'
+  | 'CONVERSATION_NOT_FOUND'
+  | 'ROUTE_NOT_FOUND'
+  | 'METHOD_NOT_ALLOWED'
+  | 'BODY_TOO_LARGE'
+  | 'BAD_REQUEST'
+  | 'NOT_READY'
+  | 'INTERNAL';
+
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  constructor(
+    readonly code: ApiErrorCode,
+    message: string,
+    readonly context: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,73 @@
+import type { ChannelErrorCode } from '@parley/channels';
+import type { DialogueErrorCode } from '@parley/dialogue-core';
+import type { PersistenceErrorCode } from '@parley/persistence';
+import type { ApiErrorCode } from './api.error';
+
+/** Every error code Parley can answer with. */
+export type ErrorCode = ApiErrorCode | ChannelErrorCode | DialogueErrorCode | PersistenceErrorCode | NluErrorCodeMirror;
+
+/** `@parley/nlu`'s codes (mirrored so this table stays complete without importing the NLU's internals). */
+type NluErrorCodeMirror =
+  | 'NLU_CORPUS_INVALID'
+  | 'NLU_CORPUS_NOT_FOUND'
+  | 'NLU_UNKNOWN_BOT'
+  | 'NLU_TIMEOUT'
+  | 'NLU_UNREACHABLE'
+  | 'NLU_HTTP_STATUS'
+  | 'NLU_BAD_RESPONSE';
+
+/**
+ * THE mapping from error codes to HTTP statuses (the only one). 4xx: the caller's fault, nothing was stored.
+ * 5xx: ours; the response carries an `errorId` that is also in the log.
+ */
+export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = Object.freeze({
+  // caller
+  INVALID_JSON: 400,
+  INVALID_REQUEST: 400,
+  TEXT_TOO_LONG: 400,
+  BAD_REQUEST: 400,
+  TURN_INPUT_INVALID: 400,
+  UNAUTHORIZED: 401,
+  BOT_NOT_FOUND: 404,
+  CONVERSATION_NOT_FOUND: 404,
+  ROUTE_NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  BODY_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  // engine and bots
+  BOT_DEFINITION_INVALID: 500,
+  CONTEXT_DEFINITION_INVALID: 500,
+  STATE_UNRECOVERABLE: 500,
+  ENGINE_FAILURE: 500,
+  TURN_TIMEOUT: 503,
+  // NLU
+  NLU_CORPUS_INVALID: 500,
+  NLU_CORPUS_NOT_FOUND: 500,
+  NLU_UNKNOWN_BOT: 500,
+  NLU_TIMEOUT: 503,
+  NLU_UNREACHABLE: 503,
+  NLU_HTTP_STATUS: 502,
+  NLU_BAD_RESPONSE: 502,
+  // persistence
+  DATA_DIR_LOCKED: 500,
+  DATABASE_UNAVAILABLE: 503,
+  MIGRATION_FAILED: 500,
+  TURN_WRITE_FAILED: 500,
+  // ours
+  NOT_READY: 503,
+  INTERNAL: 500,
+});
+
+export function statusOf(code: string): number | undefined {
+  return (ERROR_STATUS as Record<string, number>)[code];
+}
+
+/** Fastify's own request errors (raised before a route runs) → our codes. */
+export const FASTIFY_ERRORS: Readonly<Record<string, ErrorCode>> = Object.freeze({
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'BODY_TOO_LARGE',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'INVALID_JSON',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'INVALID_JSON',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'BAD_REQUEST',
+  FST_ERR_CTP_INVALID_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+});

@@ -1,0 +1,44 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { BotDefinition, NluPort } from '@parley/dialogue-core';
+import { createNlu, type BotNluConfig } from '@parley/nlu';
+import type { AppConfig } from '../config/app.config';
+import type { JsonLogger } from '../logging/json.logger';
+
+/** Which NLU understands a bot's messages (undefined: none; the engine then treats text as not understood). */
+export type NluResolver = (botId: string) => NluPort | undefined;
+
+/**
+ * The server's NLU wiring, in one place. A bot opts in with `nlu: { kind: 'builtin' | 'http', ... }` in defineBot,
+ * or simply by having a corpus in `machines/<bot>/nlu/`. Built-in models are trained (or loaded from the cache in
+ * `<dataDir>/nlu-cache`) at boot, so a broken corpus fails the start rather than a turn.
+ */
+export async function createServerNlu(
+  bots: readonly BotDefinition[],
+  config: AppConfig,
+  logger: JsonLogger,
+  machinesDir = resolve('machines'),
+): Promise<NluResolver> {
+  const configs: Record<string, BotNluConfig> = {};
+  for (const bot of bots) {
+    const declared = bot.nlu as Partial<BotNluConfig> | undefined;
+    if (declared?.kind === 'builtin' || declared?.kind === 'http') configs[bot.id] = declared as BotNluConfig;
+    else if (existsSync(join(machinesDir, bot.id, 'nlu'))) configs[bot.id] = { kind: 'builtin' };
+  }
+  if (Object.keys(configs).length === 0) return () => undefined;
+  const router = createNlu({
+    bots: configs,
+    machinesDir,
+    cacheDir: join(config.dataDir, 'nlu-cache'),
+    log: (line) => logger.info('nlu', { detail: line }),
+    onError: (error) => logger.warn('nlu failed', { code: error.code, bot: error.context.bot, message: error.message }),
+  });
+  const models = await router.warmUp();
+  for (const model of models) logger.info('nlu model ready', { bot: model.bot, source: model.source, intents: model.intents.length });
+  return (botId) => (configs[botId] ? router : undefined);
+}
+
+/** One NLU for every bot (tests inject a keyword matcher this way). */
+export function singleNlu(nlu: NluPort | null): NluResolver {
+  return () => nlu ?? undefined;
+}

@@ -1,0 +1,25 @@
+import type { BotDefinition, ClockPort, Services } from '@parley/dialogue-core';
+import type { Database } from '@parley/persistence';
+import type { BotRegistry } from './bots/bot.registry';
+import type { AppConfig } from './config/app.config';
+import type { JsonLogger } from './logging/json.logger';
+import type { NluResolver } from './nlu/nlu.provider';
+import type { Metrics } from './ops/metrics';
+import type { Deliveries } from './outbox/outbox.dispatcher';
+
+/** What the composition root hands to the Nest module: built once per process, shared by every provider. */
+export interface Runtime {
+  config: AppConfig;
+  logger: JsonLogger;
+  metrics: Metrics;
+  db: Database;
+  bots: BotRegistry;
+  nlu: NluResolver;
+  /** Services bots call from invoked actors during a turn. */
+  services: Services;
+  /** Who delivers outbox items after commit. */
+  deliveries: Deliveries;
+  clock?: ClockPort;
+}
+
+export type { BotDefinition };

@@ -1,0 +1,2 @@
+/** Injection tokens for values built by the composition root. */
+export const RUNTIME = Symbol('parley.runtime');

@@ -1,0 +1,176 @@
+import {
+  runTurn,
+  scopeKey,
+  type BotDefinition,
+  type ConversationState,
+  type Json,
+  type MemoryAddress,
+  type Reply,
+  type TurnInput,
+  type TurnResult,
+} from '@parley/dialogue-core';
+import { TurnStore, type ConversationKey, type LockedConversation, type TurnTransaction, type TurnWrite } from '@parley/persistence';
+import { ApiError } from '../errors/api.error';
+import type { Runtime } from '../runtime';
+
+/** Where a turn goes: the conversation of a user on a channel (created on first contact) or an existing one by id. */
+export type TurnTarget = { kind: 'user'; bot: BotDefinition; key: ConversationKey } | { kind: 'conversation'; id: string };
+
+export interface TurnCall {
+  target: TurnTarget;
+  input: TurnInput;
+  messageId: string;
+  /** Dedupe redeliveries of `messageId` on this channel (absent for scheduled jobs, which dedupe by deletion). */
+  dedupeChannel?: string;
+  /** `response`: replies go back in the HTTP response. `push`: they are pushed through the outbox (events, timers). */
+  delivery: 'response' | 'push';
+}
+
+/** The response of a turn, stored with the dedupe record and returned again, byte for byte, on redelivery. */
+export interface TurnResponse {
+  conversationId: string;
+  messageId: string;
+  replies: Reply[];
+}
+
+export interface TurnDone {
+  response: TurnResponse;
+  duplicate: boolean;
+  /** Set when a turn ran (not for duplicates). */
+  turn?: { bot: BotDefinition; number: number; result: TurnResult; write: TurnWrite };
+}
+
+/**
+ * The turn pipeline of DESIGN.md §4, after validation: one transaction with the conversation row locked, dedupe,
+ * state + memory, the engine (NLU inside), every write in one statement, COMMIT, then the response.
+ */
+export class TurnService {
+  readonly store: TurnStore;
+  /** Called after a commit that wrote outbox items or timers, so the local workers can act at once. */
+  onCommitted: (done: TurnDone) => void = () => undefined;
+
+  constructor(private readonly runtime: Runtime) {
+    this.store = new TurnStore(runtime.db);
+  }
+
+  async take(call: TurnCall): Promise<TurnResponse> {
+    const started = performance.now();
+    const done = await this.store.run(async (tx) => {
+      const locked =
+        call.target.kind === 'user' ? await tx.lock(call.target.key, call.target.bot.version) : await tx.lockExisting(call.target.id);
+      if (!locked) {
+        throw new ApiError('CONVERSATION_NOT_FOUND', `No conversation '${(call.target as { id: string }).id}'.`);
+      }
+      const bot = call.target.kind === 'user' ? call.target.bot : this.runtime.bots.get(locked.botId);
+      return this.runLocked(tx, locked, bot, call);
+    });
+    this.finished(done, started);
+    return done.response;
+  }
+
+  /** The turn proper, inside a transaction that holds the conversation lock (also used by the scheduler). */
+  async runLocked(tx: TurnTransaction, locked: LockedConversation, bot: BotDefinition, call: Omit<TurnCall, 'target'>): Promise<TurnDone> {
+    const dedupe = call.dedupeChannel ? { channel: call.dedupeChannel, messageId: call.messageId } : undefined;
+    const context = await tx.load(dedupe, preloadAddresses(bot, locked));
+    if (context.duplicate !== undefined) return { response: context.duplicate as unknown as TurnResponse, duplicate: true };
+
+    const state: ConversationState | null =
+      locked.snapshot === null
+        ? null
+        : { bot: bot.id, version: locked.botVersion, snapshot: locked.snapshot, history: context.history, turns: locked.turns };
+    const result = await runTurn(
+      bot,
+      { conversationId: locked.id, userId: locked.userId, state, input: call.input },
+      { memory: context.memory, nlu: this.runtime.nlu(bot.id), clock: this.runtime.clock, services: this.runtime.services },
+      { timeLimitMs: this.runtime.config.turnTimeLimitMs },
+    );
+    const number = locked.turns + 1;
+    const response: TurnResponse = { conversationId: locked.id, messageId: call.messageId, replies: result.replies };
+    const write = toWrite(locked, number, call, result, response, context.history.length > 0);
+    await tx.write(write);
+    return { response, duplicate: false, turn: { bot, number, result, write } };
+  }
+
+  /** After COMMIT: metrics, the structured log line, and a nudge for the local outbox and timer workers. */
+  finished(done: TurnDone, started: number): void {
+    const seconds = (performance.now() - started) / 1000;
+    const { logger, metrics } = this.runtime;
+    if (!done.turn) {
+      metrics.countDuplicate();
+      logger.info('duplicate message', { conversationId: done.response.conversationId, messageId: done.response.messageId });
+      return;
+    }
+    const { bot, number, result } = done.turn;
+    metrics.countTurn(bot.id, result.outcome, seconds);
+    if (logger.enabled('info')) {
+      logger.info('turn', {
+        conversationId: done.response.conversationId,
+        messageId: done.response.messageId,
+        bot: `${bot.id}@${bot.version}`,
+        turn: number,
+        outcome: result.outcome,
+        intent: result.understanding?.intent ?? undefined,
+        focus: result.threads.focus,
+        replies: result.replies.length,
+        reset: result.reset?.reason,
+        durationMs: Math.round(seconds * 100_000) / 100,
+      });
+    }
+    this.onCommitted(done);
+  }
+}
+
+/** The addresses of user- and conversation-scoped memory, read right after the lock in the same statement as dedupe. */
+function preloadAddresses(bot: BotDefinition, locked: LockedConversation): MemoryAddress[] {
+  const ids = { userId: locked.userId, conversationId: locked.id };
+  return Object.entries(bot.catalog.declarations)
+    .filter(([, declaration]) => declaration.scope === 'user' || declaration.scope === 'conversation')
+    .map(([name]) => ({ scope: scopeKey(bot.catalog, name, ids), name }));
+}
+
+function toWrite(
+  locked: LockedConversation,
+  number: number,
+  call: Omit<TurnCall, 'target'>,
+  result: TurnResult,
+  response: TurnResponse,
+  hadHistory: boolean,
+): TurnWrite {
+  const { input, messageId } = call;
+  const inbound =
+    input.kind === 'message'
+      ? { direction: 'in' as const, kind: 'message' as const, text: input.text, messageId }
+      : { direction: 'in' as const, kind: 'event' as const, text: input.event.type, messageId, event: input.event as Json };
+  const outLines = result.replies.map((reply, i) => ({
+    direction: 'out' as const,
+    kind: 'reply' as const,
+    text: reply.text,
+    messageId: `${messageId}#${i + 1}`,
+  }));
+  const write: TurnWrite = {
+    botVersion: result.state.version,
+    snapshot: result.state.snapshot,
+    turns: number,
+    status: (result.state.snapshot as { status?: string } | null)?.status === 'done' ? 'ended' : 'active',
+    // A turn that was not understood leaves the back-step history as it was: no need to rewrite it.
+    history:
+      result.outcome === 'notUnderstood' && !result.reset ? undefined : result.state.history.length || hadHistory ? result.state.history : undefined,
+    transcript: [inbound, ...outLines],
+    memory: [],
+    outbox: [],
+    schedules: [],
+    inbound: call.dedupeChannel ? { channel: call.dedupeChannel, messageId, response: response as unknown as Json } : undefined,
+  };
+  let calls = 0;
+  for (const effect of result.effects) {
+    if (effect.type === 'memory.write') write.memory.push({ scope: effect.scope, name: effect.name, data: effect.data });
+    else if (effect.type === 'schedule') write.schedules.push({ at: effect.at, event: effect.event as Json, key: effect.key });
+    else write.outbox.push({ kind: 'call', target: effect.service, payload: effect.input, messageId: `${locked.id}/${number}/call/${++calls}` });
+  }
+  if (call.delivery === 'push') {
+    result.replies.forEach((reply, i) =>
+      write.outbox.push({ kind: 'reply', target: locked.channel, payload: { type: 'text', text: reply.text }, messageId: `${messageId}#${i + 1}` }),
+    );
+  }
+  return write;
+}

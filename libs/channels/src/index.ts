@@ -1,0 +1,11 @@
+export { ChannelError, type ChannelErrorCode } from './channel.error';
+export {
+  RestChannelAdapter,
+  parseEvent,
+  MAX_TEXT_LENGTH,
+  MAX_ID_LENGTH,
+  EVENT_TYPE,
+  type RestInbound,
+  type RestReply,
+  type RestResponse,
+} from './rest/rest.adapter';

@@ -1,0 +1,19 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/** One conversation of one user with one bot on one channel; its row lock serializes the conversation's turns. */
+@Entity({ name: 'conversations' })
+export class ConversationEntity {
+  @PrimaryColumn({ type: 'text' }) id: string;
+  @Column({ type: 'text', name: 'bot_id' }) botId: string;
+  @Column({ type: 'text' }) channel: string;
+  @Column({ type: 'text', name: 'user_id' }) userId: string;
+  @Column({ type: 'integer', name: 'bot_version' }) botVersion: number;
+  /** XState persisted snapshot of the bot's process actor; null before the first turn and after a reset. */
+  @Column({ type: 'jsonb', nullable: true }) snapshot: unknown;
+  @Column({ type: 'integer' }) turns: number;
+  @Column({ type: 'text' }) status: 'active' | 'ended';
+  @Column({ type: 'integer', name: 'transcript_seq' }) transcriptSeq: number;
+  @Column({ type: 'integer' }) version: number;
+  @Column({ type: 'timestamptz', name: 'created_at' }) createdAt: Date;
+  @Column({ type: 'timestamptz', name: 'updated_at' }) updatedAt: Date;
+}

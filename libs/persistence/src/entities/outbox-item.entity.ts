@@ -1,0 +1,19 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/** Something to deliver after commit: a pushed reply (`target` = channel) or a service call (`target` = service). */
+@Entity({ name: 'outbox' })
+export class OutboxItemEntity {
+  @PrimaryColumn({ type: 'text', name: 'conversation_id' }) conversationId: string;
+  @PrimaryColumn({ type: 'uuid' }) id: string;
+  @Column({ type: 'integer' }) turn: number;
+  @Column({ type: 'text' }) kind: 'reply' | 'call';
+  @Column({ type: 'text' }) target: string;
+  @Column({ type: 'jsonb' }) payload: unknown;
+  @Column({ type: 'text', name: 'message_id' }) messageId: string;
+  @Column({ type: 'text' }) status: 'pending' | 'delivered' | 'failed';
+  @Column({ type: 'integer' }) attempts: number;
+  @Column({ type: 'timestamptz', name: 'available_at' }) availableAt: Date;
+  @Column({ type: 'text', name: 'last_error', nullable: true }) lastError: string | null;
+  @Column({ type: 'timestamptz', name: 'created_at' }) createdAt: Date;
+  @Column({ type: 'timestamptz', name: 'delivered_at', nullable: true }) deliveredAt: Date | null;
+}

@@ -1,0 +1,15 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/** One line of a conversation's transcript, in order (`seq`), written in the turn's transaction. */
+@Entity({ name: 'transcript' })
+export class TranscriptEntryEntity {
+  @PrimaryColumn({ type: 'text', name: 'conversation_id' }) conversationId: string;
+  @PrimaryColumn({ type: 'integer' }) seq: number;
+  @Column({ type: 'integer' }) turn: number;
+  @Column({ type: 'text' }) direction: 'in' | 'out';
+  @Column({ type: 'text' }) kind: 'message' | 'event' | 'reply';
+  @Column({ type: 'text' }) text: string;
+  @Column({ type: 'text', name: 'message_id', nullable: true }) messageId: string | null;
+  @Column({ type: 'jsonb', nullable: true }) event: unknown;
+  @Column({ type: 'timestamptz' }) at: Date;
+}

@@ -1,0 +1,23 @@
+export { PersistenceError, type PersistenceErrorCode } from './persistence.error';
+export { openDatabase, type Database, type DatabaseOptions } from './database/database';
+export { startEmbeddedPostgres, type EmbeddedPostgres } from './database/embedded-postgres';
+export { lockDataDir, type DataDirLock } from './database/data-dir.lock';
+export { runMigrations, type MigrationClass } from './database/migrate';
+export { Tables, SCHEMA_NAME } from './database/schema';
+export { TurnStore, conversationIdFor } from './turns/turn.store';
+export { TurnTransaction } from './turns/turn.transaction';
+export { TransactionMemory } from './turns/transaction.memory';
+export type {
+  ConversationKey,
+  LockedConversation,
+  TurnContext,
+  TurnWrite,
+  TranscriptLine,
+  OutboxLine,
+  ScheduleLine,
+  ClaimedJob,
+} from './turns/turn.types';
+export { ConversationRepository, type StoredConversation, type TranscriptItem } from './conversations/conversation.repository';
+export { OutboxStore, type OutboxDelivery } from './outbox/outbox.store';
+export { pruneInbound, nextJobAt } from './maintenance';
+export { entities } from './entities';

@@ -1,0 +1,39 @@
+import type { Json, MemoryAddress, MemoryPort } from '@parley/dialogue-core';
+import type { QueryRunner } from 'typeorm';
+import type { Tables } from '../database/schema';
+
+const key = (scope: string, name: string) => `${scope}\u0000${name}`;
+
+/** SQL that reads memory records for a JSON list of `{scope, name}` addresses ($1). */
+export function memorySelect(t: Tables): string {
+  return `SELECT m.scope_key AS scope, m.name, m.data FROM ${t.memories} m
+          JOIN jsonb_to_recordset($1::jsonb) AS a(scope text, name text) ON m.scope_key = a.scope AND m.name = a.name`;
+}
+
+/**
+ * The memory port of one turn: answers the addresses prefetched after the conversation lock from memory, and
+ * anything else (custom scopes such as city + date) from the turn's own connection, inside its transaction.
+ */
+export class TransactionMemory implements MemoryPort {
+  private readonly known = new Map<string, Json | undefined>();
+
+  constructor(
+    private readonly runner: QueryRunner,
+    private readonly tables: Tables,
+    prefetched: readonly MemoryAddress[] = [],
+    rows: readonly { scope: string; name: string; data: Json }[] = [],
+  ) {
+    for (const address of prefetched) this.known.set(key(address.scope, address.name), undefined);
+    for (const row of rows) this.known.set(key(row.scope, row.name), row.data);
+  }
+
+  async read(addresses: readonly MemoryAddress[]): Promise<(Json | undefined)[]> {
+    const missing = addresses.filter((a) => !this.known.has(key(a.scope, a.name)));
+    if (missing.length > 0) {
+      const rows = (await this.runner.query(memorySelect(this.tables), [JSON.stringify(missing)])) as { scope: string; name: string; data: Json }[];
+      for (const a of missing) this.known.set(key(a.scope, a.name), undefined);
+      for (const row of rows) this.known.set(key(row.scope, row.name), row.data);
+    }
+    return addresses.map((a) => structuredClone(this.known.get(key(a.scope, a.name))));
+  }
+}

@@ -1,0 +1,218 @@
+import { randomUUID } from 'node:crypto';
+import type { Json, MemoryAddress } from '@parley/dialogue-core';
+import type { QueryRunner } from 'typeorm';
+import type { Tables } from '../database/schema';
+import { memorySelect, TransactionMemory } from './transaction.memory';
+import type { ClaimedJob, ConversationKey, LockedConversation, TurnContext, TurnWrite } from './turn.types';
+
+interface ConversationRow {
+  id: string;
+  bot_id: string;
+  channel: string;
+  user_id: string;
+  bot_version: number;
+  snapshot: Json | null;
+  turns: number;
+  status: 'active' | 'ended';
+  transcript_seq: number;
+}
+
+/**
+ * One turn's transaction on one connection (DESIGN.md §4): lock the conversation row, read what the turn needs,
+ * write everything in one statement. Created by `TurnStore.run`, which commits or rolls back.
+ */
+export class TurnTransaction {
+  private locked?: LockedConversation;
+
+  constructor(
+    readonly runner: QueryRunner,
+    private readonly t: Tables,
+  ) {}
+
+  /**
+   * Lock the conversation row FOR UPDATE, creating it first if it does not exist (race-safe: INSERT … ON CONFLICT
+   * DO NOTHING, then lock). Every turn of the conversation, on any instance, queues here.
+   */
+  async lock(key: ConversationKey, botVersion: number): Promise<LockedConversation> {
+    let row = await this.selectForUpdate(key.id, false);
+    if (!row) {
+      await this.runner.query(
+        `INSERT INTO ${this.t.conversations} (id, bot_id, channel, user_id, bot_version) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (id) DO NOTHING`,
+        [key.id, key.botId, key.channel, key.userId, botVersion],
+      );
+      row = await this.selectForUpdate(key.id, false);
+    }
+    if (!row) throw new Error(`Conversation ${key.id} vanished while being created.`);
+    return (this.locked = toLocked(row));
+  }
+
+  /** Lock an existing conversation without waiting: undefined when another turn holds it (or it does not exist). */
+  async tryLock(conversationId: string): Promise<LockedConversation | undefined> {
+    const row = await this.selectForUpdate(conversationId, true);
+    return row ? (this.locked = toLocked(row)) : undefined;
+  }
+
+  /** Lock an existing conversation (waiting for its current turn); undefined when there is no such conversation. */
+  async lockExisting(conversationId: string): Promise<LockedConversation | undefined> {
+    const row = await this.selectForUpdate(conversationId, false);
+    return row ? (this.locked = toLocked(row)) : undefined;
+  }
+
+  /**
+   * After the lock, in a fresh statement (so it sees the turn that held the lock before us): the earlier response to
+   * this message id, the back-step history, and the memory the turn will read first.
+   */
+  async load(dedupe: { channel: string; messageId: string } | undefined, prefetch: readonly MemoryAddress[]): Promise<TurnContext> {
+    const conversation = this.current();
+    const [row] = (await this.runner.query(
+      `SELECT
+         (SELECT response FROM ${this.t.inbound} WHERE conversation_id = $2 AND channel = $3 AND message_id = $4) AS duplicate,
+         (SELECT snapshots FROM ${this.t.history} WHERE conversation_id = $2) AS history,
+         (SELECT coalesce(jsonb_agg(jsonb_build_object('scope', m.scope, 'name', m.name, 'data', m.data)), '[]'::jsonb)
+            FROM (${memorySelect(this.t)}) m) AS memory`,
+      [JSON.stringify(prefetch), conversation.id, dedupe?.channel ?? null, dedupe?.messageId ?? null],
+    )) as { duplicate: Json | null; history: Json[] | null; memory: { scope: string; name: string; data: Json }[] }[];
+    return {
+      duplicate: row?.duplicate ?? undefined,
+      history: row?.history ?? [],
+      memory: new TransactionMemory(this.runner, this.t, prefetch, row?.memory ?? []),
+    };
+  }
+
+  /** Write the turn: conversation row, history, transcript, memory, outbox, timers and the dedupe record, at once. */
+  async write(turn: TurnWrite): Promise<{ transcriptSeq: number }> {
+    const conversation = this.current();
+    let seq = conversation.transcriptSeq;
+    const transcript = turn.transcript.map((line) => ({
+      seq: ++seq,
+      direction: line.direction,
+      kind: line.kind,
+      text: line.text,
+      message_id: line.messageId ?? null,
+      event: line.event ?? null,
+    }));
+    // One row per address: a later write in the same turn wins (ON CONFLICT cannot touch a row twice).
+    const memory = [...new Map(turn.memory.map((m) => [`${m.scope}\u0000${m.name}`, m])).values()];
+    const schedules = [...new Map(turn.schedules.map((s, i) => [s.key ?? `\u0000${i}`, s])).values()].map((s) => ({
+      id: randomUUID(),
+      key: s.key ?? null,
+      run_at: s.at,
+      event: s.event,
+    }));
+    const outbox = turn.outbox.map((o) => ({ id: randomUUID(), kind: o.kind, target: o.target, payload: o.payload, message_id: o.messageId }));
+    const t = this.t;
+    await this.runner.query(
+      `WITH
+       conv AS (
+         UPDATE ${t.conversations}
+            SET snapshot = $2::jsonb, bot_version = $3, turns = $4, status = $5, transcript_seq = $6,
+                version = version + 1, updated_at = now()
+          WHERE id = $1),
+       hist AS (
+         INSERT INTO ${t.history} (conversation_id, snapshots, updated_at)
+         SELECT $1, $7::jsonb, now() WHERE $7::jsonb IS NOT NULL
+         ON CONFLICT (conversation_id) DO UPDATE SET snapshots = EXCLUDED.snapshots, updated_at = now()),
+       lines AS (
+         INSERT INTO ${t.transcript} (conversation_id, seq, turn, direction, kind, text, message_id, event)
+         SELECT $1, x.seq, $4, x.direction, x.kind, x.text, x.message_id, x.event
+           FROM jsonb_to_recordset($8::jsonb) AS x(seq integer, direction text, kind text, text text, message_id text, event jsonb)),
+       mem AS (
+         INSERT INTO ${t.memories} (scope_key, name, data, updated_at)
+         SELECT x.scope, x.name, x.data, now() FROM jsonb_to_recordset($9::jsonb) AS x(scope text, name text, data jsonb)
+         ON CONFLICT (scope_key, name) DO UPDATE SET data = EXCLUDED.data, updated_at = now()),
+       outbox AS (
+         INSERT INTO ${t.outbox} (conversation_id, id, turn, kind, target, payload, message_id)
+         SELECT $1, x.id, $4, x.kind, x.target, x.payload, x.message_id
+           FROM jsonb_to_recordset($10::jsonb) AS x(id uuid, kind text, target text, payload jsonb, message_id text)),
+       jobs AS (
+         INSERT INTO ${t.jobs} (conversation_id, id, key, run_at, event)
+         SELECT $1, x.id, x.key, x.run_at, x.event
+           FROM jsonb_to_recordset($11::jsonb) AS x(id uuid, key text, run_at timestamptz, event jsonb)
+         ON CONFLICT (conversation_id, key) DO UPDATE SET id = EXCLUDED.id, run_at = EXCLUDED.run_at, event = EXCLUDED.event, created_at = now()),
+       inbound AS (
+         INSERT INTO ${t.inbound} (conversation_id, channel, message_id, turn, response)
+         SELECT $1, $12, $13, $4, $14::jsonb WHERE $12::text IS NOT NULL)
+       SELECT 1`,
+      [
+        conversation.id,
+        turn.snapshot === null ? null : JSON.stringify(turn.snapshot),
+        turn.botVersion,
+        turn.turns,
+        turn.status,
+        seq,
+        turn.history === undefined ? null : JSON.stringify(turn.history),
+        JSON.stringify(transcript),
+        JSON.stringify(memory),
+        JSON.stringify(outbox),
+        JSON.stringify(schedules),
+        turn.inbound?.channel ?? null,
+        turn.inbound?.messageId ?? null,
+        turn.inbound ? JSON.stringify(turn.inbound.response) : null,
+      ],
+    );
+    this.locked = { ...conversation, transcriptSeq: seq, turns: turn.turns, snapshot: turn.snapshot, status: turn.status };
+    return { transcriptSeq: seq };
+  }
+
+  /**
+   * Claim the most overdue scheduled job no other instance holds: it is deleted in this transaction, so it comes back
+   * if the transaction rolls back, and is gone for good (fired exactly once) when the turn commits.
+   */
+  async claimDueJob(skip: readonly string[] = []): Promise<ClaimedJob | undefined> {
+    const rows = (await this.runner.query(
+      `DELETE FROM ${this.t.jobs} j
+        WHERE (j.conversation_id, j.id) = (
+          SELECT conversation_id, id FROM ${this.t.jobs}
+           WHERE run_at <= now() AND NOT (id = ANY($1::uuid[]))
+           ORDER BY run_at LIMIT 1 FOR UPDATE SKIP LOCKED)
+        RETURNING j.id, j.conversation_id, j.key, j.run_at, j.event`,
+      [skip],
+    )) as { id: string; conversation_id: string; key: string | null; run_at: Date; event: ClaimedJob['event'] }[];
+    const row = rows[0];
+    return row ? { id: row.id, conversationId: row.conversation_id, key: row.key, runAt: row.run_at, event: row.event } : undefined;
+  }
+
+  /** Cancel pending timers of the current conversation (after a reset). */
+  async clearJobs(): Promise<void> {
+    await this.runner.query(`DELETE FROM ${this.t.jobs} WHERE conversation_id = $1`, [this.current().id]);
+  }
+
+  /** Forget memory records (conversation-scoped memory after a reset). */
+  async deleteMemory(addresses: readonly MemoryAddress[]): Promise<void> {
+    if (addresses.length === 0) return;
+    await this.runner.query(
+      `DELETE FROM ${this.t.memories} m USING jsonb_to_recordset($1::jsonb) AS a(scope text, name text)
+        WHERE m.scope_key = a.scope AND m.name = a.name`,
+      [JSON.stringify(addresses)],
+    );
+  }
+
+  private current(): LockedConversation {
+    if (!this.locked) throw new Error('Lock the conversation first.');
+    return this.locked;
+  }
+
+  private async selectForUpdate(id: string, skipLocked: boolean): Promise<ConversationRow | undefined> {
+    const rows = (await this.runner.query(
+      `SELECT id, bot_id, channel, user_id, bot_version, snapshot, turns, status, transcript_seq
+         FROM ${this.t.conversations} WHERE id = $1 FOR UPDATE${skipLocked ? ' SKIP LOCKED' : ''}`,
+      [id],
+    )) as ConversationRow[];
+    return rows[0];
+  }
+}
+
+function toLocked(row: ConversationRow): LockedConversation {
+  return {
+    id: row.id,
+    botId: row.bot_id,
+    channel: row.channel,
+    userId: row.user_id,
+    botVersion: row.bot_version,
+    snapshot: row.snapshot,
+    turns: row.turns,
+    status: row.status,
+    transcriptSeq: row.transcript_seq,
+  };
+}

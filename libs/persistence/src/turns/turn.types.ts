@@ -1,0 +1,74 @@
+import type { Json, MemoryPort } from '@parley/dialogue-core';
+
+/** Who a conversation is: its id is derived from (bot, channel, user), so any instance finds the same row. */
+export interface ConversationKey {
+  id: string;
+  botId: string;
+  channel: string;
+  userId: string;
+}
+
+/** The conversation row, locked FOR UPDATE by the current transaction. */
+export interface LockedConversation extends ConversationKey {
+  botVersion: number;
+  snapshot: Json | null;
+  turns: number;
+  status: 'active' | 'ended';
+  transcriptSeq: number;
+}
+
+/** What was read after the lock: an earlier response to the same message, the back-step history, memory. */
+export interface TurnContext {
+  /** The stored response when this (channel, message id) was handled before. */
+  duplicate?: Json;
+  history: Json[];
+  memory: MemoryPort;
+}
+
+export interface TranscriptLine {
+  direction: 'in' | 'out';
+  kind: 'message' | 'event' | 'reply';
+  text: string;
+  messageId?: string | null;
+  event?: Json | null;
+}
+
+export interface OutboxLine {
+  kind: 'reply' | 'call';
+  /** Channel (for replies) or service (for calls). */
+  target: string;
+  payload: Json;
+  /** Stable id receivers dedupe on. */
+  messageId: string;
+}
+
+export interface ScheduleLine {
+  at: string;
+  event: Json;
+  key?: string;
+}
+
+/** Everything one turn writes, in one statement of the turn's transaction. */
+export interface TurnWrite {
+  botVersion: number;
+  snapshot: Json | null;
+  turns: number;
+  status: 'active' | 'ended';
+  /** The new back-step history; undefined = unchanged. */
+  history?: Json[];
+  transcript: TranscriptLine[];
+  memory: { scope: string; name: string; data: Json }[];
+  outbox: OutboxLine[];
+  schedules: ScheduleLine[];
+  /** The dedupe record: this message's response, returned again on redelivery. */
+  inbound?: { channel: string; messageId: string; response: Json };
+}
+
+/** A due scheduled job, claimed (deleted) inside the current transaction. */
+export interface ClaimedJob {
+  id: string;
+  conversationId: string;
+  key: string | null;
+  runAt: Date;
+  event: { type: string; [key: string]: unknown };
+}

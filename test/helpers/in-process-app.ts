@@ -1,0 +1,59 @@
+import type { BotDefinition, NluPort } from '@parley/dialogue-core';
+import { createApp, type CreateAppOptions, type ParleyApp } from '../../apps/api/src/app.factory';
+import { loadConfig } from '../../apps/api/src/config/app.config';
+import { JsonLogger } from '../../apps/api/src/logging/json.logger';
+
+export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789';
+
+/** Start Parley in this Jest worker on the test database, in its own schema, listening on a random port. */
+export async function startInProcess(options: {
+  bots: readonly BotDefinition[];
+  nlu: NluPort;
+  schema: string;
+  env?: Record<string, string>;
+  extra?: Partial<CreateAppOptions>;
+  logs?: string[];
+}): Promise<ParleyApp> {
+  const config = loadConfig({
+    PORT: '0',
+    DATABASE_URL: process.env.DATABASE_URL,
+    DATABASE_SCHEMA: options.schema,
+    ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+    LOG_LEVEL: 'info',
+    SCHEDULER_POLL_MS: '100',
+    OUTBOX_POLL_MS: '100',
+    ...options.env,
+  });
+  const logs = options.logs;
+  const logger = new JsonLogger('info', (line) => void logs?.push(line));
+  return createApp({ bots: options.bots, nlu: options.nlu, config, logger, ...options.extra });
+}
+
+/** JSON POST helper returning status, parsed body and raw text. */
+export async function post(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = { 'content-type': 'application/json' },
+): Promise<{ status: number; body: any; text: string }> {
+  const response = await fetch(url, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const text = await response.text();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  return { status: response.status, body: parsed, text };
+}
+
+export async function get(url: string, token?: string): Promise<{ status: number; body: any; text: string }> {
+  const response = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  const text = await response.text();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  return { status: response.status, body: parsed, text };
+}
