@@ -1,0 +1,1 @@
+export { pizza } from './pizza.bot';
