@@ -32,6 +32,7 @@ export {
 } from './runtime/run-turn';
 export { migrate } from './runtime/restore';
 export { describeConversation, type ConversationView, type ActorNode } from './runtime/describe';
+export { describeBot, type BotOutline, type ContextOutline } from './runtime/describe-bot';
 export { focusChain, pendingQuestion, openIntents, threadsOf, activePath, validateTree } from './runtime/inspect';
 export type { Services } from './runtime/turn-scope';
 export * from './migrations';
