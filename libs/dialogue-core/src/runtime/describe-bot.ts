@@ -57,7 +57,7 @@ function nodes(machine: AnyStateMachine): Node[] {
       visit(child);
     }
   };
-  visit(machine.root as unknown as Node);
+  visit(machine.root);
   return all;
 }
 
