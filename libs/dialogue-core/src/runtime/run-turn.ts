@@ -159,7 +159,8 @@ async function turn(
       pendingQuestion: question,
     };
   } finally {
-    root.stop();
+    // A settled tree holds no timers or running actors: it is simply dropped. Stopping it costs ~15% of a turn.
+    if (pendingActors(root).length > 0) root.stop();
   }
 }
 
