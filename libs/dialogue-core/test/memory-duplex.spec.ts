@@ -144,3 +144,33 @@ describe('duplex', () => {
     expect(JSON.stringify(c.state!.snapshot)).toBe(before);
   });
 });
+
+describe('concurrent turns in one process', () => {
+  it('keep their replies, memory and effects apart while a service is awaited', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const services = {
+      forecast: async ({ city, date }: { city: string; date: string }) => {
+        await gate;
+        return `rainy in ${city} ${date}`;
+      },
+    };
+    const memory = new InMemoryMemory();
+    const slow = converse(shop, { nlu: shopNlu, services, memory, userId: 'ann', conversationId: 'a' });
+    const fast = converse(shop, { nlu: shopNlu, services, memory, userId: 'bob', conversationId: 'b' });
+    const waiting = slow.say('weather in London today').then((c) => c);
+    await fast.say('become a member').say('Bob').say('13800138000').expect('Welcome, member!');
+    release();
+    const done = await waiting;
+    expect(done.last.replies.map((r) => r.text)).toEqual([
+      'London today: rainy in London today',
+      'Anything else about the weather?',
+    ]);
+    expect(done.last.effects).toEqual([
+      { type: 'memory.write', scope: 'shop/city=London/date=today', name: 'forecast', data: 'rainy in London today' },
+    ]);
+    expect(fast.last.effects).toEqual([
+      { type: 'memory.write', scope: 'shop/user/bob', name: 'customer', data: { member: true, orders: 0 } },
+    ]);
+  });
+});
