@@ -2,7 +2,8 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.parley/**', 'coverage/**', '*.js', '*.mjs'] },
+  // test/helpers/*.js: plain CommonJS loaders for spawned test processes (not part of the TypeScript project).
+  { ignores: ['dist/**', 'node_modules/**', '.parley/**', 'coverage/**', '*.js', '*.mjs', 'test/helpers/*.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

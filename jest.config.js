@@ -1,4 +1,7 @@
 // Jest runs TypeScript through swc (fast, no type-check: `npm run typecheck` does that).
+// Two projects: `unit` (specs beside the code, no database) and `e2e` (test/**/*.e2e-spec.ts against a database:
+// real PostgreSQL from DATABASE_URL, or an embedded PGlite that the e2e global setup starts when DATABASE_URL is
+// unset or PARLEY_TEST_DB=embedded). A project's global setup only runs when one of its tests is selected.
 const swc = {
   jsc: {
     target: 'es2022',
@@ -10,10 +13,8 @@ const swc = {
   sourceMaps: 'inline',
 };
 
-module.exports = {
+const shared = {
   rootDir: '.',
-  roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/machines', '<rootDir>/test'],
-  testRegex: '.*\\.(spec|e2e-spec)\\.ts$',
   moduleFileExtensions: ['ts', 'js', 'json'],
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': ['@swc/jest', swc] },
@@ -21,4 +22,25 @@ module.exports = {
     '^@parley/(dialogue-core|persistence|nlu|channels)$': '<rootDir>/libs/$1/src',
     '^@parley/machines$': '<rootDir>/machines',
   },
+};
+
+module.exports = {
+  // Global (not per project): the e2e suites spawn servers and run loads.
+  testTimeout: 120_000,
+  projects: [
+    {
+      ...shared,
+      displayName: 'unit',
+      roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/machines', '<rootDir>/test'],
+      testRegex: '.*\\.spec\\.ts$',
+    },
+    {
+      ...shared,
+      displayName: 'e2e',
+      roots: ['<rootDir>/test'],
+      testRegex: '.*\\.e2e-spec\\.ts$',
+      globalSetup: '<rootDir>/test/setup/database.global-setup.ts',
+      globalTeardown: '<rootDir>/test/setup/database.global-teardown.ts',
+    },
+  ],
 };

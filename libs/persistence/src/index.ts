@@ -21,3 +21,4 @@ export { ConversationRepository, type StoredConversation, type TranscriptItem } 
 export { OutboxStore, type OutboxDelivery } from './outbox/outbox.store';
 export { pruneInbound, nextJobAt } from './maintenance';
 export { entities } from './entities';
+export { PgliteServer, type PgliteLike } from './database/pglite.server';

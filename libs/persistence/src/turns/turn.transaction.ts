@@ -160,7 +160,8 @@ export class TurnTransaction {
    * if the transaction rolls back, and is gone for good (fired exactly once) when the turn commits.
    */
   async claimDueJob(skip: readonly string[] = []): Promise<ClaimedJob | undefined> {
-    const rows = (await this.runner.query(
+    // DELETE … RETURNING: TypeORM answers `[rows, count]` unless asked for the structured result.
+    const result = await this.runner.query(
       `DELETE FROM ${this.t.jobs} j
         WHERE (j.conversation_id, j.id) = (
           SELECT conversation_id, id FROM ${this.t.jobs}
@@ -168,7 +169,9 @@ export class TurnTransaction {
            ORDER BY run_at LIMIT 1 FOR UPDATE SKIP LOCKED)
         RETURNING j.id, j.conversation_id, j.key, j.run_at, j.event`,
       [skip],
-    )) as { id: string; conversation_id: string; key: string | null; run_at: Date; event: ClaimedJob['event'] }[];
+      true,
+    );
+    const rows = (result as { records: { id: string; conversation_id: string; key: string | null; run_at: Date; event: ClaimedJob['event'] }[] }).records;
     const row = rows[0];
     return row ? { id: row.id, conversationId: row.conversation_id, key: row.key, runAt: row.run_at, event: row.event } : undefined;
   }
