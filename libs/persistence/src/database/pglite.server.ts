@@ -92,7 +92,8 @@ export class PgliteServer {
     if (this.owner !== connection) return;
     try {
       await this.run(SYNC, () => undefined);
-      if (this.db.isInTransaction()) await this.db.runExclusive(() => this.db.exec('ROLLBACK'));
+      // Not inside runExclusive: exec() takes PGlite's own lock.
+      if (this.db.isInTransaction()) await this.db.exec('ROLLBACK');
     } finally {
       this.release(connection);
     }
