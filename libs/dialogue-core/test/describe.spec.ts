@@ -21,7 +21,7 @@ describe('describeBot', () => {
       askingFlavor: 'Which flavor? apple, orange or melon.',
       paying: '(computed)',
     });
-    expect(order.intents).toEqual(['affirm', 'deny', 'pay', 'payOnline', 'voucher']);
+    expect(order.intents).toEqual(['affirm', 'deny', 'flavors', 'pay', 'payOnline', 'voucher']);
     expect(outline.intents).toEqual(expect.arrayContaining(['order.juice', 'weather.ask']));
   });
 });

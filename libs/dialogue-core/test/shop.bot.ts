@@ -17,6 +17,7 @@ import {
   push,
   remember,
   replaceTo,
+  sleepTo,
   reply,
   say,
   service,
@@ -110,6 +111,8 @@ export const order = defineContext({
     askingFlavor: ask({
       prompt: 'Which flavor? apple, orange or melon.',
       on: {
+        // the order steps aside for the menu, and gets the focus back when the menu is done
+        'intent.flavors': { actions: sleepTo('menu') },
         'intent.*': [
           {
             guard: when(({ event }) => MENU.includes(entity(event, 'flavor') as string)),
@@ -345,6 +348,7 @@ export const shopNlu = keywordNlu({
     'menu.show': ['menu'],
     crash: ['crash'],
     greet: ['hello', 'hi there'],
+    flavors: ['what flavors'],
     payOnline: ['pay online'],
     voucher: ['voucher'],
     pay: ['pay'],

@@ -51,6 +51,18 @@ describe('threads: sleep, fallback and wake', () => {
       .expect('OK, no membership.', 'Which flavor?');
   });
 
+  it('sleepTo from inside a context: the order sleeps while the menu runs, then wakes', async () => {
+    await start()
+      .say('I want juice')
+      .expect('Which flavor?')
+      .say('what flavors do you have')
+      .expect('We sell apple, orange and melon juice. Order one?')
+      .check((r) => expect(r.threads).toEqual({ focus: 'menu', sleeping: ['order'], yielding: [], blocking: [] }))
+      .say('no')
+      .expect('Which flavor?')
+      .check((r) => expect(r.threads).toEqual({ focus: 'order', sleeping: [], yielding: [], blocking: [] }));
+  });
+
   it('opening a running task again wakes it instead of starting a second one', async () => {
     await start()
       .say('I want juice')
