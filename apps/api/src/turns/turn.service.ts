@@ -9,7 +9,14 @@ import {
   type TurnInput,
   type TurnResult,
 } from '@parley/dialogue-core';
-import { TurnStore, type ConversationKey, type LockedConversation, type TurnTransaction, type TurnWrite } from '@parley/persistence';
+import {
+  TurnStore,
+  type ConversationKey,
+  type LockedConversation,
+  type TurnContext,
+  type TurnTransaction,
+  type TurnWrite,
+} from '@parley/persistence';
 import { ApiError } from '../errors/api.error';
 import type { Runtime } from '../runtime';
 
@@ -56,13 +63,15 @@ export class TurnService {
   async take(call: TurnCall): Promise<TurnResponse> {
     const started = performance.now();
     const done = await this.store.run(async (tx) => {
-      const locked =
-        call.target.kind === 'user' ? await tx.lock(call.target.key, call.target.bot.version) : await tx.lockExisting(call.target.id);
-      if (!locked) {
-        throw new ApiError('CONVERSATION_NOT_FOUND', `No conversation '${(call.target as { id: string }).id}'.`);
+      const dedupe = call.dedupeChannel ? { channel: call.dedupeChannel, messageId: call.messageId } : undefined;
+      if (call.target.kind === 'user') {
+        const { bot, key } = call.target;
+        const { locked, context } = await tx.lockAndLoad(key, bot.version, dedupe, preloadAddresses(bot, key));
+        return this.runWith(tx, locked, bot, call, context);
       }
-      const bot = call.target.kind === 'user' ? call.target.bot : this.runtime.bots.get(locked.botId);
-      return this.runLocked(tx, locked, bot, call);
+      const locked = await tx.lockExisting(call.target.id);
+      if (!locked) throw new ApiError('CONVERSATION_NOT_FOUND', `No conversation '${call.target.id}'.`);
+      return this.runLocked(tx, locked, this.runtime.bots.get(locked.botId), call);
     });
     this.finished(done, started);
     return done.response;
@@ -71,7 +80,16 @@ export class TurnService {
   /** The turn proper, inside a transaction that holds the conversation lock (also used by the scheduler). */
   async runLocked(tx: TurnTransaction, locked: LockedConversation, bot: BotDefinition, call: Omit<TurnCall, 'target'>): Promise<TurnDone> {
     const dedupe = call.dedupeChannel ? { channel: call.dedupeChannel, messageId: call.messageId } : undefined;
-    const context = await tx.load(dedupe, preloadAddresses(bot, locked));
+    return this.runWith(tx, locked, bot, call, await tx.load(dedupe, preloadAddresses(bot, locked)));
+  }
+
+  private async runWith(
+    tx: TurnTransaction,
+    locked: LockedConversation,
+    bot: BotDefinition,
+    call: Omit<TurnCall, 'target'>,
+    context: TurnContext,
+  ): Promise<TurnDone> {
     if (context.duplicate !== undefined) return { response: context.duplicate as unknown as TurnResponse, duplicate: true };
 
     const state: ConversationState | null =
@@ -87,7 +105,7 @@ export class TurnService {
     const number = locked.turns + 1;
     const response: TurnResponse = { conversationId: locked.id, messageId: call.messageId, replies: result.replies };
     const write = toWrite(locked, number, call, result, response, context.history.length > 0);
-    await tx.write(write);
+    await tx.write(write, { commit: true });
     return { response, duplicate: false, turn: { bot, number, result, write } };
   }
 
@@ -121,8 +139,8 @@ export class TurnService {
 }
 
 /** The addresses of user- and conversation-scoped memory, read right after the lock in the same statement as dedupe. */
-function preloadAddresses(bot: BotDefinition, locked: LockedConversation): MemoryAddress[] {
-  const ids = { userId: locked.userId, conversationId: locked.id };
+function preloadAddresses(bot: BotDefinition, conversation: { id: string; userId: string }): MemoryAddress[] {
+  const ids = { userId: conversation.userId, conversationId: conversation.id };
   return Object.entries(bot.catalog.declarations)
     .filter(([, declaration]) => declaration.scope === 'user' || declaration.scope === 'conversation')
     .map(([name]) => ({ scope: scopeKey(bot.catalog, name, ids), name }));

@@ -28,6 +28,8 @@ describe('RestChannelAdapter', () => {
     ['application/json', { userId: 'u', text: 'x', extra: 1 }, 'INVALID_REQUEST'],
     ['application/json', { userId: 'u', text: 'x'.repeat(4097) }, 'TEXT_TOO_LONG'],
     ['application/json', { userId: 'u', event: { type: '1bad' } }, 'INVALID_REQUEST'],
+    ['application/json', { userId: 'u', text: 'a\u0000b' }, 'INVALID_REQUEST'],
+    ['application/json', { userId: 'u', event: { type: 'x', note: '\u0000' } }, 'INVALID_REQUEST'],
   ])('%s %j → %s', (type, body, code) => {
     expect(() => adapter.parseInbound(type, body)).toThrow(ChannelError);
     try {

@@ -61,6 +61,10 @@ export class RestChannelAdapter {
     }
     const id = messageId ?? randomUUID();
     const common = { userId, messageId: id, messageIdGenerated: messageId === undefined };
+    // PostgreSQL text and jsonb cannot hold NUL: refuse it here rather than fail in the database.
+    for (const [key, value] of Object.entries(record)) {
+      if (hasNul(value)) throw this.error('INVALID_REQUEST', `'${key}' must not contain NUL characters.`, key);
+    }
     const { text, event } = record;
     if ((text === undefined) === (event === undefined)) {
       throw this.error('INVALID_REQUEST', "Send exactly one of 'text' or 'event'.", text === undefined ? 'text' : 'event');
@@ -99,7 +103,16 @@ export function parseEvent(event: unknown, channel: string): { type: string; [ke
       { channel, field: 'event.type' },
     );
   }
+  if (hasNul(event)) throw new ChannelError('INVALID_REQUEST', "'event' must not contain NUL characters.", { channel, field: 'event' });
   return event as { type: string; [key: string]: unknown };
+}
+
+/** True when a string anywhere in the value (keys included) holds U+0000. */
+export function hasNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (Array.isArray(value)) return value.some(hasNul);
+  if (value && typeof value === 'object') return Object.entries(value).some(([k, v]) => k.includes('\u0000') || hasNul(v));
+  return false;
 }
 
 function isJson(contentType: string | undefined): boolean {

@@ -1,5 +1,4 @@
 import type { Json, MemoryAddress, MemoryPort } from '@parley/dialogue-core';
-import type { QueryRunner } from 'typeorm';
 import type { Tables } from '../database/schema';
 
 const key = (scope: string, name: string) => `${scope}\u0000${name}`;
@@ -18,7 +17,7 @@ export class TransactionMemory implements MemoryPort {
   private readonly known = new Map<string, Json | undefined>();
 
   constructor(
-    private readonly runner: QueryRunner,
+    private readonly runner: { query<T>(sql: string, params?: unknown[]): Promise<T[]> },
     private readonly tables: Tables,
     prefetched: readonly MemoryAddress[] = [],
     rows: readonly { scope: string; name: string; data: Json }[] = [],
@@ -30,7 +29,7 @@ export class TransactionMemory implements MemoryPort {
   async read(addresses: readonly MemoryAddress[]): Promise<(Json | undefined)[]> {
     const missing = addresses.filter((a) => !this.known.has(key(a.scope, a.name)));
     if (missing.length > 0) {
-      const rows = (await this.runner.query(memorySelect(this.tables), [JSON.stringify(missing)])) as { scope: string; name: string; data: Json }[];
+      const rows = await this.runner.query<{ scope: string; name: string; data: Json }>(memorySelect(this.tables), [JSON.stringify(missing)]);
       for (const a of missing) this.known.set(key(a.scope, a.name), undefined);
       for (const row of rows) this.known.set(key(row.scope, row.name), row.data);
     }

@@ -1,9 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Json, MemoryAddress } from '@parley/dialogue-core';
-import type { QueryRunner } from 'typeorm';
 import type { Tables } from '../database/schema';
+import { inline, lastRows, rowsAt, type SqlClient } from './sql';
 import { memorySelect, TransactionMemory } from './transaction.memory';
 import type { ClaimedJob, ConversationKey, LockedConversation, TurnContext, TurnWrite } from './turn.types';
+
+interface LoadRow {
+  duplicate: Json | null;
+  history: Json[] | null;
+  memory: { scope: string; name: string; data: Json }[];
+}
 
 interface ConversationRow {
   id: string;
@@ -20,14 +26,60 @@ interface ConversationRow {
 /**
  * One turn's transaction on one connection (DESIGN.md §4): lock the conversation row, read what the turn needs,
  * write everything in one statement. Created by `TurnStore.run`, which commits or rolls back.
+ *
+ * The usual turn costs two round trips: `BEGIN; lock; load` and `write; COMMIT` (several statements in one simple
+ * query, values inlined as literals). In READ COMMITTED each statement takes a fresh snapshot, so the load sees
+ * the turn that held the lock before this one.
  */
 export class TurnTransaction {
   private locked?: LockedConversation;
+  private begun = false;
+  /** True once COMMIT went out with the write. */
+  committed = false;
 
   constructor(
-    readonly runner: QueryRunner,
+    private readonly client: SqlClient,
     private readonly t: Tables,
   ) {}
+
+  /** Run a parameterised statement inside the transaction (BEGIN first if needed). */
+  async query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+    await this.begin();
+    return lastRows<T>(await this.client.query(sql, params));
+  }
+
+  async begin(): Promise<void> {
+    if (this.begun) return;
+    await this.client.query('BEGIN');
+    this.begun = true;
+  }
+
+  get active(): boolean {
+    return this.begun && !this.committed;
+  }
+
+  /**
+   * Lock the conversation of a user (creating it on first contact) and load what the turn needs, in one round trip
+   * when it exists.
+   */
+  async lockAndLoad(
+    key: ConversationKey,
+    botVersion: number,
+    dedupe: { channel: string; messageId: string } | undefined,
+    prefetch: readonly MemoryAddress[],
+  ): Promise<{ locked: LockedConversation; context: TurnContext }> {
+    const withBegin = !this.begun;
+    const sql = `${withBegin ? 'BEGIN;\n' : ''}${inline(this.lockSql(false), [key.id])};\n${this.loadSql(key.id, dedupe, prefetch)}`;
+    const result = await this.client.query(sql);
+    this.begun = true;
+    const rows = rowsAt<ConversationRow>(result, withBegin ? 1 : 0);
+    if (rows[0]) {
+      this.locked = toLocked(rows[0]);
+      return { locked: this.locked, context: this.toContext(lastRows<LoadRow>(result)[0], prefetch) };
+    }
+    const locked = await this.lock(key, botVersion);
+    return { locked, context: await this.load(dedupe, prefetch) };
+  }
 
   /**
    * Lock the conversation row FOR UPDATE, creating it first if it does not exist (race-safe: INSERT … ON CONFLICT
@@ -36,7 +88,7 @@ export class TurnTransaction {
   async lock(key: ConversationKey, botVersion: number): Promise<LockedConversation> {
     let row = await this.selectForUpdate(key.id, false);
     if (!row) {
-      await this.runner.query(
+      await this.query(
         `INSERT INTO ${this.t.conversations} (id, bot_id, channel, user_id, bot_version) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (id) DO NOTHING`,
         [key.id, key.botId, key.channel, key.userId, botVersion],
@@ -64,24 +116,31 @@ export class TurnTransaction {
    * this message id, the back-step history, and the memory the turn will read first.
    */
   async load(dedupe: { channel: string; messageId: string } | undefined, prefetch: readonly MemoryAddress[]): Promise<TurnContext> {
-    const conversation = this.current();
-    const [row] = (await this.runner.query(
+    const [row] = await this.query<LoadRow>(this.loadSql(this.current().id, dedupe, prefetch));
+    return this.toContext(row, prefetch);
+  }
+
+  private loadSql(conversationId: string, dedupe: { channel: string; messageId: string } | undefined, prefetch: readonly MemoryAddress[]): string {
+    return inline(
       `SELECT
          (SELECT response FROM ${this.t.inbound} WHERE conversation_id = $2 AND channel = $3 AND message_id = $4) AS duplicate,
          (SELECT snapshots FROM ${this.t.history} WHERE conversation_id = $2) AS history,
          (SELECT coalesce(jsonb_agg(jsonb_build_object('scope', m.scope, 'name', m.name, 'data', m.data)), '[]'::jsonb)
             FROM (${memorySelect(this.t)}) m) AS memory`,
-      [JSON.stringify(prefetch), conversation.id, dedupe?.channel ?? null, dedupe?.messageId ?? null],
-    )) as { duplicate: Json | null; history: Json[] | null; memory: { scope: string; name: string; data: Json }[] }[];
+      [JSON.stringify(prefetch), conversationId, dedupe?.channel ?? null, dedupe?.messageId ?? null],
+    );
+  }
+
+  private toContext(row: LoadRow | undefined, prefetch: readonly MemoryAddress[]): TurnContext {
     return {
       duplicate: row?.duplicate ?? undefined,
       history: row?.history ?? [],
-      memory: new TransactionMemory(this.runner, this.t, prefetch, row?.memory ?? []),
+      memory: new TransactionMemory(this, this.t, prefetch, row?.memory ?? []),
     };
   }
 
   /** Write the turn: conversation row, history, transcript, memory, outbox, timers and the dedupe record, at once. */
-  async write(turn: TurnWrite): Promise<{ transcriptSeq: number }> {
+  async write(turn: TurnWrite, options: { commit?: boolean } = {}): Promise<{ transcriptSeq: number }> {
     const conversation = this.current();
     let seq = conversation.transcriptSeq;
     const transcript = turn.transcript.map((line) => ({
@@ -102,7 +161,8 @@ export class TurnTransaction {
     }));
     const outbox = turn.outbox.map((o) => ({ id: randomUUID(), kind: o.kind, target: o.target, payload: o.payload, message_id: o.messageId }));
     const t = this.t;
-    await this.runner.query(
+    await this.begin();
+    const sql = inline(
       `WITH
        conv AS (
          UPDATE ${t.conversations}
@@ -151,6 +211,8 @@ export class TurnTransaction {
         turn.inbound ? JSON.stringify(turn.inbound.response) : null,
       ],
     );
+    await this.client.query(options.commit ? `${sql};\nCOMMIT` : sql);
+    if (options.commit) this.committed = true;
     this.locked = { ...conversation, transcriptSeq: seq, turns: turn.turns, snapshot: turn.snapshot, status: turn.status };
     return { transcriptSeq: seq };
   }
@@ -160,8 +222,7 @@ export class TurnTransaction {
    * if the transaction rolls back, and is gone for good (fired exactly once) when the turn commits.
    */
   async claimDueJob(skip: readonly string[] = []): Promise<ClaimedJob | undefined> {
-    // DELETE … RETURNING: TypeORM answers `[rows, count]` unless asked for the structured result.
-    const result = await this.runner.query(
+    const rows = await this.query<{ id: string; conversation_id: string; key: string | null; run_at: Date; event: ClaimedJob['event'] }>(
       `DELETE FROM ${this.t.jobs} j
         WHERE (j.conversation_id, j.id) = (
           SELECT conversation_id, id FROM ${this.t.jobs}
@@ -169,22 +230,20 @@ export class TurnTransaction {
            ORDER BY run_at LIMIT 1 FOR UPDATE SKIP LOCKED)
         RETURNING j.id, j.conversation_id, j.key, j.run_at, j.event`,
       [skip],
-      true,
     );
-    const rows = (result as { records: { id: string; conversation_id: string; key: string | null; run_at: Date; event: ClaimedJob['event'] }[] }).records;
     const row = rows[0];
     return row ? { id: row.id, conversationId: row.conversation_id, key: row.key, runAt: row.run_at, event: row.event } : undefined;
   }
 
   /** Cancel pending timers of the current conversation (after a reset). */
   async clearJobs(): Promise<void> {
-    await this.runner.query(`DELETE FROM ${this.t.jobs} WHERE conversation_id = $1`, [this.current().id]);
+    await this.query(`DELETE FROM ${this.t.jobs} WHERE conversation_id = $1`, [this.current().id]);
   }
 
   /** Forget memory records (conversation-scoped memory after a reset). */
   async deleteMemory(addresses: readonly MemoryAddress[]): Promise<void> {
     if (addresses.length === 0) return;
-    await this.runner.query(
+    await this.query(
       `DELETE FROM ${this.t.memories} m USING jsonb_to_recordset($1::jsonb) AS a(scope text, name text)
         WHERE m.scope_key = a.scope AND m.name = a.name`,
       [JSON.stringify(addresses)],
@@ -196,13 +255,13 @@ export class TurnTransaction {
     return this.locked;
   }
 
+  private lockSql(skipLocked: boolean): string {
+    return `SELECT id, bot_id, channel, user_id, bot_version, snapshot, turns, status, transcript_seq
+              FROM ${this.t.conversations} WHERE id = $1 FOR UPDATE${skipLocked ? ' SKIP LOCKED' : ''}`;
+  }
+
   private async selectForUpdate(id: string, skipLocked: boolean): Promise<ConversationRow | undefined> {
-    const rows = (await this.runner.query(
-      `SELECT id, bot_id, channel, user_id, bot_version, snapshot, turns, status, transcript_seq
-         FROM ${this.t.conversations} WHERE id = $1 FOR UPDATE${skipLocked ? ' SKIP LOCKED' : ''}`,
-      [id],
-    )) as ConversationRow[];
-    return rows[0];
+    return (await this.query<ConversationRow>(this.lockSql(skipLocked), [id]))[0];
   }
 }
 
