@@ -50,4 +50,15 @@ describe(`a new bot version deployed mid-conversation (${testDatabaseKind()})`, 
     const health = await get(`${v3.url}/health`);
     expect(health.status).toBe(200);
   });
+
+  test('an instance still on an older version refuses a newer conversation with a retryable 503 and changes nothing', async () => {
+    const v2 = await deploy(2);
+    expect(await say(v2, 'rolling', 'add')).toEqual(['count=1 v2']);
+    const old = await deploy(1);
+    const refused = await post(`${old.url}/channels/rest/counter`, { userId: 'rolling', text: 'add' });
+    expect(refused.status).toBe(503);
+    expect(refused.body.error.code).toBe('STATE_FROM_NEWER_VERSION');
+    const again = await deploy(2);
+    expect(await say(again, 'rolling', 'add')).toEqual(['count=2 v2']);
+  });
 });

@@ -3,6 +3,7 @@ export type DialogueErrorCode =
   | 'BOT_DEFINITION_INVALID'
   | 'CONTEXT_DEFINITION_INVALID'
   | 'STATE_UNRECOVERABLE'
+  | 'STATE_FROM_NEWER_VERSION'
   | 'TURN_INPUT_INVALID'
   | 'TURN_TIMEOUT'
   | 'ENGINE_FAILURE';
@@ -54,5 +55,22 @@ export class TurnInputError extends DialogueError {
   override readonly name = 'TurnInputError';
   constructor(message: string, context: DialogueErrorContext = {}) {
     super('TURN_INPUT_INVALID', message, context);
+  }
+}
+
+/**
+ * The stored state was written by a newer version of the bot than this process runs: during a rolling deploy, an
+ * instance still on the old code must not reset a conversation a new instance already moved on. The caller should
+ * refuse the turn as temporary (the server answers 503) so that it is retried on an up-to-date instance.
+ * To roll a bot back for good, deploy the old code under a higher version number.
+ */
+export class NewerStateError extends DialogueError {
+  override readonly name = 'NewerStateError';
+  constructor(stateVersion: number, botVersion: number, context: DialogueErrorContext = {}) {
+    super(
+      'STATE_FROM_NEWER_VERSION',
+      `The conversation was stored by version ${stateVersion} of the bot; this instance runs version ${botVersion}.`,
+      context,
+    );
   }
 }

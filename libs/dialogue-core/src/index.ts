@@ -20,7 +20,13 @@ export {
   type SnapshotMigration,
 } from './authoring/define-bot';
 export { openThread, reply, push, blockThread } from './authoring/bot-intents';
-export { scopeKey, type MemoryDeclaration, type MemoryCatalog, type MemoryView } from './authoring/memory';
+export {
+  scopeKey,
+  preloadAddresses,
+  type MemoryDeclaration,
+  type MemoryCatalog,
+  type MemoryView,
+} from './authoring/memory';
 export { service, recall } from './authoring/services';
 export {
   runTurn,

@@ -76,14 +76,21 @@ describe('versioning', () => {
       .expect('Which flavor?');
   });
 
-  it('resets a state stored by a newer version than the one deployed (a rollback)', async () => {
+  it('refuses a state stored by a newer version than the one deployed, so a rolling deploy never resets it', async () => {
     const c = converse(shop, { nlu: shopNlu });
     await c.say('I want juice');
-    c.state = { ...c.state!, version: 7 };
-    await c
-      .say('apple')
-      .expect("I've been updated")
-      .check((r) => expect(r.reset?.reason).toMatch(/newer/));
+    await expect(
+      runTurn(
+        shop,
+        {
+          conversationId: 'c',
+          userId: 'u',
+          state: { ...c.state!, version: 7 },
+          input: { kind: 'message', text: 'apple' },
+        },
+        { memory: c.memory, nlu: shopNlu },
+      ),
+    ).rejects.toMatchObject({ name: 'NewerStateError', code: 'STATE_FROM_NEWER_VERSION' });
   });
 
   it('resets a state whose migration throws', async () => {

@@ -38,6 +38,8 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = Object.freeze({
   BOT_DEFINITION_INVALID: 500,
   CONTEXT_DEFINITION_INVALID: 500,
   STATE_UNRECOVERABLE: 500,
+  // a newer instance stored this conversation during a rolling deploy: retry (on another instance)
+  STATE_FROM_NEWER_VERSION: 503,
   ENGINE_FAILURE: 500,
   TURN_TIMEOUT: 503,
   // NLU

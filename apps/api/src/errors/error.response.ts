@@ -12,7 +12,12 @@ export interface ErrorBody {
  * Turn any thrown value into `{status, body}`. Known codes go through the error table; Fastify's parse errors
  * and Nest's HttpExceptions are translated; everything else is a 500 with an error id that is logged.
  */
-export function toErrorResponse(error: unknown, logger: JsonLogger, metrics: Metrics | undefined, where: Record<string, unknown> = {}): {
+export function toErrorResponse(
+  error: unknown,
+  logger: JsonLogger,
+  metrics: Metrics | undefined,
+  where: Record<string, unknown> = {},
+): {
   status: number;
   body: ErrorBody;
 } {
@@ -21,7 +26,8 @@ export function toErrorResponse(error: unknown, logger: JsonLogger, metrics: Met
   if (code && status && status < 500) {
     metrics?.countError(code);
     const field = (error as { context?: { field?: unknown } }).context?.field;
-    const message = error instanceof HttpException ? (FRAMEWORK_MESSAGES[code] ?? error.message) : (error as Error).message;
+    const message =
+      error instanceof HttpException ? (FRAMEWORK_MESSAGES[code] ?? error.message) : (error as Error).message;
     return { status, body: { error: { code, message, ...(typeof field === 'string' ? { field } : {}) } } };
   }
   const errorId = randomUUID();

@@ -1,6 +1,6 @@
 import {
+  preloadAddresses,
   runTurn,
-  scopeKey,
   type BotDefinition,
   type ConversationState,
   type Json,
@@ -21,7 +21,8 @@ import { ApiError } from '../errors/api.error';
 import type { Runtime } from '../runtime';
 
 /** Where a turn goes: the conversation of a user on a channel (created on first contact) or an existing one by id. */
-export type TurnTarget = { kind: 'user'; bot: BotDefinition; key: ConversationKey } | { kind: 'conversation'; id: string };
+export type TurnTarget =
+  { kind: 'user'; bot: BotDefinition; key: ConversationKey } | { kind: 'conversation'; id: string };
 
 export interface TurnCall {
   target: TurnTarget;
@@ -66,7 +67,7 @@ export class TurnService {
       const dedupe = call.dedupeChannel ? { channel: call.dedupeChannel, messageId: call.messageId } : undefined;
       if (call.target.kind === 'user') {
         const { bot, key } = call.target;
-        const { locked, context } = await tx.lockAndLoad(key, bot.version, dedupe, preloadAddresses(bot, key));
+        const { locked, context } = await tx.lockAndLoad(key, bot.version, dedupe, memoryFor(bot, key));
         return this.runWith(tx, locked, bot, call, context);
       }
       const locked = await tx.lockExisting(call.target.id);
@@ -78,9 +79,14 @@ export class TurnService {
   }
 
   /** The turn proper, inside a transaction that holds the conversation lock (also used by the scheduler). */
-  async runLocked(tx: TurnTransaction, locked: LockedConversation, bot: BotDefinition, call: Omit<TurnCall, 'target'>): Promise<TurnDone> {
+  async runLocked(
+    tx: TurnTransaction,
+    locked: LockedConversation,
+    bot: BotDefinition,
+    call: Omit<TurnCall, 'target'>,
+  ): Promise<TurnDone> {
     const dedupe = call.dedupeChannel ? { channel: call.dedupeChannel, messageId: call.messageId } : undefined;
-    return this.runWith(tx, locked, bot, call, await tx.load(dedupe, preloadAddresses(bot, locked)));
+    return this.runWith(tx, locked, bot, call, await tx.load(dedupe, memoryFor(bot, locked)));
   }
 
   private async runWith(
@@ -90,16 +96,28 @@ export class TurnService {
     call: Omit<TurnCall, 'target'>,
     context: TurnContext,
   ): Promise<TurnDone> {
-    if (context.duplicate !== undefined) return { response: context.duplicate as unknown as TurnResponse, duplicate: true };
+    if (context.duplicate !== undefined)
+      return { response: context.duplicate as unknown as TurnResponse, duplicate: true };
 
     const state: ConversationState | null =
       locked.snapshot === null
         ? null
-        : { bot: bot.id, version: locked.botVersion, snapshot: locked.snapshot, history: context.history, turns: locked.turns };
+        : {
+            bot: bot.id,
+            version: locked.botVersion,
+            snapshot: locked.snapshot,
+            history: context.history,
+            turns: locked.turns,
+          };
     const result = await runTurn(
       bot,
       { conversationId: locked.id, userId: locked.userId, state, input: call.input },
-      { memory: context.memory, nlu: this.runtime.nlu(bot.id), clock: this.runtime.clock, services: this.runtime.services },
+      {
+        memory: context.memory,
+        nlu: this.runtime.nlu(bot.id),
+        clock: this.runtime.clock,
+        services: this.runtime.services,
+      },
       { timeLimitMs: this.runtime.config.turnTimeLimitMs },
     );
     const number = locked.turns + 1;
@@ -115,7 +133,10 @@ export class TurnService {
     const { logger, metrics } = this.runtime;
     if (!done.turn) {
       metrics.countDuplicate();
-      logger.info('duplicate message', { conversationId: done.response.conversationId, messageId: done.response.messageId });
+      logger.info('duplicate message', {
+        conversationId: done.response.conversationId,
+        messageId: done.response.messageId,
+      });
       return;
     }
     const { bot, number, result } = done.turn;
@@ -139,11 +160,12 @@ export class TurnService {
 }
 
 /** The addresses of user- and conversation-scoped memory, read right after the lock in the same statement as dedupe. */
-function preloadAddresses(bot: BotDefinition, conversation: { id: string; userId: string }): MemoryAddress[] {
-  const ids = { userId: conversation.userId, conversationId: conversation.id };
-  return Object.entries(bot.catalog.declarations)
-    .filter(([, declaration]) => declaration.scope === 'user' || declaration.scope === 'conversation')
-    .map(([name]) => ({ scope: scopeKey(bot.catalog, name, ids), name }));
+
+/** The user- and conversation-scoped memory the engine reads synchronously, fetched with the lock. */
+function memoryFor(bot: BotDefinition, conversation: { id: string; userId: string }): MemoryAddress[] {
+  return preloadAddresses(bot.catalog, { userId: conversation.userId, conversationId: conversation.id }).map(
+    (p) => p.address,
+  );
 }
 
 function toWrite(
@@ -158,7 +180,13 @@ function toWrite(
   const inbound =
     input.kind === 'message'
       ? { direction: 'in' as const, kind: 'message' as const, text: input.text, messageId }
-      : { direction: 'in' as const, kind: 'event' as const, text: input.event.type, messageId, event: input.event as Json };
+      : {
+          direction: 'in' as const,
+          kind: 'event' as const,
+          text: input.event.type,
+          messageId,
+          event: input.event as Json,
+        };
   const outLines = result.replies.map((reply, i) => ({
     direction: 'out' as const,
     kind: 'reply' as const,
@@ -172,22 +200,41 @@ function toWrite(
     status: (result.state.snapshot as { status?: string } | null)?.status === 'done' ? 'ended' : 'active',
     // A turn that was not understood leaves the back-step history as it was: no need to rewrite it.
     history:
-      result.outcome === 'notUnderstood' && !result.reset ? undefined : result.state.history.length || hadHistory ? result.state.history : undefined,
+      result.outcome === 'notUnderstood' && !result.reset
+        ? undefined
+        : result.state.history.length || hadHistory
+          ? result.state.history
+          : undefined,
     transcript: [inbound, ...outLines],
     memory: [],
     outbox: [],
     schedules: [],
-    inbound: call.dedupeChannel ? { channel: call.dedupeChannel, messageId, response: response as unknown as Json } : undefined,
+    inbound: call.dedupeChannel
+      ? { channel: call.dedupeChannel, messageId, response: response as unknown as Json }
+      : undefined,
   };
   let calls = 0;
   for (const effect of result.effects) {
-    if (effect.type === 'memory.write') write.memory.push({ scope: effect.scope, name: effect.name, data: effect.data });
-    else if (effect.type === 'schedule') write.schedules.push({ at: effect.at, event: effect.event as Json, key: effect.key });
-    else write.outbox.push({ kind: 'call', target: effect.service, payload: effect.input, messageId: `${locked.id}/${number}/call/${++calls}` });
+    if (effect.type === 'memory.write')
+      write.memory.push({ scope: effect.scope, name: effect.name, data: effect.data });
+    else if (effect.type === 'schedule')
+      write.schedules.push({ at: effect.at, event: effect.event as Json, key: effect.key });
+    else
+      write.outbox.push({
+        kind: 'call',
+        target: effect.service,
+        payload: effect.input,
+        messageId: `${locked.id}/${number}/call/${++calls}`,
+      });
   }
   if (call.delivery === 'push') {
     result.replies.forEach((reply, i) =>
-      write.outbox.push({ kind: 'reply', target: locked.channel, payload: { type: 'text', text: reply.text }, messageId: `${messageId}#${i + 1}` }),
+      write.outbox.push({
+        kind: 'reply',
+        target: locked.channel,
+        payload: { type: 'text', text: reply.text },
+        messageId: `${messageId}#${i + 1}`,
+      }),
     );
   }
   return write;

@@ -1,7 +1,7 @@
 import type { AnyActorRef } from 'xstate';
 import type { BotDefinition } from '../authoring/define-bot';
 import { preloadAddresses } from '../authoring/memory';
-import { DialogueError, TurnInputError } from '../errors';
+import { DialogueError, NewerStateError, TurnInputError } from '../errors';
 import { systemClock, type ClockPort } from '../ports/clock.port';
 import type { Json, MemoryPort } from '../ports/memory.port';
 import type { NluPort, Understanding } from '../ports/nlu.port';
@@ -57,7 +57,8 @@ const DEFAULT_TIME_LIMIT_MS = 10_000;
  * One turn of one conversation: `(stored state | null, input, ports) → (new state, replies, effects)`.
  * Restores the actor tree from JSON, routes the input, waits until every invoked actor has settled, and returns the
  * new persisted state. Never throws for anything a user or a bot author can cause: crashes inside contexts become
- * failure escapes, unrecoverable states reset the conversation politely.
+ * failure escapes, unrecoverable states reset the conversation politely. It throws `TurnInputError` for a malformed
+ * call and `NewerStateError` for a state stored by a newer bot version (retry it on an up-to-date instance).
  *
  * @example
  * const result = await runTurn(bot, { conversationId: 'c1', userId: 'u1', state: null,
@@ -324,5 +325,8 @@ function validateRequest(bot: BotDefinition, request: TurnRequest): void {
   }
   if (request.state && request.state.bot !== bot.id) {
     throw new TurnInputError(`The stored state belongs to bot '${request.state.bot}', not '${bot.id}'.`, where);
+  }
+  if (request.state && request.state.version > bot.version) {
+    throw new NewerStateError(request.state.version, bot.version, where);
   }
 }
