@@ -24,6 +24,7 @@ async function main(): Promise<void> {
     const version = (await pool.query<{ server_version: string }>('SHOW server_version')).rows[0]!.server_version;
     console.log(`Parley benchmark — PostgreSQL ${version}, ${SECONDS} s per measurement, ${CONCURRENCY} concurrent`);
     await runEngineBench();
+    await runNluBench();
 
     await pool.query(`CREATE SCHEMA "${schema}"`);
     const upserts = await benchUpserts(pool, schema);
@@ -41,10 +42,16 @@ async function main(): Promise<void> {
         `${turns.rate.toFixed(0)} turns/s, p50 ${turns.p50.toFixed(1)} ms, p99 ${turns.p99.toFixed(1)} ms, errors ${turns.errors}`,
     );
     const ratio = turns.rate / upserts;
-    console.log(`ratio turns/upserts: ${(ratio * 100).toFixed(1)}% (goal ≥ 35%) · p99 ${turns.p99 < 50 ? '<' : '≥'} 50 ms (goal < 50 ms)`);
+    console.log(
+      `ratio turns/upserts: ${(ratio * 100).toFixed(1)}% (goal ≥ 35%) · p99 ${turns.p99 < 50 ? '<' : '≥'} 50 ms (goal < 50 ms)`,
+    );
   } finally {
     for (const child of servers) child.kill('SIGTERM');
-    await Promise.all(servers.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)))));
+    await Promise.all(
+      servers.map(
+        (child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve))),
+      ),
+    );
     await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
     await pool.end();
   }
@@ -59,9 +66,24 @@ async function runEngineBench(): Promise<void> {
   );
 }
 
+/** The built-in NLU after training: `understand()` latency on the demo bots (goal p99 < 5 ms). */
+async function runNluBench(): Promise<void> {
+  const { benchNlu } = await import('@parley/nlu');
+  for (const bot of ['juice', 'pizza']) {
+    const r = await benchNlu(bot, 5000, { log: () => undefined });
+    console.log(
+      `NLU understand() (${bot}, trained): p50 ${r.p50Ms.toFixed(3)} ms, p99 ${r.p99Ms.toFixed(3)} ms, ${r.perSecond.toFixed(0)}/s (goal p99 < 5 ms)`,
+    );
+  }
+}
+
 async function benchUpserts(pool: Pool, schema: string): Promise<number> {
-  await pool.query(`CREATE TABLE "${schema}".bench_doc (id text PRIMARY KEY, version integer NOT NULL, doc jsonb NOT NULL, updated_at timestamptz NOT NULL)`);
-  const doc = JSON.stringify({ items: Array.from({ length: 40 }, (_, i) => ({ i, name: `item-${i}`, text: 'x'.repeat(80) })) });
+  await pool.query(
+    `CREATE TABLE "${schema}".bench_doc (id text PRIMARY KEY, version integer NOT NULL, doc jsonb NOT NULL, updated_at timestamptz NOT NULL)`,
+  );
+  const doc = JSON.stringify({
+    items: Array.from({ length: 40 }, (_, i) => ({ i, name: `item-${i}`, text: 'x'.repeat(80) })),
+  });
   const sql = `INSERT INTO "${schema}".bench_doc (id, version, doc, updated_at) VALUES ($1, 1, $2::jsonb, now())
                ON CONFLICT (id) DO UPDATE SET version = bench_doc.version + 1, doc = EXCLUDED.doc, updated_at = now()`;
   let done = 0;
@@ -101,7 +123,11 @@ async function benchTurns(urls: string[]): Promise<{ rate: number; p50: number; 
     const url = urls[user % urls.length]!;
     for (let n = 0; Date.now() < until; n++) {
       const started = performance.now();
-      const status = await postJson(agent, `${url}/channels/rest/bench`, { userId: `bench-${user}`, messageId: `${user}-${n}-${record}`, text: 'add' });
+      const status = await postJson(agent, `${url}/channels/rest/bench`, {
+        userId: `bench-${user}`,
+        messageId: `${user}-${n}-${record}`,
+        text: 'add',
+      });
       if (status !== 200) errors++;
       if (record) latencies.push(performance.now() - started);
     }
@@ -119,10 +145,18 @@ async function benchTurns(urls: string[]): Promise<{ rate: number; p50: number; 
 function postJson(agent: Agent, url: string, body: unknown): Promise<number> {
   const payload = JSON.stringify(body);
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
     req.on('error', reject);
     req.end(payload);
   });
