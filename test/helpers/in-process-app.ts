@@ -8,7 +8,8 @@ export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789';
 /** Start Parley in this Jest worker on the test database, in its own schema, listening on a random port. */
 export async function startInProcess(options: {
   bots: readonly BotDefinition[];
-  nlu: NluPort;
+  /** Omitted: the server's own NLU wiring (per bot, from its definition). */
+  nlu?: NluPort;
   schema: string;
   env?: Record<string, string>;
   extra?: Partial<CreateAppOptions>;
@@ -35,7 +36,11 @@ export async function post(
   body: unknown,
   headers: Record<string, string> = { 'content-type': 'application/json' },
 ): Promise<{ status: number; body: any; text: string }> {
-  const response = await fetch(url, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers,
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
   const text = await response.text();
   let parsed: unknown;
   try {
