@@ -273,7 +273,7 @@ function buildProcess(
                 ? { target: 'running', reenter: true }
                 : { target: 'idle', actions: { type: 'threadEnded', params: { thread } } },
             onError: {
-              target: thread === home ? 'idle' : 'idle',
+              target: 'idle',
               actions: [say(messages.failure), { type: 'threadEnded', params: { thread } }],
             },
           },
@@ -296,7 +296,8 @@ function buildProcess(
   // Home must always run: if it crashed, start it again.
   regions[home].states.idle.always = { target: 'running' };
 
-  const escapeAtTop = (kind: 'cancel' | 'reject' | 'failure', message: string) =>
+  // An escape nobody intercepted reached the top of its thread: the thread ends and focus falls back.
+  const escapeAtTop = (message: string) =>
     enqueueActions(({ context, event, enqueue }: any) => {
       const thread: string = event.thread ?? context.focus;
       if (!event.announced) enqueue(say(message));
@@ -307,7 +308,6 @@ function buildProcess(
       enqueue.assign(threads.dropThread(context, thread));
       enqueue.raise({ type: 'thread.stop', target: thread });
       enqueue(reask);
-      void kind;
     });
 
   const botIntentHandlers: Record<string, any> = {};
@@ -394,9 +394,9 @@ function buildProcess(
               }),
             },
             'escape.quit': { target: 'ended', actions: say(messages.goodbye) },
-            'escape.cancel': { actions: escapeAtTop('cancel', messages.cancelled) },
-            'escape.reject': { actions: escapeAtTop('reject', messages.rejected) },
-            'escape.failure': { actions: escapeAtTop('failure', messages.failure) },
+            'escape.cancel': { actions: escapeAtTop(messages.cancelled) },
+            'escape.reject': { actions: escapeAtTop(messages.rejected) },
+            'escape.failure': { actions: escapeAtTop(messages.failure) },
             ...botIntentHandlers,
             'intent.*': {
               actions: [say(messages.notUnderstood), record({ type: 'parley.notUnderstood' }), reask],

@@ -1,4 +1,4 @@
-import { raise, sendParent } from 'xstate';
+import { and, raise, sendParent } from 'xstate';
 import { dialogueArgs, resolve, type DialogueArgs, type Dynamic } from './args';
 import type { ContextResult } from '../types';
 import { say } from './actions';
@@ -87,13 +87,8 @@ export function dependOn(
     if (handler !== undefined) {
       for (const t of toArray(handler)) {
         const transition = typeof t === 'string' ? { target: t } : t;
-        const guard = transition.guard;
-        doneTransitions.push({
-          ...transition,
-          guard: guard
-            ? (args: any, params: any) => isStatus(args) && (typeof guard === 'function' ? guard(args, params) : true)
-            : isStatus,
-        });
+        // The author's own guard (inline or named) applies on top of the status check.
+        doneTransitions.push({ ...transition, guard: transition.guard ? and([isStatus, transition.guard]) : isStatus });
       }
     } else if (status !== 'done') {
       doneTransitions.push({ guard: isStatus, actions: raise({ type: RESULT_ESCAPES[status] } as any) });
