@@ -233,3 +233,38 @@ describe('back step', () => {
     await start().say('I want juice').say('apple').say('qwerty').say('qwerty').say('go back').expect('Which flavor?');
   });
 });
+
+describe('back step and idle turns', () => {
+  it('a turn that changed nothing (help, greeting) is not a step', async () => {
+    await start()
+      .say('I want juice')
+      .say('apple')
+      .expect('Small or large?')
+      .say('hello')
+      .expect('Hello, this is the juice shop.', 'Small or large?')
+      .say('go back')
+      .expect('Which flavor?');
+  });
+
+  it('an external event that changed the state cannot be undone by going back', async () => {
+    await converse(shop, { nlu: shopNlu })
+      .say('I want juice')
+      .expect('Which flavor?')
+      .event('survey.due')
+      .expect('How was your last juice')
+      .say('go back')
+      .expect("We can't go back any further.")
+      .check((r) => expect(r.threads.blocking).toEqual(['survey']));
+  });
+
+  it('an external event that changed nothing keeps the steps', async () => {
+    await converse(shop, { nlu: shopNlu })
+      .say('I want juice')
+      .say('apple')
+      .expect('Small or large?')
+      .event('promo')
+      .expect('Happy hour')
+      .say('go back')
+      .expect('Which flavor?');
+  });
+});

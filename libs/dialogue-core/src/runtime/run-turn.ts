@@ -144,10 +144,12 @@ async function turn(
       replies.push({ type: 'text', text: question });
     }
     const snapshot = root.getPersistedSnapshot() as unknown as Json;
-    // A turn that changed nothing the user can return to (not understood) leaves the back-step history alone.
-    if (!notUnderstood && previous !== null && status === 'active')
-      history = [...history, previous].slice(-bot.backDepth);
+    const changed = previous === null || !sameJson(previous, snapshot);
     if (status !== 'active') history = [];
+    // "Back" steps over the user's own turns that changed something; a not-understood or idle turn (help, greet)
+    // adds no step. An external event that changed the state cuts the history: going back must not undo it.
+    else if (input.kind === 'event') history = changed ? [] : history;
+    else if (!notUnderstood && changed && previous !== null) history = [...history, previous].slice(-bot.backDepth);
     return {
       state: { bot: bot.id, version: bot.version, snapshot, history, turns: (request.state?.turns ?? 0) + 1 },
       replies,
@@ -233,6 +235,21 @@ function goBack(
   };
   actor.stop();
   return result;
+}
+
+/** Structural equality of two JSON values (persisted snapshots), stopping at the first difference. */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  // A live snapshot may carry keys set to undefined that its JSON form does not have.
+  const keysA = Object.keys(a).filter((key) => (a as Record<string, unknown>)[key] !== undefined);
+  const keysB = Object.keys(b).filter((key) => (b as Record<string, unknown>)[key] !== undefined);
+  if (keysA.length !== keysB.length) return false;
+  for (const key of keysA) {
+    if (!sameJson((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key])) return false;
+  }
+  return true;
 }
 
 /** Take the replies out of the emitted events, in order; the markers (re-ask, not understood) stay. */
