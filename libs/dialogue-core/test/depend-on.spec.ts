@@ -7,6 +7,7 @@ import {
   finish,
   keywordNlu,
   openThread,
+  replaceTo,
   say,
 } from '@parley/dialogue-core';
 
@@ -63,5 +64,46 @@ describe('dependOn results', () => {
     ['3', 'You lost.'],
   ])('branches on the output with named and inline guards (%s)', async (answer, verdict) => {
     await converse(bot, { nlu }).say('play').expect('How many?').say(answer).expect('Noted.', verdict, 'Play?');
+  });
+});
+
+describe('replaceTo from a nested context', () => {
+  const inner = defineContext({
+    id: 'inner',
+    initial: 'asking',
+    stages: {
+      asking: ask({ prompt: 'Inner question?', on: { 'intent.switch': { actions: replaceTo('other') } } }),
+      done: finish(),
+    },
+  });
+  const outer = defineContext({
+    id: 'outer',
+    initial: 'waiting',
+    stages: { waiting: dependOn('inner', { onDone: { done: 'done' } }), done: finish() },
+  });
+  const other = defineContext({
+    id: 'other',
+    initial: 'asking',
+    stages: { asking: ask({ prompt: 'Other question?', on: { 'intent.finish': 'done' } }), done: finish() },
+  });
+  const replacing = defineBot({
+    id: 'replacing',
+    version: 1,
+    home: 'home',
+    contexts: [home, outer, inner, other],
+    intents: { start: openThread('outer') },
+  });
+  const words = keywordNlu({ intents: { start: ['start'], switch: ['switch'], finish: ['finish'] } });
+
+  it('replaces the whole thread: the outer context does not come back', async () => {
+    await converse(replacing, { nlu: words })
+      .say('start')
+      .expect('Inner question?')
+      .say('switch')
+      .expect('Other question?')
+      .check((r) => expect(r.threads).toEqual({ focus: 'other', sleeping: [], yielding: [], blocking: [] }))
+      .check((r) => expect(Object.keys((r.state.snapshot as any).children).sort()).toEqual(['home', 'other']))
+      .say('finish')
+      .expect('Play?');
   });
 });
