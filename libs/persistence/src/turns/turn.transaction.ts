@@ -153,7 +153,8 @@ export class TurnTransaction {
 
   /** Write the turn: conversation row, history, transcript, memory, outbox, timers and the dedupe record, at once. */
   async write(turn: TurnWrite, options: { commit?: boolean } = {}): Promise<{ transcriptSeq: number }> {
-    const { sql, seq } = this.writeSql(this.current(), turn);
+    const { text, params, seq } = this.writeSql(this.current(), turn);
+    const sql = inline(text, params);
     await this.begin();
     await this.client.query(options.commit ? `${sql};\nCOMMIT` : sql);
     if (options.commit) this.committed = true;
@@ -174,9 +175,12 @@ export class TurnTransaction {
   async writeIfCurrent(base: LockedConversation, turn: TurnWrite, expect: WriteExpectation): Promise<boolean> {
     if (this.locked) throw new Error('writeIfCurrent is for a transaction that locked nothing.');
     this.locked = base;
-    const { sql, seq } = this.writeSql(base, turn, expect);
-    // Alone, the statement is its own transaction (atomic: all or nothing); inside one (begun), it commits it.
-    const result = await this.client.query(this.begun ? `${sql};\nCOMMIT` : sql);
+    const { text, params, seq } = this.writeSql(base, turn, expect);
+    // Alone, the statement is its own transaction (atomic: all or nothing), and a prepared one: the server plans this
+    // long statement once per connection. Inside a transaction (begun), it goes with the COMMIT.
+    const result = this.begun
+      ? await this.client.query(`${inline(text, params)};\nCOMMIT`)
+      : await this.client.query({ name: statementName(text), text, values: params });
     if (this.begun) this.committed = true;
     const ok = rowsAt<{ ok: boolean }>(result, 0)[0]?.ok === true;
     if (ok) this.wrote(turn, seq);
@@ -202,7 +206,11 @@ export class TurnTransaction {
     return this.locked;
   }
 
-  private writeSql(conversation: LockedConversation, turn: TurnWrite, expect?: WriteExpectation): { sql: string; seq: number } {
+  private writeSql(
+    conversation: LockedConversation,
+    turn: TurnWrite,
+    expect?: WriteExpectation,
+  ): { text: string; params: (string | number | null)[]; seq: number } {
     let seq = conversation.transcriptSeq;
     const transcript = turn.transcript.map((line) => ({
       seq: ++seq,
@@ -233,8 +241,7 @@ export class TurnTransaction {
         RETURNING 1`
       : '';
     const gate = expect ? ' AND EXISTS (SELECT 1 FROM conv)' : '';
-    const sql = inline(
-      `WITH
+    const text = `WITH
        conv AS (
          UPDATE ${t.conversations}
             SET snapshot = $2::jsonb, bot_version = $3, turns = $4, status = $5, transcript_seq = $6,
@@ -268,8 +275,8 @@ export class TurnTransaction {
        inbound AS (
          INSERT INTO ${t.inbound} (conversation_id, channel, message_id, turn, response)
          SELECT $1, $12, $13, $4, $14::jsonb WHERE $12::text IS NOT NULL${gate})
-       SELECT ${expect ? 'EXISTS (SELECT 1 FROM conv)' : 'true'} AS ok`,
-      [
+       SELECT ${expect ? 'EXISTS (SELECT 1 FROM conv)' : 'true'} AS ok`;
+    const params = [
         conversation.id,
         turn.snapshot === null ? null : JSON.stringify(turn.snapshot),
         turn.botVersion,
@@ -287,9 +294,8 @@ export class TurnTransaction {
         expect?.version ?? null,
         // Absent records as null data: `IS DISTINCT FROM` then treats "still absent" as unchanged.
         JSON.stringify(expect?.memory.map((m) => ({ scope: m.scope, name: m.name, data: m.data ?? null })) ?? []),
-      ],
-    );
-    return { sql, seq };
+      ];
+    return { text, params, seq };
   }
 
   /**
@@ -338,6 +344,14 @@ export class TurnTransaction {
   private async selectForUpdate(id: string, skipLocked: boolean): Promise<ConversationRow | undefined> {
     return (await this.query<ConversationRow>(this.lockSql(skipLocked), [id]))[0];
   }
+}
+
+/** One prepared-statement name per distinct SQL text (the text depends on the schema). */
+const statementNames = new Map<string, string>();
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (!name) statementNames.set(text, (name = `parley_turn_write_${statementNames.size + 1}`));
+  return name;
 }
 
 function toLocked(row: ConversationRow): LockedConversation {
