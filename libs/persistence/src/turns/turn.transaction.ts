@@ -180,7 +180,7 @@ export class TurnTransaction {
     // long statement once per connection. Inside a transaction (begun), it goes with the COMMIT.
     const result = this.begun
       ? await this.client.query(`${inline(text, params)};\nCOMMIT`)
-      : await this.client.query({ name: statementName(text), text, values: params });
+      : await this.client.query({ name: statementName(text, this.client), text, values: params });
     if (this.begun) this.committed = true;
     const ok = rowsAt<{ ok: boolean }>(result, 0)[0]?.ok === true;
     if (ok) this.wrote(turn, seq);
@@ -346,12 +346,19 @@ export class TurnTransaction {
   }
 }
 
-/** One prepared-statement name per distinct SQL text (the text depends on the schema). */
-const statementNames = new Map<string, string>();
-function statementName(text: string): string {
-  let name = statementNames.get(text);
-  if (!name) statementNames.set(text, (name = `parley_turn_write_${statementNames.size + 1}`));
-  return name;
+/**
+ * One prepared-statement name per distinct SQL text (it depends on the schema) and connection: the embedded database
+ * serves every connection from one session, where two connections preparing the same name would collide.
+ */
+const statementNames = new Map<string, number>();
+const connectionNames = new WeakMap<SqlClient, number>();
+let connections = 0;
+function statementName(text: string, client: SqlClient): string {
+  let statement = statementNames.get(text);
+  if (statement === undefined) statementNames.set(text, (statement = statementNames.size + 1));
+  let connection = connectionNames.get(client);
+  if (connection === undefined) connectionNames.set(client, (connection = ++connections));
+  return `parley_turn_write_${statement}_${connection}`;
 }
 
 function toLocked(row: ConversationRow): LockedConversation {
