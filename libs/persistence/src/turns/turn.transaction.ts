@@ -348,8 +348,9 @@ export class TurnTransaction {
 
 /**
  * One prepared-statement name per distinct SQL text (it depends on the schema) and connection: the embedded database
- * serves every connection from one session, where two connections preparing the same name would collide.
+ * serves every connection (of every process using it) from one session, where the same name would collide.
  */
+const processTag = randomUUID().slice(0, 8);
 const statementNames = new Map<string, number>();
 const connectionNames = new WeakMap<SqlClient, number>();
 let connections = 0;
@@ -358,7 +359,7 @@ function statementName(text: string, client: SqlClient): string {
   if (statement === undefined) statementNames.set(text, (statement = statementNames.size + 1));
   let connection = connectionNames.get(client);
   if (connection === undefined) connectionNames.set(client, (connection = ++connections));
-  return `parley_turn_write_${statement}_${connection}`;
+  return `parley_turn_write_${processTag}_${statement}_${connection}`;
 }
 
 function toLocked(row: ConversationRow): LockedConversation {
