@@ -10,6 +10,7 @@ export { TransactionMemory } from './turns/transaction.memory';
 export type {
   ConversationKey,
   LockedConversation,
+  MemoryRow,
   TurnContext,
   TurnWrite,
   TranscriptLine,

@@ -136,6 +136,8 @@ export class AdminService {
       await tx.clearJobs();
       await tx.deleteMemory(scopes);
     });
+    // The reset moved the version on, so a cached copy would only be refused: drop it now.
+    this.turns.forget(id);
     this.runtime.logger.info('conversation reset', { conversationId: id });
     return { conversationId: id, status: 'reset' };
   }

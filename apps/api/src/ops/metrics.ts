@@ -13,6 +13,7 @@ export class Metrics {
   private latencySum = 0;
   private duplicates = 0;
   private jobsFired = 0;
+  private readonly cached = { hit: 0, stale: 0, miss: 0 };
 
   countTurn(bot: string, outcome: string, seconds: number): void {
     const key = `bot="${escape(bot)}",outcome="${escape(outcome)}"`;
@@ -28,6 +29,11 @@ export class Metrics {
 
   countJob(): void {
     this.jobsFired++;
+  }
+
+  /** A user turn from this instance's conversation cache (one round trip), refused by the database, or uncached. */
+  countCache(result: 'hit' | 'stale' | 'miss'): void {
+    this.cached[result]++;
   }
 
   countError(code: string): void {
@@ -48,6 +54,9 @@ export class Metrics {
     lines.push('# TYPE parley_duplicate_messages_total counter', `parley_duplicate_messages_total ${this.duplicates}`);
     lines.push('# HELP parley_scheduled_jobs_fired_total Durable timers fired by this instance.');
     lines.push('# TYPE parley_scheduled_jobs_fired_total counter', `parley_scheduled_jobs_fired_total ${this.jobsFired}`);
+    lines.push('# HELP parley_turn_cache_total User turns by cached state: hit (one round trip), stale (re-taken under the lock), miss.');
+    lines.push('# TYPE parley_turn_cache_total counter');
+    for (const [result, n] of Object.entries(this.cached)) lines.push(`parley_turn_cache_total{result="${result}"} ${n}`);
     lines.push('# HELP parley_errors_total Error responses and background failures, by code.', '# TYPE parley_errors_total counter');
     for (const [code, n] of this.errors) lines.push(`parley_errors_total{code="${escape(code)}"} ${n}`);
     if (outboxBacklog !== undefined) {

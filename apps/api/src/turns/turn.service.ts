@@ -4,6 +4,7 @@ import {
   type BotDefinition,
   type ConversationState,
   type Json,
+  type Services,
   type MemoryAddress,
   type Reply,
   type TurnInput,
@@ -13,12 +14,17 @@ import {
   TurnStore,
   type ConversationKey,
   type LockedConversation,
+  type MemoryRow,
   type TurnContext,
   type TurnTransaction,
   type TurnWrite,
 } from '@parley/persistence';
 import { ApiError } from '../errors/api.error';
 import type { Runtime } from '../runtime';
+import { CachedMemory, ConversationCache, NeedsLock, type CachedConversation } from './conversation.cache';
+
+/** Conversations whose last state an instance keeps (a few KB each). */
+const CACHE_ENTRIES = 10_000;
 
 /** Where a turn goes: the conversation of a user on a channel (created on first contact) or an existing one by id. */
 export type TurnTarget =
@@ -51,18 +57,38 @@ export interface TurnDone {
 /**
  * The turn pipeline of DESIGN.md §4, after validation: one transaction with the conversation row locked, dedupe,
  * state + memory, the engine (NLU inside), every write in one statement, COMMIT, then the response.
+ *
+ * When this instance committed the conversation's previous turn, it first tries the one-round-trip path: the engine
+ * runs on the cached state and the turn is written by one statement that checks, atomically, that the conversation's
+ * version, the memory the turn read and the dedupe record are as the cache says (else it writes nothing). Any doubt
+ * (another instance took a turn, the message is a redelivery, the turn calls a service or reads uncached memory, an
+ * error) falls back to the locked path, so results are those of the locked path.
  */
 export class TurnService {
   readonly store: TurnStore;
   /** Called after a commit that wrote outbox items or timers, so the local workers can act at once. */
   onCommitted: (done: TurnDone) => void = () => undefined;
+  readonly cache: ConversationCache;
 
   constructor(private readonly runtime: Runtime) {
     this.store = new TurnStore(runtime.db);
+    this.cache = new ConversationCache(CACHE_ENTRIES);
   }
 
   async take(call: TurnCall): Promise<TurnResponse> {
     const started = performance.now();
+    if (call.target.kind === 'user') {
+      const cached = this.cache.get(call.target.key.id);
+      if (cached) {
+        const done = await this.takeCached(cached, call.target.bot, call);
+        if (done) {
+          this.runtime.metrics.countCache('hit');
+          this.finished(done, started);
+          return done.response;
+        }
+        this.runtime.metrics.countCache('stale');
+      } else this.runtime.metrics.countCache('miss');
+    }
     const done = await this.store.run(async (tx) => {
       const dedupe = call.dedupeChannel ? { channel: call.dedupeChannel, messageId: call.messageId } : undefined;
       if (call.target.kind === 'user') {
@@ -124,7 +150,80 @@ export class TurnService {
     const response: TurnResponse = { conversationId: locked.id, messageId: call.messageId, replies: result.replies };
     const write = toWrite(locked, number, call, result, response, context.history.length > 0);
     await tx.write(write, { commit: true });
+    this.remember(tx.conversation!, write, context.history, context.preloaded);
     return { response, duplicate: false, turn: { bot, number, result, write } };
+  }
+
+  /**
+   * The one-round-trip turn from the cached state (see the class comment). Undefined when it must be taken under the
+   * lock instead; nothing was written then.
+   */
+  private async takeCached(cached: CachedConversation, bot: BotDefinition, call: TurnCall): Promise<TurnDone | undefined> {
+    const id = cached.conversation.id;
+    try {
+      if (cached.conversation.botId !== bot.id || cached.conversation.botVersion > bot.version) return undefined;
+      const locked: LockedConversation = { ...cached.conversation, snapshot: JSON.parse(cached.snapshot) as Json | null };
+      const history = JSON.parse(cached.history) as Json[];
+      const memory = new CachedMemory(cached.memory);
+      // A service call may have effects outside the database: never make it in a turn that may be thrown away.
+      let calledService = false;
+      const services: Services = {};
+      for (const name of Object.keys({ ...bot.services, ...this.runtime.services })) {
+        services[name] = () => {
+          calledService = true;
+          return Promise.reject(new NeedsLock(`service ${name}`));
+        };
+      }
+      const state: ConversationState | null =
+        locked.snapshot === null
+          ? null
+          : { bot: bot.id, version: locked.botVersion, snapshot: locked.snapshot, history, turns: locked.turns };
+      const result = await runTurn(
+        bot,
+        { conversationId: id, userId: locked.userId, state, input: call.input },
+        { memory, nlu: this.runtime.nlu(bot.id), clock: this.runtime.clock, services },
+        { timeLimitMs: this.runtime.config.turnTimeLimitMs },
+      );
+      if (calledService || memory.missed) return undefined;
+      const number = locked.turns + 1;
+      const response: TurnResponse = { conversationId: id, messageId: call.messageId, replies: result.replies };
+      const write = toWrite(locked, number, call, result, response, history.length > 0);
+      const written = await this.store.run(async (tx) => {
+        if (!(await tx.writeIfCurrent(locked, write, { version: locked.version, memory: cached.memory }))) return false;
+        this.remember(tx.conversation!, write, history, cached.memory);
+        return true;
+      });
+      return written ? { response, duplicate: false, turn: { bot, number, result, write } } : undefined;
+    } catch (error) {
+      // Nothing was committed, or (connection lost around the commit) the locked path finds the dedupe record.
+      this.runtime.logger.warn('cached turn failed, taking it under the lock', { conversationId: id, err: String(error) });
+      return undefined;
+    } finally {
+      // Whatever happened, the entry is replaced on success (remember) and useless otherwise.
+      if (this.cache.get(id) === cached) this.cache.delete(id);
+    }
+  }
+
+  /** After a commit: what the next turn of this conversation on this instance can start from. */
+  private remember(conversation: LockedConversation, write: TurnWrite, history: Json[], preloaded: readonly MemoryRow[]): void {
+    const key = (m: { scope: string; name: string }) => `${m.scope}\u0000${m.name}`;
+    const written = new Map(write.memory.map((m) => [key(m), m.data]));
+    const { snapshot, ...row } = conversation;
+    this.cache.set(conversation.id, {
+      conversation: row,
+      snapshot: JSON.stringify(snapshot),
+      history: JSON.stringify(write.history ?? history),
+      memory: preloaded.map((m) => ({
+        scope: m.scope,
+        name: m.name,
+        data: written.has(key(m)) ? (JSON.parse(JSON.stringify(written.get(key(m)))) as Json) : m.data,
+      })),
+    });
+  }
+
+  /** Drop this instance's copy of a conversation changed outside a turn (admin reset). */
+  forget(conversationId: string): void {
+    this.cache.delete(conversationId);
   }
 
   /** After COMMIT: metrics, the structured log line, and a nudge for the local outbox and timer workers. */

@@ -1,6 +1,8 @@
 /** The part of a `pg` client a turn uses. */
 export interface SqlClient {
   query(text: string, values?: unknown[]): Promise<unknown>;
+  /** A named (prepared) statement. */
+  query(config: { name: string; text: string; values: unknown[] }): Promise<unknown>;
 }
 
 /**

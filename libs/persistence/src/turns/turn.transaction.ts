@@ -3,7 +3,7 @@ import type { Json, MemoryAddress } from '@parley/dialogue-core';
 import type { Tables } from '../database/schema';
 import { inline, lastRows, rowsAt, type SqlClient } from './sql';
 import { memorySelect, TransactionMemory } from './transaction.memory';
-import type { ClaimedJob, ConversationKey, LockedConversation, TurnContext, TurnWrite } from './turn.types';
+import type { ClaimedJob, ConversationKey, LockedConversation, MemoryRow, TurnContext, TurnWrite } from './turn.types';
 
 interface LoadRow {
   duplicate: Json | null;
@@ -21,6 +21,15 @@ interface ConversationRow {
   turns: number;
   status: 'active' | 'ended';
   transcript_seq: number;
+  version: number;
+}
+
+/** What a write from a cached copy of the conversation checks before it writes anything. */
+export interface WriteExpectation {
+  /** `conversations.version` of the cached copy: another turn (any instance) moved it on. */
+  version: number;
+  /** The memory the turn read, as it read it: another conversation of the same user may have changed it. */
+  memory: readonly MemoryRow[];
 }
 
 /**
@@ -132,16 +141,76 @@ export class TurnTransaction {
   }
 
   private toContext(row: LoadRow | undefined, prefetch: readonly MemoryAddress[]): TurnContext {
+    const rows = row?.memory ?? [];
+    const found = new Map(rows.map((r) => [`${r.scope}\u0000${r.name}`, r.data]));
     return {
       duplicate: row?.duplicate ?? undefined,
       history: row?.history ?? [],
-      memory: new TransactionMemory(this, this.t, prefetch, row?.memory ?? []),
+      memory: new TransactionMemory(this, this.t, prefetch, rows),
+      preloaded: prefetch.map((a) => ({ scope: a.scope, name: a.name, data: found.get(`${a.scope}\u0000${a.name}`) })),
     };
   }
 
   /** Write the turn: conversation row, history, transcript, memory, outbox, timers and the dedupe record, at once. */
   async write(turn: TurnWrite, options: { commit?: boolean } = {}): Promise<{ transcriptSeq: number }> {
+    const { text, params, seq } = this.writeSql(this.current(), turn);
+    const sql = inline(text, params);
+    await this.begin();
+    await this.client.query(options.commit ? `${sql};\nCOMMIT` : sql);
+    if (options.commit) this.committed = true;
+    this.wrote(turn, seq);
+    return { transcriptSeq: seq };
+  }
+
+  /**
+   * Write a turn computed from a cached copy of the conversation (no lock, no load: one round trip), but only if the
+   * copy is still current: the same statement checks the version, the memory the turn read and that the dedupe
+   * record of `turn.inbound` does not exist yet, and writes nothing at all when one of them fails (false: take the
+   * turn again under the lock, which answers a redelivery with the stored response).
+   *
+   * Why this serializes like the lock: the UPDATE of the conversation row takes the same row lock as FOR UPDATE; a
+   * concurrent turn that holds it makes this statement wait and then re-check `version` on the row it committed.
+   * Every other write of the statement depends on that UPDATE having matched.
+   */
+  async writeIfCurrent(base: LockedConversation, turn: TurnWrite, expect: WriteExpectation): Promise<boolean> {
+    if (this.locked) throw new Error('writeIfCurrent is for a transaction that locked nothing.');
+    this.locked = base;
+    const { text, params, seq } = this.writeSql(base, turn, expect);
+    // Alone, the statement is its own transaction (atomic: all or nothing), and a prepared one: the server plans this
+    // long statement once per connection. Inside a transaction (begun), it goes with the COMMIT.
+    const result = this.begun
+      ? await this.client.query(`${inline(text, params)};\nCOMMIT`)
+      : await this.client.query({ name: statementName(text, this.client), text, values: params });
+    if (this.begun) this.committed = true;
+    const ok = rowsAt<{ ok: boolean }>(result, 0)[0]?.ok === true;
+    if (ok) this.wrote(turn, seq);
+    else this.locked = undefined;
+    return ok;
+  }
+
+  private wrote(turn: TurnWrite, seq: number): void {
     const conversation = this.current();
+    this.locked = {
+      ...conversation,
+      transcriptSeq: seq,
+      turns: turn.turns,
+      snapshot: turn.snapshot,
+      botVersion: turn.botVersion,
+      status: turn.status,
+      version: conversation.version + 1,
+    };
+  }
+
+  /** The conversation as written by this transaction (after `write`/`writeIfCurrent`). */
+  get conversation(): LockedConversation | undefined {
+    return this.locked;
+  }
+
+  private writeSql(
+    conversation: LockedConversation,
+    turn: TurnWrite,
+    expect?: WriteExpectation,
+  ): { text: string; params: (string | number | null)[]; seq: number } {
     let seq = conversation.transcriptSeq;
     const transcript = turn.transcript.map((line) => ({
       seq: ++seq,
@@ -161,40 +230,53 @@ export class TurnTransaction {
     }));
     const outbox = turn.outbox.map((o) => ({ id: randomUUID(), kind: o.kind, target: o.target, payload: o.payload, message_id: o.messageId }));
     const t = this.t;
-    await this.begin();
-    const sql = inline(
-      `WITH
+    // With an expectation, the conversation UPDATE is the guard and every other write is gated on it.
+    const guard = expect
+      ? ` AND version = $15
+          AND NOT EXISTS (SELECT 1 FROM ${t.inbound} WHERE conversation_id = $1 AND channel = $12 AND message_id = $13)
+          AND NOT EXISTS (
+            SELECT 1 FROM jsonb_to_recordset($16::jsonb) AS e(scope text, name text, data jsonb)
+              LEFT JOIN ${t.memories} m ON m.scope_key = e.scope AND m.name = e.name
+             WHERE m.data IS DISTINCT FROM e.data)
+        RETURNING 1`
+      : '';
+    const gate = expect ? ' AND EXISTS (SELECT 1 FROM conv)' : '';
+    const text = `WITH
        conv AS (
          UPDATE ${t.conversations}
             SET snapshot = $2::jsonb, bot_version = $3, turns = $4, status = $5, transcript_seq = $6,
                 version = version + 1, updated_at = now()
-          WHERE id = $1),
+          WHERE id = $1${guard}),
        hist AS (
          INSERT INTO ${t.history} (conversation_id, snapshots, updated_at)
-         SELECT $1, $7::jsonb, now() WHERE $7::jsonb IS NOT NULL
+         SELECT $1, $7::jsonb, now() WHERE $7::jsonb IS NOT NULL${gate}
          ON CONFLICT (conversation_id) DO UPDATE SET snapshots = EXCLUDED.snapshots, updated_at = now()),
        lines AS (
          INSERT INTO ${t.transcript} (conversation_id, seq, turn, direction, kind, text, message_id, event)
          SELECT $1, x.seq, $4, x.direction, x.kind, x.text, x.message_id, x.event
-           FROM jsonb_to_recordset($8::jsonb) AS x(seq integer, direction text, kind text, text text, message_id text, event jsonb)),
+           FROM jsonb_to_recordset($8::jsonb) AS x(seq integer, direction text, kind text, text text, message_id text, event jsonb)
+          WHERE true${gate}),
        mem AS (
          INSERT INTO ${t.memories} (scope_key, name, data, updated_at)
          SELECT x.scope, x.name, x.data, now() FROM jsonb_to_recordset($9::jsonb) AS x(scope text, name text, data jsonb)
+          WHERE true${gate}
          ON CONFLICT (scope_key, name) DO UPDATE SET data = EXCLUDED.data, updated_at = now()),
        outbox AS (
          INSERT INTO ${t.outbox} (conversation_id, id, turn, kind, target, payload, message_id)
          SELECT $1, x.id, $4, x.kind, x.target, x.payload, x.message_id
-           FROM jsonb_to_recordset($10::jsonb) AS x(id uuid, kind text, target text, payload jsonb, message_id text)),
+           FROM jsonb_to_recordset($10::jsonb) AS x(id uuid, kind text, target text, payload jsonb, message_id text)
+          WHERE true${gate}),
        jobs AS (
          INSERT INTO ${t.jobs} (conversation_id, id, key, run_at, event)
          SELECT $1, x.id, x.key, x.run_at, x.event
            FROM jsonb_to_recordset($11::jsonb) AS x(id uuid, key text, run_at timestamptz, event jsonb)
+          WHERE true${gate}
          ON CONFLICT (conversation_id, key) DO UPDATE SET id = EXCLUDED.id, run_at = EXCLUDED.run_at, event = EXCLUDED.event, created_at = now()),
        inbound AS (
          INSERT INTO ${t.inbound} (conversation_id, channel, message_id, turn, response)
-         SELECT $1, $12, $13, $4, $14::jsonb WHERE $12::text IS NOT NULL)
-       SELECT 1`,
-      [
+         SELECT $1, $12, $13, $4, $14::jsonb WHERE $12::text IS NOT NULL${gate})
+       SELECT ${expect ? 'EXISTS (SELECT 1 FROM conv)' : 'true'} AS ok`;
+    const params = [
         conversation.id,
         turn.snapshot === null ? null : JSON.stringify(turn.snapshot),
         turn.botVersion,
@@ -209,12 +291,11 @@ export class TurnTransaction {
         turn.inbound?.channel ?? null,
         turn.inbound?.messageId ?? null,
         turn.inbound ? JSON.stringify(turn.inbound.response) : null,
-      ],
-    );
-    await this.client.query(options.commit ? `${sql};\nCOMMIT` : sql);
-    if (options.commit) this.committed = true;
-    this.locked = { ...conversation, transcriptSeq: seq, turns: turn.turns, snapshot: turn.snapshot, status: turn.status };
-    return { transcriptSeq: seq };
+        expect?.version ?? null,
+        // Absent records as null data: `IS DISTINCT FROM` then treats "still absent" as unchanged.
+        JSON.stringify(expect?.memory.map((m) => ({ scope: m.scope, name: m.name, data: m.data ?? null })) ?? []),
+      ];
+    return { text, params, seq };
   }
 
   /**
@@ -256,13 +337,29 @@ export class TurnTransaction {
   }
 
   private lockSql(skipLocked: boolean): string {
-    return `SELECT id, bot_id, channel, user_id, bot_version, snapshot, turns, status, transcript_seq
+    return `SELECT id, bot_id, channel, user_id, bot_version, snapshot, turns, status, transcript_seq, version
               FROM ${this.t.conversations} WHERE id = $1 FOR UPDATE${skipLocked ? ' SKIP LOCKED' : ''}`;
   }
 
   private async selectForUpdate(id: string, skipLocked: boolean): Promise<ConversationRow | undefined> {
     return (await this.query<ConversationRow>(this.lockSql(skipLocked), [id]))[0];
   }
+}
+
+/**
+ * One prepared-statement name per distinct SQL text (it depends on the schema) and connection: the embedded database
+ * serves every connection (of every process using it) from one session, where the same name would collide.
+ */
+const processTag = randomUUID().slice(0, 8);
+const statementNames = new Map<string, number>();
+const connectionNames = new WeakMap<SqlClient, number>();
+let connections = 0;
+function statementName(text: string, client: SqlClient): string {
+  let statement = statementNames.get(text);
+  if (statement === undefined) statementNames.set(text, (statement = statementNames.size + 1));
+  let connection = connectionNames.get(client);
+  if (connection === undefined) connectionNames.set(client, (connection = ++connections));
+  return `parley_turn_write_${processTag}_${statement}_${connection}`;
 }
 
 function toLocked(row: ConversationRow): LockedConversation {
@@ -276,5 +373,6 @@ function toLocked(row: ConversationRow): LockedConversation {
     turns: row.turns,
     status: row.status,
     transcriptSeq: row.transcript_seq,
+    version: row.version,
   };
 }

@@ -15,6 +15,15 @@ export interface LockedConversation extends ConversationKey {
   turns: number;
   status: 'active' | 'ended';
   transcriptSeq: number;
+  /** `conversations.version`: bumped by every write, so a cached copy can be checked against it (`writeIfCurrent`). */
+  version: number;
+}
+
+/** A memory record as the turn read it (`data` undefined: there was none). */
+export interface MemoryRow {
+  scope: string;
+  name: string;
+  data: Json | undefined;
 }
 
 /** What was read after the lock: an earlier response to the same message, the back-step history, memory. */
@@ -23,6 +32,8 @@ export interface TurnContext {
   duplicate?: Json;
   history: Json[];
   memory: MemoryPort;
+  /** The prefetched addresses with what was found (kept by the instance's conversation cache). */
+  preloaded: MemoryRow[];
 }
 
 export interface TranscriptLine {
