@@ -2,16 +2,7 @@
 // Two projects: `unit` (specs beside the code, no database) and `e2e` (test/**/*.e2e-spec.ts against a database:
 // real PostgreSQL from DATABASE_URL, or an embedded PGlite that the e2e global setup starts when DATABASE_URL is
 // unset or PARLEY_TEST_DB=embedded). A project's global setup only runs when one of its tests is selected.
-const swc = {
-  jsc: {
-    target: 'es2022',
-    parser: { syntax: 'typescript', decorators: true },
-    transform: { legacyDecorator: true, decoratorMetadata: true },
-    keepClassNames: true,
-  },
-  module: { type: 'commonjs' },
-  sourceMaps: 'inline',
-};
+const swc = require('./swc.options');
 
 const shared = {
   rootDir: '.',

@@ -35,24 +35,24 @@ export async function post(
   url: string,
   body: unknown,
   headers: Record<string, string> = { 'content-type': 'application/json' },
-): Promise<{ status: number; body: any; text: string }> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers,
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  const text = await response.text();
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    parsed = undefined;
-  }
-  return { status: response.status, body: parsed, text };
+): Promise<HttpResult> {
+  return read(
+    await fetch(url, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  );
 }
 
-export async function get(url: string, token?: string): Promise<{ status: number; body: any; text: string }> {
-  const response = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+export async function get(url: string, token?: string): Promise<HttpResult> {
+  return read(await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {} }));
+}
+
+export interface HttpResult {
+  status: number;
+  body: any;
+  text: string;
+}
+
+/** Status, raw text and the body parsed as JSON (undefined when it is not JSON). */
+async function read(response: Response): Promise<HttpResult> {
   const text = await response.text();
   let parsed: unknown;
   try {

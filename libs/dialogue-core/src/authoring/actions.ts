@@ -72,20 +72,20 @@ export function propagate(kind?: EscapeKind) {
 
 /** Put this thread to sleep and give focus to `thread` (started, or woken if it sleeps). */
 export function sleepTo(thread: string, input?: Dynamic<Record<string, unknown>>) {
-  return raise((args: any) => ({
-    type: 'thread.open',
-    target: thread,
-    mode: 'sleep',
-    input: input ? resolve(input, args) : {},
-  })) as any;
+  return openThreadFrom(thread, 'sleep', input);
 }
 
 /** Replace this thread by `thread`: this one ends without falling back, the new one takes focus. */
 export function replaceTo(thread: string, input?: Dynamic<Record<string, unknown>>) {
+  return openThreadFrom(thread, 'replace', input);
+}
+
+/** A request to the process machine, bubbling up from the context that makes it. */
+function openThreadFrom(thread: string, mode: 'sleep' | 'replace', input?: Dynamic<Record<string, unknown>>) {
   return raise((args: any) => ({
     type: 'thread.open',
     target: thread,
-    mode: 'replace',
+    mode,
     input: input ? resolve(input, args) : {},
   })) as any;
 }
