@@ -33,3 +33,21 @@ export function checkTurn(turn: TranscriptTurn, replies: readonly string[]): str
   }
   return undefined;
 }
+
+/**
+ * Play a transcript through `say` (the engine, or HTTP), checking every bot turn; throws with the whole exchange so far.
+ * `say(user, text)` returns the bot's replies to that user's line.
+ */
+export async function playTranscript(
+  transcript: Transcript,
+  say: (user: string, text: string) => Promise<readonly string[]>,
+): Promise<void> {
+  const lines: string[] = [];
+  for (const turn of transcript.turns) {
+    const user = turn.user ?? 'default';
+    const replies = await say(user, turn.say);
+    lines.push(`U(${user}): ${turn.say}`, ...replies.map((reply) => `B: ${reply}`));
+    const problem = checkTurn(turn, replies);
+    if (problem) throw new Error(`${problem}\n\ntranscript:\n${lines.join('\n')}`);
+  }
+}

@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { juice } from './juice.bot';
-import { checkTurn } from '../transcript';
+import { playTranscript } from '../transcript';
 import { juiceTranscripts } from './juice.transcripts';
 
 // The real NLU, trained from machines/juice/nlu; the transcripts below are SCENARIOS.md T1–T5.
@@ -18,21 +18,13 @@ describe('juice: SCENARIOS.md transcripts and rules, on the engine', () => {
     async (_name, transcript) => {
       const memory = new InMemoryMemory();
       const users = new Map<string, Conversation>();
-      for (const turn of transcript.turns) {
-        const user = turn.user ?? 'default';
+      await playTranscript(transcript, async (user, text) => {
         let conversation = users.get(user);
         if (!conversation)
           users.set(user, (conversation = chat({ memory, userId: user, conversationId: `c-${user}` })));
-        await conversation.say(turn.say);
-        const problem = checkTurn(
-          turn,
-          conversation.last.replies.map((r) => r.text),
-        );
-        if (problem)
-          throw new Error(
-            `${problem}\n\ntranscript so far:\n${conversation.transcript.map((l) => `  ${l.from}: ${l.text}`).join('\n')}`,
-          );
-      }
+        await conversation.say(text);
+        return conversation.last.replies.map((reply) => reply.text);
+      });
     },
   );
 });

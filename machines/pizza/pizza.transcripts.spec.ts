@@ -3,7 +3,7 @@ import { BuiltinNlu } from '@parley/nlu';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkTurn } from '../transcript';
+import { playTranscript } from '../transcript';
 import { pizza } from './pizza.bot';
 import { pizzaTranscripts } from './pizza.transcripts';
 
@@ -14,17 +14,10 @@ describe('pizza transcripts, on the engine', () => {
     '%s',
     async (_name, transcript) => {
       const conversation = converse(pizza, { nlu, memory: new InMemoryMemory() });
-      for (const turn of transcript.turns) {
-        await conversation.say(turn.say);
-        const problem = checkTurn(
-          turn,
-          conversation.last.replies.map((r) => r.text),
-        );
-        if (problem)
-          throw new Error(
-            `${problem}\n\ntranscript:\n${conversation.transcript.map((l) => `  ${l.from}: ${l.text}`).join('\n')}`,
-          );
-      }
+      await playTranscript(transcript, async (_user, text) => {
+        await conversation.say(text);
+        return conversation.last.replies.map((reply) => reply.text);
+      });
     },
   );
 });

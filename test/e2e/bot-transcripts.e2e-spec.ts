@@ -9,7 +9,7 @@ import { loadConfig } from '../../apps/api/src/config/app.config';
 import { JsonLogger } from '../../apps/api/src/logging/json.logger';
 import { juiceTranscripts } from '../../machines/juice/juice.transcripts';
 import { pizzaTranscripts } from '../../machines/pizza/pizza.transcripts';
-import { checkTurn, type Transcript } from '../../machines/transcript';
+import { playTranscript, type Transcript } from '../../machines/transcript';
 import { dropSchema, freshSchema, testDatabaseKind } from '../helpers/test-database';
 import { get, post, TEST_ADMIN_TOKEN } from '../helpers/in-process-app';
 
@@ -40,16 +40,8 @@ describe(`demo bots over HTTP (${testDatabaseKind()})`, () => {
     return (response.body.replies as { text: string }[]).map((reply) => reply.text);
   };
 
-  const play = async (bot: BotDefinition, transcript: Transcript, id: string) => {
-    const lines: string[] = [];
-    for (const turn of transcript.turns) {
-      const user = `${run}-${id}-${turn.user ?? 'default'}`;
-      const replies = await say(bot.id, user, turn.say);
-      lines.push(`U: ${turn.say}`, ...replies.map((r) => `B: ${r}`));
-      const problem = checkTurn(turn, replies);
-      if (problem) throw new Error(`${problem}\n\ntranscript:\n${lines.join('\n')}`);
-    }
-  };
+  const play = (bot: BotDefinition, transcript: Transcript, id: string) =>
+    playTranscript(transcript, (user, text) => say(bot.id, `${run}-${id}-${user}`, text));
 
   beforeAll(async () => {
     parley = await start();

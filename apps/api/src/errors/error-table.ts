@@ -1,20 +1,11 @@
 import type { ChannelErrorCode } from '@parley/channels';
 import type { DialogueErrorCode } from '@parley/dialogue-core';
+import type { NluErrorCode } from '@parley/nlu';
 import type { PersistenceErrorCode } from '@parley/persistence';
 import type { ApiErrorCode } from './api.error';
 
 /** Every error code Parley can answer with. */
-export type ErrorCode = ApiErrorCode | ChannelErrorCode | DialogueErrorCode | PersistenceErrorCode | NluErrorCodeMirror;
-
-/** `@parley/nlu`'s codes (mirrored so this table stays complete without importing the NLU's internals). */
-type NluErrorCodeMirror =
-  | 'NLU_CORPUS_INVALID'
-  | 'NLU_CORPUS_NOT_FOUND'
-  | 'NLU_UNKNOWN_BOT'
-  | 'NLU_TIMEOUT'
-  | 'NLU_UNREACHABLE'
-  | 'NLU_HTTP_STATUS'
-  | 'NLU_BAD_RESPONSE';
+export type ErrorCode = ApiErrorCode | ChannelErrorCode | DialogueErrorCode | PersistenceErrorCode | NluErrorCode;
 
 /**
  * THE mapping from error codes to HTTP statuses (the only one). 4xx: the caller's fault, nothing was stored.
