@@ -1,4 +1,15 @@
-import { ask, defineBot, defineContext, finish, keywordNlu, remember, say, update, type BotDefinition, type NluPort } from '@parley/dialogue-core';
+import {
+  ask,
+  defineBot,
+  defineContext,
+  finish,
+  keywordNlu,
+  remember,
+  say,
+  update,
+  type BotDefinition,
+  type NluPort,
+} from '@parley/dialogue-core';
 
 /** The benchmark's bot: every turn changes the context's data, writes user memory and replies (a realistic small turn). */
 export function benchBot(): BotDefinition {

@@ -15,6 +15,7 @@ import {
   update,
   type ConversationState,
 } from '@parley/dialogue-core';
+import { createActor } from 'xstate';
 
 const inner = defineContext({
   id: 'inner',
@@ -68,6 +69,8 @@ export interface EngineBenchResult {
   p50Ms: number;
   p99Ms: number;
   stateBytes: number;
+  /** The same turns through bare XState (restore, send, persist, JSON), measured in the same run. */
+  xstateAlonePerSecond: number;
 }
 
 export async function benchEngine(turns = 20_000, warmup = 2_000): Promise<EngineBenchResult> {
@@ -98,13 +101,41 @@ export async function benchEngine(turns = 20_000, warmup = 2_000): Promise<Engin
     p50Ms: sorted[Math.floor(turns * 0.5)]!,
     p99Ms: sorted[Math.floor(turns * 0.99)]!,
     stateBytes: json.length,
+    xstateAlonePerSecond: xstateAlone(turns, warmup),
   };
+}
+
+/**
+ * The floor under the engine on this machine today: the same conversation through bare XState — restore the actor
+ * tree from JSON, send the turn, persist to JSON — without Parley's turn (NLU call, memory, effects, quiescence,
+ * validation, back-step history). Machines vary; the ratio of the two does not much.
+ */
+function xstateAlone(turns: number, warmup: number): number {
+  const event = (type: string) => ({
+    type: 'turn',
+    event: { type: `intent.${type}`, intent: type, text: type, entities: [] },
+  });
+  const step = (json: string, type: string): string => {
+    const actor = createActor(benchBot.process, { snapshot: JSON.parse(json) }).start();
+    actor.send(event(type));
+    const next = JSON.stringify(actor.getPersistedSnapshot());
+    actor.stop();
+    return next;
+  };
+  const first = createActor(benchBot.process).start();
+  let json = JSON.stringify(first.getPersistedSnapshot());
+  first.stop();
+  json = step(json, 'start');
+  for (let i = 0; i < warmup; i++) json = step(json, 'answer');
+  const started = process.hrtime.bigint();
+  for (let i = 0; i < turns; i++) json = step(json, i % 500 === 499 ? 'finish' : i % 500 === 0 ? 'start' : 'answer');
+  return Math.round((turns / (Number(process.hrtime.bigint() - started) / 1e6)) * 1000);
 }
 
 if (require.main === module) {
   void benchEngine().then((r) => {
     console.log(
-      `engine: ${r.perSecond} turns/s, p50 ${r.p50Ms.toFixed(3)} ms, p99 ${r.p99Ms.toFixed(3)} ms (3 nested contexts, state ${r.stateBytes} B, ${r.turns} turns, one core)`,
+      `engine: ${r.perSecond} turns/s, p50 ${r.p50Ms.toFixed(3)} ms, p99 ${r.p99Ms.toFixed(3)} ms (3 nested contexts, state ${r.stateBytes} B, ${r.turns} turns, one core); bare XState: ${r.xstateAlonePerSecond}/s`,
     );
   });
 }

@@ -1,5 +1,5 @@
-import { converse } from '@parley/dialogue-core';
-import { forecastService, shop, shopNlu } from './shop.bot';
+import { converse, defineBot } from '@parley/dialogue-core';
+import { forecastService, shop, shopNlu, shopSpec } from './shop.bot';
 
 const start = () => converse(shop, { nlu: shopNlu, services: forecastService() });
 
@@ -266,5 +266,32 @@ describe('back step and idle turns', () => {
       .expect('Happy hour')
       .say('go back')
       .expect('Which flavor?');
+  });
+});
+
+describe('back step depth', () => {
+  it('keeps no steps at depth 0 (and the state does not grow)', async () => {
+    const noBack = defineBot({ ...shopSpec, backDepth: 0 });
+    const c = converse(noBack, { nlu: shopNlu });
+    await c
+      .say('I want juice')
+      .say('apple')
+      .say('large')
+      .check((r) => expect(r.state.history).toEqual([]))
+      .say('go back')
+      .expect("We can't go back any further.", 'Members get 20% off. Join?');
+  });
+
+  it('keeps exactly the configured number of steps', async () => {
+    const deep = defineBot({ ...shopSpec, backDepth: 5 });
+    const c = converse(deep, { nlu: shopNlu });
+    await c
+      .say('I want juice')
+      .say('apple')
+      .say('large')
+      .say('yes')
+      .say('Ann')
+      .say('123')
+      .check((r) => expect(r.state.history).toHaveLength(5));
   });
 });

@@ -149,7 +149,7 @@ async function turn(
     // "Back" steps over the user's own turns that changed something; a not-understood or idle turn (help, greet)
     // adds no step. An external event that changed the state cuts the history: going back must not undo it.
     else if (input.kind === 'event') history = changed ? [] : history;
-    else if (!notUnderstood && changed && previous !== null) history = [...history, previous].slice(-bot.backDepth);
+    else if (!notUnderstood && changed && previous !== null) history = lastSteps([...history, previous], bot.backDepth);
     return {
       state: { bot: bot.id, version: bot.version, snapshot, history, turns: (request.state?.turns ?? 0) + 1 },
       replies,
@@ -235,6 +235,11 @@ function goBack(
   };
   actor.stop();
   return result;
+}
+
+/** The `depth` most recent steps (none for depth 0: `slice(-0)` would keep them all). */
+function lastSteps(steps: Json[], depth: number): Json[] {
+  return depth > 0 ? steps.slice(-depth) : [];
 }
 
 /** Structural equality of two JSON values (persisted snapshots), stopping at the first difference. */
