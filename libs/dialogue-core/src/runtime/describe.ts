@@ -1,7 +1,7 @@
 import type { AnyActorRef } from 'xstate';
 import type { BotDefinition } from '../authoring/define-bot';
 import type { ConversationState, ThreadsView } from '../types';
-import { activePath, pendingQuestion, threadsOf } from './inspect';
+import { activePath, focusChain, pendingQuestion, threadsOf } from './inspect';
 import { restoreProcess } from './restore';
 
 /** One actor of the conversation tree, for the admin API and the inspector. */
@@ -37,14 +37,15 @@ export function describeConversation(bot: BotDefinition, state: ConversationStat
   const restored = restoreProcess(bot, state);
   try {
     const ended = (state.snapshot as any)?.status === 'done';
+    const chain = focusChain(restored.actor);
     return {
       bot: state.bot,
       version: state.version,
       turns: state.turns,
       status: restored.reset ? 'unrecoverable' : ended ? 'ended' : 'active',
       threads: threadsOf(restored.actor),
-      activePath: activePath(restored.actor),
-      pendingQuestion: pendingQuestion(restored.actor),
+      activePath: activePath(restored.actor, chain),
+      pendingQuestion: pendingQuestion(restored.actor, chain),
       backSteps: restored.history.length,
       tree: node(restored.actor, 'process'),
       problem: restored.reset?.reason,

@@ -48,8 +48,7 @@ export function focusChain(root: AnyActorRef): ChainLevel[] {
 }
 
 /** The pending question of the focused thread (its innermost level that asks one), resolved to text. */
-export function pendingQuestion(root: AnyActorRef): string | undefined {
-  const chain = focusChain(root);
+export function pendingQuestion(root: AnyActorRef, chain: ChainLevel[] = focusChain(root)): string | undefined {
   for (let i = chain.length - 1; i >= 0; i--) {
     const level = chain[i]!;
     const snapshot: any = level.actor.getSnapshot();
@@ -90,8 +89,8 @@ export function threadsOf(root: AnyActorRef): ThreadsView {
 }
 
 /** `order.askingPackage > member.askingName`: the active stage path of the focused thread. */
-export function activePath(root: AnyActorRef): string[] {
-  return focusChain(root).map((level) => `${level.context}.${stateValueToString(level.stage)}`);
+export function activePath(root: AnyActorRef, chain: ChainLevel[] = focusChain(root)): string[] {
+  return chain.map((level) => `${level.context}.${stateValueToString(level.stage)}`);
 }
 
 function stateValueToString(value: unknown): string {

@@ -6,7 +6,7 @@ import { systemClock, type ClockPort } from '../ports/clock.port';
 import type { Json, MemoryPort } from '../ports/memory.port';
 import type { NluPort, Understanding } from '../ports/nlu.port';
 import type { ConversationState, Effect, Reply, ThreadsView, TurnInput } from '../types';
-import { activePath, openIntents, pendingQuestion, threadsOf } from './inspect';
+import { activePath, focusChain, openIntents, pendingQuestion, threadsOf } from './inspect';
 import { restoreProcess } from './restore';
 import { runInTurnScope, type Services, type TurnEvent, type TurnScope } from './turn-scope';
 
@@ -139,7 +139,9 @@ async function turn(
     replies.push(...collectReplies(emitted));
     const notUnderstood = emitted.some((e) => e.type === 'parley.notUnderstood');
     const status = root.getSnapshot().status as string;
-    const question = status === 'active' ? pendingQuestion(root) : undefined;
+    // The focused chain is walked once for the question and the path.
+    const chain = focusChain(root);
+    const question = status === 'active' ? pendingQuestion(root, chain) : undefined;
     if (question && emitted.some((e) => e.type === 'parley.reask') && replies[replies.length - 1]?.text !== question) {
       replies.push({ type: 'text', text: question });
     }
@@ -158,7 +160,7 @@ async function turn(
       reset: restored.reset,
       understanding,
       threads: threadsOf(root),
-      activePath: activePath(root),
+      activePath: activePath(root, chain),
       pendingQuestion: question,
     };
   } finally {
@@ -221,7 +223,8 @@ function goBack(
   }
   if (outcome === 'cannotGoBack') replies.push({ type: 'text', text: bot.messages.cannotGoBack });
   replies.push(...collectReplies(scope.emitted));
-  const question = pendingQuestion(actor);
+  const chain = focusChain(actor);
+  const question = pendingQuestion(actor, chain);
   if (question) replies.push({ type: 'text', text: question });
   const result: TurnResult = {
     state: { bot: bot.id, version: bot.version, snapshot, history: rest, turns: (request.state?.turns ?? 0) + 1 },
@@ -230,7 +233,7 @@ function goBack(
     outcome,
     understanding,
     threads: threadsOf(actor),
-    activePath: activePath(actor),
+    activePath: activePath(actor, chain),
     pendingQuestion: question,
   };
   actor.stop();
