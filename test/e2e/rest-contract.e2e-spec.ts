@@ -27,7 +27,15 @@ afterAll(async () => {
 
 /** Rows in every table: "nothing stored" means these do not change. */
 async function counts(): Promise<Record<string, number>> {
-  const tables = ['conversations', 'conversation_history', 'transcript', 'memories', 'inbound_messages', 'outbox', 'scheduled_jobs'];
+  const tables = [
+    'conversations',
+    'conversation_history',
+    'transcript',
+    'memories',
+    'inbound_messages',
+    'outbox',
+    'scheduled_jobs',
+  ];
   const result: Record<string, number> = {};
   for (const table of tables) {
     const [row] = await query<{ n: number }>(`SELECT count(*)::int AS n FROM "${schema}".${table}`);
@@ -122,49 +130,117 @@ describe(`bad input is refused with a 4xx and nothing is stored (${testDatabaseK
     ['a missing userId', () => post(endpoint, { text: 'add' }), 400, 'INVALID_REQUEST'],
     ['a numeric userId', () => post(endpoint, { userId: 42, text: 'add' }), 400, 'INVALID_REQUEST'],
     ['an empty userId', () => post(endpoint, { userId: '', text: 'add' }), 400, 'INVALID_REQUEST'],
-    ['a userId of 129 characters', () => post(endpoint, { userId: 'u'.repeat(129), text: 'add' }), 400, 'INVALID_REQUEST'],
+    [
+      'a userId of 129 characters',
+      () => post(endpoint, { userId: 'u'.repeat(129), text: 'add' }),
+      400,
+      'INVALID_REQUEST',
+    ],
     ['a numeric messageId', () => post(endpoint, { userId: 'u', messageId: 7, text: 'add' }), 400, 'INVALID_REQUEST'],
-    ['a messageId of 129 characters', () => post(endpoint, { userId: 'u', messageId: 'm'.repeat(129), text: 'add' }), 400, 'INVALID_REQUEST'],
+    [
+      'a messageId of 129 characters',
+      () => post(endpoint, { userId: 'u', messageId: 'm'.repeat(129), text: 'add' }),
+      400,
+      'INVALID_REQUEST',
+    ],
     ['an extra field', () => post(endpoint, { userId: 'u', text: 'add', admin: true }), 400, 'INVALID_REQUEST'],
     ['neither text nor event', () => post(endpoint, { userId: 'u' }), 400, 'INVALID_REQUEST'],
-    ['both text and event', () => post(endpoint, { userId: 'u', text: 'add', event: { type: 'ping' } }), 400, 'INVALID_REQUEST'],
+    [
+      'both text and event',
+      () => post(endpoint, { userId: 'u', text: 'add', event: { type: 'ping' } }),
+      400,
+      'INVALID_REQUEST',
+    ],
     ['a numeric text', () => post(endpoint, { userId: 'u', text: 12 }), 400, 'INVALID_REQUEST'],
     ['an empty text', () => post(endpoint, { userId: 'u', text: '  ' }), 400, 'INVALID_REQUEST'],
     ['text over 4,096 characters', () => post(endpoint, { userId: 'u', text: long }), 400, 'TEXT_TOO_LONG'],
     ['an event that is a string', () => post(endpoint, { userId: 'u', event: 'ping' }), 400, 'INVALID_REQUEST'],
     ['an event without a type', () => post(endpoint, { userId: 'u', event: { note: 1 } }), 400, 'INVALID_REQUEST'],
-    ['an event with a bad type', () => post(endpoint, { userId: 'u', event: { type: 'no spaces!' } }), 400, 'INVALID_REQUEST'],
+    [
+      'an event with a bad type',
+      () => post(endpoint, { userId: 'u', event: { type: 'no spaces!' } }),
+      400,
+      'INVALID_REQUEST',
+    ],
     ['a body over 64 KB', () => post(endpoint, { userId: 'u', text: 'z'.repeat(70_000) }), 413, 'BODY_TOO_LARGE'],
     ['text/plain', () => post(endpoint, 'add', { 'content-type': 'text/plain' }), 415, 'UNSUPPORTED_MEDIA_TYPE'],
-    ['application/xml', () => post(endpoint, '<add/>', { 'content-type': 'application/xml' }), 415, 'UNSUPPORTED_MEDIA_TYPE'],
-    ['a form', () => post(endpoint, 'userId=u&text=add', { 'content-type': 'application/x-www-form-urlencoded' }), 415, 'UNSUPPORTED_MEDIA_TYPE'],
-    ['an unknown bot', () => post(`${app.url}/channels/rest/nobody`, { userId: 'u', text: 'add' }), 404, 'BOT_NOT_FOUND'],
-    ['an unknown route', () => post(`${app.url}/channels/telepathy/counter`, { userId: 'u', text: 'add' }), 404, 'ROUTE_NOT_FOUND'],
+    [
+      'application/xml',
+      () => post(endpoint, '<add/>', { 'content-type': 'application/xml' }),
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    ],
+    [
+      'a form',
+      () => post(endpoint, 'userId=u&text=add', { 'content-type': 'application/x-www-form-urlencoded' }),
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    ],
+    [
+      'an unknown bot',
+      () => post(`${app.url}/channels/rest/nobody`, { userId: 'u', text: 'add' }),
+      404,
+      'BOT_NOT_FOUND',
+    ],
+    [
+      'an unknown route',
+      () => post(`${app.url}/channels/telepathy/counter`, { userId: 'u', text: 'add' }),
+      404,
+      'ROUTE_NOT_FOUND',
+    ],
     ['admin without a token', () => get(`${app.url}/api/bots`), 401, 'UNAUTHORIZED'],
     ['admin with a wrong token', () => get(`${app.url}/api/bots`, 'not-the-token-at-all-xx'), 401, 'UNAUTHORIZED'],
-    ['an unknown conversation', () => get(`${app.url}/api/conversations/nope`, TEST_ADMIN_TOKEN), 404, 'CONVERSATION_NOT_FOUND'],
-    ['the transcript of an unknown conversation', () => get(`${app.url}/api/conversations/nope/transcript`, TEST_ADMIN_TOKEN), 404, 'CONVERSATION_NOT_FOUND'],
+    [
+      'an unknown conversation',
+      () => get(`${app.url}/api/conversations/nope`, TEST_ADMIN_TOKEN),
+      404,
+      'CONVERSATION_NOT_FOUND',
+    ],
+    [
+      'the transcript of an unknown conversation',
+      () => get(`${app.url}/api/conversations/nope/transcript`, TEST_ADMIN_TOKEN),
+      404,
+      'CONVERSATION_NOT_FOUND',
+    ],
     [
       'an event for an unknown conversation',
       () => post(`${app.url}/api/conversations/nope/events`, { event: { type: 'ping' } }, { ...json, ...admin }),
       404,
       'CONVERSATION_NOT_FOUND',
     ],
-    ['a reset of an unknown conversation', () => post(`${app.url}/api/conversations/nope/reset`, {}, { ...json, ...admin }), 404, 'CONVERSATION_NOT_FOUND'],
-    ['an admin event without a type', () => post(`${app.url}/api/conversations/nope/events`, { event: {} }, { ...json, ...admin }), 400, 'INVALID_REQUEST'],
-    ['an admin event with an extra field', () => post(`${app.url}/api/conversations/nope/events`, { event: { type: 'ping' }, x: 1 }, { ...json, ...admin }), 400, 'INVALID_REQUEST'],
+    [
+      'a reset of an unknown conversation',
+      () => post(`${app.url}/api/conversations/nope/reset`, {}, { ...json, ...admin }),
+      404,
+      'CONVERSATION_NOT_FOUND',
+    ],
+    [
+      'an admin event without a type',
+      () => post(`${app.url}/api/conversations/nope/events`, { event: {} }, { ...json, ...admin }),
+      400,
+      'INVALID_REQUEST',
+    ],
+    [
+      'an admin event with an extra field',
+      () => post(`${app.url}/api/conversations/nope/events`, { event: { type: 'ping' }, x: 1 }, { ...json, ...admin }),
+      400,
+      'INVALID_REQUEST',
+    ],
   ];
 
-  test.each(cases.map(([name, send, status, code]) => [name, status, code, send] as const))('%s → %i %s', async (_name, status, code, send) => {
-    const before = await counts();
-    const res = await send();
-    expect(res.status).toBe(status);
-    expect(Object.keys(res.body)).toEqual(['error']);
-    expect(res.body.error.code).toBe(code);
-    expect(typeof res.body.error.message).toBe('string');
-    expect(res.body.error.message.length).toBeGreaterThan(0);
-    expect(await counts()).toEqual(before);
-  });
+  test.each(cases.map(([name, send, status, code]) => [name, status, code, send] as const))(
+    '%s → %i %s',
+    async (_name, status, code, send) => {
+      const before = await counts();
+      const res = await send();
+      expect(res.status).toBe(status);
+      expect(Object.keys(res.body)).toEqual(['error']);
+      expect(res.body.error.code).toBe(code);
+      expect(typeof res.body.error.message).toBe('string');
+      expect(res.body.error.message.length).toBeGreaterThan(0);
+      expect(await counts()).toEqual(before);
+    },
+  );
 
   test('the server stays healthy after bad input', async () => {
     const res = await get(`${app.url}/health`);
@@ -180,7 +256,9 @@ describe(`bad input is refused with a 4xx and nothing is stored (${testDatabaseK
     expect(res.body.error.code).toBe('INTERNAL');
     expect(res.body.error.errorId).toMatch(/^[0-9a-f-]{36}$/);
     expect(res.body.error.message).not.toContain('exploded');
-    const logged = logs.map((line) => JSON.parse(line) as Record<string, any>).find((l) => l.errorId === res.body.error.errorId);
+    const logged = logs
+      .map((line) => JSON.parse(line) as Record<string, any>)
+      .find((l) => l.errorId === res.body.error.errorId);
     expect(logged?.level).toBe('error');
     expect(logged?.err?.message).toBe('NLU exploded');
     expect(await counts()).toEqual(before);
@@ -192,7 +270,11 @@ describe(`admin API (${testDatabaseKind()})`, () => {
     const res = await get(`${app.url}/api/bots`, TEST_ADMIN_TOKEN);
     expect(res.status).toBe(200);
     expect(res.body.items.map((b: { id: string }) => b.id).sort()).toEqual(['broken-nlu', 'counter']);
-    expect(res.body.items.find((b: { id: string }) => b.id === 'counter')).toMatchObject({ version: 1, home: 'counter', contexts: ['counter'] });
+    expect(res.body.items.find((b: { id: string }) => b.id === 'counter')).toMatchObject({
+      version: 1,
+      home: 'counter',
+      contexts: ['counter'],
+    });
   });
 
   test('reads a conversation: state tree, focus, stacks, pending question, memory', async () => {
@@ -200,7 +282,15 @@ describe(`admin API (${testDatabaseKind()})`, () => {
     await post(endpoint, { userId: 'judy', text: 'add' });
     const res = await get(`${app.url}/api/conversations/${a.body.conversationId}`, TEST_ADMIN_TOKEN);
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ id: a.body.conversationId, botId: 'counter', channel: 'rest', userId: 'judy', botVersion: 1, status: 'active', turns: 2 });
+    expect(res.body).toMatchObject({
+      id: a.body.conversationId,
+      botId: 'counter',
+      channel: 'rest',
+      userId: 'judy',
+      botVersion: 1,
+      status: 'active',
+      turns: 2,
+    });
     expect(res.body.state.threads).toEqual({ focus: 'counter', sleeping: [], yielding: [], blocking: [] });
     expect(res.body.state.activePath).toEqual(['counter.counting']);
     expect(res.body.state.pendingQuestion).toBe('Count is 2. Say add, remind, notify or done.');
@@ -211,17 +301,38 @@ describe(`admin API (${testDatabaseKind()})`, () => {
   test('posting an event runs a turn whose replies are pushed: transcript and outbox', async () => {
     const a = await post(endpoint, { userId: 'kim', text: 'add' });
     const id = a.body.conversationId as string;
-    const res = await post(`${app.url}/api/conversations/${id}/events`, { event: { type: 'ping', note: 'admin' }, messageId: 'ev-1' }, { ...json, ...admin });
+    const res = await post(
+      `${app.url}/api/conversations/${id}/events`,
+      { event: { type: 'ping', note: 'admin' }, messageId: 'ev-1' },
+      { ...json, ...admin },
+    );
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ conversationId: id, messageId: 'ev-1', replies: [{ type: 'text', text: 'pong admin' }] });
+    expect(res.body).toEqual({
+      conversationId: id,
+      messageId: 'ev-1',
+      replies: [{ type: 'text', text: 'pong admin' }],
+    });
     const transcript = await get(`${app.url}/api/conversations/${id}/transcript`, TEST_ADMIN_TOKEN);
-    expect(transcript.body.items.slice(-2).map((i: { direction: string; text: string }) => [i.direction, i.text])).toEqual([
+    expect(
+      transcript.body.items.slice(-2).map((i: { direction: string; text: string }) => [i.direction, i.text]),
+    ).toEqual([
       ['in', 'ping'],
       ['out', 'pong admin'],
     ]);
     const outbox = await get(`${app.url}/api/conversations/${id}/outbox`, TEST_ADMIN_TOKEN);
-    expect(outbox.body.items).toEqual([expect.objectContaining({ kind: 'reply', target: 'rest', payload: { type: 'text', text: 'pong admin' }, messageId: 'ev-1#1' })]);
-    const again = await post(`${app.url}/api/conversations/${id}/events`, { event: { type: 'ping', note: 'admin' }, messageId: 'ev-1' }, { ...json, ...admin });
+    expect(outbox.body.items).toEqual([
+      expect.objectContaining({
+        kind: 'reply',
+        target: 'rest',
+        payload: { type: 'text', text: 'pong admin' },
+        messageId: 'ev-1#1',
+      }),
+    ]);
+    const again = await post(
+      `${app.url}/api/conversations/${id}/events`,
+      { event: { type: 'ping', note: 'admin' }, messageId: 'ev-1' },
+      { ...json, ...admin },
+    );
     expect(again.body).toEqual(res.body);
     expect((await get(`${app.url}/api/conversations/${id}/transcript`, TEST_ADMIN_TOKEN)).body.items).toHaveLength(4);
   });
@@ -234,7 +345,10 @@ describe(`admin API (${testDatabaseKind()})`, () => {
       const res = await get(`${app.url}/api/conversations/${id}/transcript`, TEST_ADMIN_TOKEN);
       if (res.status !== 200) throw new Error(res.text);
       const t = (res.body.items as { text: string }[]).map((i) => i.text);
-      const [jobs] = await query<{ n: number }>(`SELECT count(*)::int AS n FROM "${schema}".scheduled_jobs WHERE conversation_id = $1`, [id]);
+      const [jobs] = await query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM "${schema}".scheduled_jobs WHERE conversation_id = $1`,
+        [id],
+      );
       return t.includes('Reminder!') && jobs!.n === 0 ? t : undefined;
     });
     expect(texts.filter((t: string) => t === 'Reminder!')).toHaveLength(1);
@@ -245,7 +359,10 @@ describe(`admin API (${testDatabaseKind()})`, () => {
     const id = a.body.conversationId as string;
     const items = await waitFor(async () => {
       const res = await get(`${app.url}/api/conversations/${id}/outbox`, TEST_ADMIN_TOKEN);
-      return res.body.items.length === 1 && res.body.items[0].attempts > 0 ? res.body.items : undefined;
+      // A claim counts the attempt before the failure is recorded: wait for the recorded outcome.
+      return res.body.items.length === 1 && res.body.items[0].attempts > 0 && res.body.items[0].lastError
+        ? res.body.items
+        : undefined;
     });
     // No 'notifier' service is configured in this app: the call stays pending for a retry, with the reason.
     expect(items[0]).toMatchObject({ kind: 'call', target: 'notifier', payload: { text: 'hello' }, status: 'pending' });
