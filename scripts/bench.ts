@@ -101,7 +101,9 @@ async function benchUpserts(pool: Pool, schema: string): Promise<number> {
 }
 
 function startServer(schema: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [join(__dirname, 'bench-server.js')], {
+  // BENCH_SERVER_NODE_OPTIONS: extra node flags for the server process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const nodeFlags = (process.env.BENCH_SERVER_NODE_OPTIONS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeFlags, join(__dirname, 'bench-server.js')], {
     env: { ...process.env, DATABASE_URL, DATABASE_SCHEMA: schema, PORT: '0', LOG_LEVEL: 'warn', DB_POOL_SIZE: '10' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

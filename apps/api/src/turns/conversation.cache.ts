@@ -7,7 +7,8 @@ export interface CachedConversation {
   conversation: Omit<LockedConversation, 'snapshot'>;
   /** JSON text, parsed afresh for each turn, so the engine never shares objects with the cache (as from the database). */
   snapshot: string;
-  history: string;
+  /** The back-step history, one JSON text per step (steps survive from turn to turn: they are not serialized again). */
+  history: string[];
   /** The prefetched memory as committed. */
   memory: MemoryRow[];
 }

@@ -149,8 +149,14 @@ export class TurnService {
     const number = locked.turns + 1;
     const response: TurnResponse = { conversationId: locked.id, messageId: call.messageId, replies: result.replies };
     const write = toWrite(locked, number, call, result, response, context.history.length > 0);
+    const steps = serialize(write, new Map());
     await tx.write(write, { commit: true });
-    this.remember(tx.conversation!, write, context.history, context.preloaded);
+    this.remember(
+      tx.conversation!,
+      write,
+      steps ?? context.history.map((step) => JSON.stringify(step)),
+      context.preloaded,
+    );
     return { response, duplicate: false, turn: { bot, number, result, write } };
   }
 
@@ -158,12 +164,22 @@ export class TurnService {
    * The one-round-trip turn from the cached state (see the class comment). Undefined when it must be taken under the
    * lock instead; nothing was written then.
    */
-  private async takeCached(cached: CachedConversation, bot: BotDefinition, call: TurnCall): Promise<TurnDone | undefined> {
+  private async takeCached(
+    cached: CachedConversation,
+    bot: BotDefinition,
+    call: TurnCall,
+  ): Promise<TurnDone | undefined> {
     const id = cached.conversation.id;
     try {
       if (cached.conversation.botId !== bot.id || cached.conversation.botVersion > bot.version) return undefined;
-      const locked: LockedConversation = { ...cached.conversation, snapshot: JSON.parse(cached.snapshot) as Json | null };
-      const history = JSON.parse(cached.history) as Json[];
+      const locked: LockedConversation = {
+        ...cached.conversation,
+        snapshot: JSON.parse(cached.snapshot) as Json | null,
+      };
+      const history = cached.history.map((step) => JSON.parse(step) as Json);
+      // The texts of what the engine may hand back as history steps: the previous snapshot and the earlier steps.
+      const known = new Map<unknown, string>(history.map((step, i) => [step, cached.history[i]!]));
+      known.set(locked.snapshot, cached.snapshot);
       const memory = new CachedMemory(cached.memory);
       // A service call may have effects outside the database: never make it in a turn that may be thrown away.
       let calledService = false;
@@ -188,15 +204,19 @@ export class TurnService {
       const number = locked.turns + 1;
       const response: TurnResponse = { conversationId: id, messageId: call.messageId, replies: result.replies };
       const write = toWrite(locked, number, call, result, response, history.length > 0);
+      const steps = serialize(write, known) ?? cached.history;
       const written = await this.store.run(async (tx) => {
         if (!(await tx.writeIfCurrent(locked, write, { version: locked.version, memory: cached.memory }))) return false;
-        this.remember(tx.conversation!, write, history, cached.memory);
+        this.remember(tx.conversation!, write, steps, cached.memory);
         return true;
       });
       return written ? { response, duplicate: false, turn: { bot, number, result, write } } : undefined;
     } catch (error) {
       // Nothing was committed, or (connection lost around the commit) the locked path finds the dedupe record.
-      this.runtime.logger.warn('cached turn failed, taking it under the lock', { conversationId: id, err: String(error) });
+      this.runtime.logger.warn('cached turn failed, taking it under the lock', {
+        conversationId: id,
+        err: String(error),
+      });
       return undefined;
     } finally {
       // Whatever happened, the entry is replaced on success (remember) and useless otherwise.
@@ -205,14 +225,19 @@ export class TurnService {
   }
 
   /** After a commit: what the next turn of this conversation on this instance can start from. */
-  private remember(conversation: LockedConversation, write: TurnWrite, history: Json[], preloaded: readonly MemoryRow[]): void {
+  private remember(
+    conversation: LockedConversation,
+    write: TurnWrite,
+    steps: string[],
+    preloaded: readonly MemoryRow[],
+  ): void {
     const key = (m: { scope: string; name: string }) => `${m.scope}\u0000${m.name}`;
     const written = new Map(write.memory.map((m) => [key(m), m.data]));
-    const { snapshot, ...row } = conversation;
+    const { snapshot: _written, ...row } = conversation;
     this.cache.set(conversation.id, {
       conversation: row,
-      snapshot: JSON.stringify(snapshot),
-      history: JSON.stringify(write.history ?? history),
+      snapshot: write.json!.snapshot,
+      history: steps,
       memory: preloaded.map((m) => ({
         scope: m.scope,
         name: m.name,
@@ -265,6 +290,17 @@ function memoryFor(bot: BotDefinition, conversation: { id: string; userId: strin
   return preloadAddresses(bot.catalog, { userId: conversation.userId, conversationId: conversation.id }).map(
     (p) => p.address,
   );
+}
+
+/**
+ * Set `write.json`, the JSON text of the turn's snapshot and history, serializing each object once: a history step the
+ * engine handed back unchanged (an earlier step, or the previous snapshot) is one of `known`'s objects, whose text is
+ * reused. Returns the texts of the new history's steps (undefined: the history is unchanged).
+ */
+function serialize(write: TurnWrite, known: ReadonlyMap<unknown, string>): string[] | undefined {
+  const steps = write.history?.map((step) => known.get(step) ?? JSON.stringify(step));
+  write.json = { snapshot: JSON.stringify(write.snapshot), history: steps && `[${steps.join(',')}]` };
+  return steps;
 }
 
 function toWrite(

@@ -68,14 +68,33 @@ export function pendingQuestion(root: AnyActorRef, chain: ChainLevel[] = focusCh
 export function openIntents(root: AnyActorRef, systemIntents: readonly string[]): string[] {
   const found = new Set<string>(systemIntents);
   const collect = (snapshot: any) => {
-    for (const descriptor of __unsafe_getAllOwnEventDescriptors(snapshot)) {
-      if (descriptor.startsWith('intent.') && !descriptor.endsWith('*')) found.add(descriptor.slice(7));
-    }
+    for (const intent of intentsHandledBy(snapshot)) found.add(intent);
   };
   collect(root.getSnapshot());
   for (const level of focusChain(root)) collect(level.actor.getSnapshot());
   found.delete('none');
   return [...found];
+}
+
+/** Per machine: the intents its active stages handle, by set of active state nodes (a machine has few such sets). */
+const handledIntents = new WeakMap<object, Map<string, string[]>>();
+const HANDLED_INTENTS_PER_MACHINE = 1000;
+
+/** The intents (`intent.*` transitions, wildcards aside) of a snapshot's active state nodes. */
+function intentsHandledBy(snapshot: any): string[] {
+  let byNodes = handledIntents.get(snapshot.machine);
+  if (!byNodes) handledIntents.set(snapshot.machine, (byNodes = new Map()));
+  const key = activeNodes(snapshot)
+    .map((node) => node.id)
+    .join('\n');
+  let intents = byNodes.get(key);
+  if (!intents) {
+    intents = __unsafe_getAllOwnEventDescriptors(snapshot)
+      .filter((descriptor) => descriptor.startsWith('intent.') && !descriptor.endsWith('*'))
+      .map((descriptor) => descriptor.slice(7));
+    if (byNodes.size < HANDLED_INTENTS_PER_MACHINE) byNodes.set(key, intents);
+  }
+  return intents;
 }
 
 export function threadsOf(root: AnyActorRef): ThreadsView {

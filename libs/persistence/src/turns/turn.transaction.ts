@@ -124,12 +124,19 @@ export class TurnTransaction {
    * After the lock, in a fresh statement (so it sees the turn that held the lock before us): the earlier response to
    * this message id, the back-step history, and the memory the turn will read first.
    */
-  async load(dedupe: { channel: string; messageId: string } | undefined, prefetch: readonly MemoryAddress[]): Promise<TurnContext> {
+  async load(
+    dedupe: { channel: string; messageId: string } | undefined,
+    prefetch: readonly MemoryAddress[],
+  ): Promise<TurnContext> {
     const [row] = await this.query<LoadRow>(this.loadSql(this.current().id, dedupe, prefetch));
     return this.toContext(row, prefetch);
   }
 
-  private loadSql(conversationId: string, dedupe: { channel: string; messageId: string } | undefined, prefetch: readonly MemoryAddress[]): string {
+  private loadSql(
+    conversationId: string,
+    dedupe: { channel: string; messageId: string } | undefined,
+    prefetch: readonly MemoryAddress[],
+  ): string {
     return inline(
       `SELECT
          (SELECT response FROM ${this.t.inbound} WHERE conversation_id = $2 AND channel = $3 AND message_id = $4) AS duplicate,
@@ -228,73 +235,33 @@ export class TurnTransaction {
       run_at: s.at,
       event: s.event,
     }));
-    const outbox = turn.outbox.map((o) => ({ id: randomUUID(), kind: o.kind, target: o.target, payload: o.payload, message_id: o.messageId }));
-    const t = this.t;
-    // With an expectation, the conversation UPDATE is the guard and every other write is gated on it.
-    const guard = expect
-      ? ` AND version = $15
-          AND NOT EXISTS (SELECT 1 FROM ${t.inbound} WHERE conversation_id = $1 AND channel = $12 AND message_id = $13)
-          AND NOT EXISTS (
-            SELECT 1 FROM jsonb_to_recordset($16::jsonb) AS e(scope text, name text, data jsonb)
-              LEFT JOIN ${t.memories} m ON m.scope_key = e.scope AND m.name = e.name
-             WHERE m.data IS DISTINCT FROM e.data)
-        RETURNING 1`
-      : '';
-    const gate = expect ? ' AND EXISTS (SELECT 1 FROM conv)' : '';
-    const text = `WITH
-       conv AS (
-         UPDATE ${t.conversations}
-            SET snapshot = $2::jsonb, bot_version = $3, turns = $4, status = $5, transcript_seq = $6,
-                version = version + 1, updated_at = now()
-          WHERE id = $1${guard}),
-       hist AS (
-         INSERT INTO ${t.history} (conversation_id, snapshots, updated_at)
-         SELECT $1, $7::jsonb, now() WHERE $7::jsonb IS NOT NULL${gate}
-         ON CONFLICT (conversation_id) DO UPDATE SET snapshots = EXCLUDED.snapshots, updated_at = now()),
-       lines AS (
-         INSERT INTO ${t.transcript} (conversation_id, seq, turn, direction, kind, text, message_id, event)
-         SELECT $1, x.seq, $4, x.direction, x.kind, x.text, x.message_id, x.event
-           FROM jsonb_to_recordset($8::jsonb) AS x(seq integer, direction text, kind text, text text, message_id text, event jsonb)
-          WHERE true${gate}),
-       mem AS (
-         INSERT INTO ${t.memories} (scope_key, name, data, updated_at)
-         SELECT x.scope, x.name, x.data, now() FROM jsonb_to_recordset($9::jsonb) AS x(scope text, name text, data jsonb)
-          WHERE true${gate}
-         ON CONFLICT (scope_key, name) DO UPDATE SET data = EXCLUDED.data, updated_at = now()),
-       outbox AS (
-         INSERT INTO ${t.outbox} (conversation_id, id, turn, kind, target, payload, message_id)
-         SELECT $1, x.id, $4, x.kind, x.target, x.payload, x.message_id
-           FROM jsonb_to_recordset($10::jsonb) AS x(id uuid, kind text, target text, payload jsonb, message_id text)
-          WHERE true${gate}),
-       jobs AS (
-         INSERT INTO ${t.jobs} (conversation_id, id, key, run_at, event)
-         SELECT $1, x.id, x.key, x.run_at, x.event
-           FROM jsonb_to_recordset($11::jsonb) AS x(id uuid, key text, run_at timestamptz, event jsonb)
-          WHERE true${gate}
-         ON CONFLICT (conversation_id, key) DO UPDATE SET id = EXCLUDED.id, run_at = EXCLUDED.run_at, event = EXCLUDED.event, created_at = now()),
-       inbound AS (
-         INSERT INTO ${t.inbound} (conversation_id, channel, message_id, turn, response)
-         SELECT $1, $12, $13, $4, $14::jsonb WHERE $12::text IS NOT NULL${gate})
-       SELECT ${expect ? 'EXISTS (SELECT 1 FROM conv)' : 'true'} AS ok`;
+    const outbox = turn.outbox.map((o) => ({
+      id: randomUUID(),
+      kind: o.kind,
+      target: o.target,
+      payload: o.payload,
+      message_id: o.messageId,
+    }));
+    const text = writeStatement(this.t, expect !== undefined);
     const params = [
-        conversation.id,
-        turn.snapshot === null ? null : JSON.stringify(turn.snapshot),
-        turn.botVersion,
-        turn.turns,
-        turn.status,
-        seq,
-        turn.history === undefined ? null : JSON.stringify(turn.history),
-        JSON.stringify(transcript),
-        JSON.stringify(memory),
-        JSON.stringify(outbox),
-        JSON.stringify(schedules),
-        turn.inbound?.channel ?? null,
-        turn.inbound?.messageId ?? null,
-        turn.inbound ? JSON.stringify(turn.inbound.response) : null,
-        expect?.version ?? null,
-        // Absent records as null data: `IS DISTINCT FROM` then treats "still absent" as unchanged.
-        JSON.stringify(expect?.memory.map((m) => ({ scope: m.scope, name: m.name, data: m.data ?? null })) ?? []),
-      ];
+      conversation.id,
+      turn.snapshot === null ? null : (turn.json?.snapshot ?? JSON.stringify(turn.snapshot)),
+      turn.botVersion,
+      turn.turns,
+      turn.status,
+      seq,
+      turn.history === undefined ? null : (turn.json?.history ?? JSON.stringify(turn.history)),
+      JSON.stringify(transcript),
+      JSON.stringify(memory),
+      JSON.stringify(outbox),
+      JSON.stringify(schedules),
+      turn.inbound?.channel ?? null,
+      turn.inbound?.messageId ?? null,
+      turn.inbound ? JSON.stringify(turn.inbound.response) : null,
+      expect?.version ?? null,
+      // Absent records as null data: `IS DISTINCT FROM` then treats "still absent" as unchanged.
+      JSON.stringify(expect?.memory.map((m) => ({ scope: m.scope, name: m.name, data: m.data ?? null })) ?? []),
+    ];
     return { text, params, seq };
   }
 
@@ -303,7 +270,13 @@ export class TurnTransaction {
    * if the transaction rolls back, and is gone for good (fired exactly once) when the turn commits.
    */
   async claimDueJob(skip: readonly string[] = []): Promise<ClaimedJob | undefined> {
-    const rows = await this.query<{ id: string; conversation_id: string; key: string | null; run_at: Date; event: ClaimedJob['event'] }>(
+    const rows = await this.query<{
+      id: string;
+      conversation_id: string;
+      key: string | null;
+      run_at: Date;
+      event: ClaimedJob['event'];
+    }>(
       `DELETE FROM ${this.t.jobs} j
         WHERE (j.conversation_id, j.id) = (
           SELECT conversation_id, id FROM ${this.t.jobs}
@@ -313,7 +286,9 @@ export class TurnTransaction {
       [skip],
     );
     const row = rows[0];
-    return row ? { id: row.id, conversationId: row.conversation_id, key: row.key, runAt: row.run_at, event: row.event } : undefined;
+    return row
+      ? { id: row.id, conversationId: row.conversation_id, key: row.key, runAt: row.run_at, event: row.event }
+      : undefined;
   }
 
   /** Cancel pending timers of the current conversation (after a reset). */
@@ -344,6 +319,67 @@ export class TurnTransaction {
   private async selectForUpdate(id: string, skipLocked: boolean): Promise<ConversationRow | undefined> {
     return (await this.query<ConversationRow>(this.lockSql(skipLocked), [id]))[0];
   }
+}
+
+/**
+ * The turn's write statement for these tables, with or without the guard of a write from a cached copy. Built once:
+ * the same string object each turn also makes its prepared-statement name a cheap lookup.
+ */
+const writeStatements = new WeakMap<Tables, { plain?: string; guarded?: string }>();
+function writeStatement(t: Tables, guarded: boolean): string {
+  let texts = writeStatements.get(t);
+  if (!texts) writeStatements.set(t, (texts = {}));
+  const key = guarded ? 'guarded' : 'plain';
+  return (texts[key] ??= buildWriteStatement(t, guarded));
+}
+
+function buildWriteStatement(t: Tables, guarded: boolean): string {
+  // With an expectation, the conversation UPDATE is the guard and every other write is gated on it.
+  const guard = guarded
+    ? ` AND version = $15
+          AND NOT EXISTS (SELECT 1 FROM ${t.inbound} WHERE conversation_id = $1 AND channel = $12 AND message_id = $13)
+          AND NOT EXISTS (
+            SELECT 1 FROM jsonb_to_recordset($16::jsonb) AS e(scope text, name text, data jsonb)
+              LEFT JOIN ${t.memories} m ON m.scope_key = e.scope AND m.name = e.name
+             WHERE m.data IS DISTINCT FROM e.data)
+        RETURNING 1`
+    : '';
+  const gate = guarded ? ' AND EXISTS (SELECT 1 FROM conv)' : '';
+  return `WITH
+     conv AS (
+       UPDATE ${t.conversations}
+          SET snapshot = $2::jsonb, bot_version = $3, turns = $4, status = $5, transcript_seq = $6,
+              version = version + 1, updated_at = now()
+        WHERE id = $1${guard}),
+     hist AS (
+       INSERT INTO ${t.history} (conversation_id, snapshots, updated_at)
+       SELECT $1, $7::jsonb, now() WHERE $7::jsonb IS NOT NULL${gate}
+       ON CONFLICT (conversation_id) DO UPDATE SET snapshots = EXCLUDED.snapshots, updated_at = now()),
+     lines AS (
+       INSERT INTO ${t.transcript} (conversation_id, seq, turn, direction, kind, text, message_id, event)
+       SELECT $1, x.seq, $4, x.direction, x.kind, x.text, x.message_id, x.event
+         FROM jsonb_to_recordset($8::jsonb) AS x(seq integer, direction text, kind text, text text, message_id text, event jsonb)
+        WHERE true${gate}),
+     mem AS (
+       INSERT INTO ${t.memories} (scope_key, name, data, updated_at)
+       SELECT x.scope, x.name, x.data, now() FROM jsonb_to_recordset($9::jsonb) AS x(scope text, name text, data jsonb)
+        WHERE true${gate}
+       ON CONFLICT (scope_key, name) DO UPDATE SET data = EXCLUDED.data, updated_at = now()),
+     outbox AS (
+       INSERT INTO ${t.outbox} (conversation_id, id, turn, kind, target, payload, message_id)
+       SELECT $1, x.id, $4, x.kind, x.target, x.payload, x.message_id
+         FROM jsonb_to_recordset($10::jsonb) AS x(id uuid, kind text, target text, payload jsonb, message_id text)
+        WHERE true${gate}),
+     jobs AS (
+       INSERT INTO ${t.jobs} (conversation_id, id, key, run_at, event)
+       SELECT $1, x.id, x.key, x.run_at, x.event
+         FROM jsonb_to_recordset($11::jsonb) AS x(id uuid, key text, run_at timestamptz, event jsonb)
+        WHERE true${gate}
+       ON CONFLICT (conversation_id, key) DO UPDATE SET id = EXCLUDED.id, run_at = EXCLUDED.run_at, event = EXCLUDED.event, created_at = now()),
+     inbound AS (
+       INSERT INTO ${t.inbound} (conversation_id, channel, message_id, turn, response)
+       SELECT $1, $12, $13, $4, $14::jsonb WHERE $12::text IS NOT NULL${gate})
+     SELECT ${guarded ? 'EXISTS (SELECT 1 FROM conv)' : 'true'} AS ok`;
 }
 
 /**

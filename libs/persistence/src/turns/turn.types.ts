@@ -73,6 +73,11 @@ export interface TurnWrite {
   schedules: ScheduleLine[];
   /** The dedupe record: this message's response, returned again on redelivery. */
   inbound?: { channel: string; messageId: string; response: Json };
+  /**
+   * `snapshot` and `history` as JSON text, when the caller already has it (the turn service builds the history's
+   * text from the texts of its steps instead of serializing them again). Must say the same as the objects.
+   */
+  json?: { snapshot: string; history?: string };
 }
 
 /** A due scheduled job, claimed (deleted) inside the current transaction. */
