@@ -15,7 +15,7 @@ export interface CachedConversation {
 
 /**
  * The last committed state of the conversations this instance served, so that their next turn can run the engine at
- * once and write in one round trip (`TurnTransaction.writeIfCurrent`). Only an optimisation: the database stays the
+ * once and write in one round trip (`TurnStore.writeCurrent`, grouped with other turns). Only an optimisation: the database stays the
  * truth, and each entry is checked against it (version, memory, dedupe) in the statement that writes the turn.
  * Bounded, least recently used first out.
  */

@@ -60,7 +60,8 @@ export interface TurnDone {
  *
  * When this instance committed the conversation's previous turn, it first tries the one-round-trip path: the engine
  * runs on the cached state and the turn is written by one statement that checks, atomically, that the conversation's
- * version, the memory the turn read and the dedupe record are as the cache says (else it writes nothing). Any doubt
+ * version, the memory the turn read and the dedupe record are as the cache says (else it writes nothing); turns that
+ * are ready at the same time share that statement (group commit, `GroupWriter`). Any doubt
  * (another instance took a turn, the message is a redelivery, the turn calls a service or reads uncached memory, an
  * error) falls back to the locked path, so results are those of the locked path.
  */
@@ -205,12 +206,14 @@ export class TurnService {
       const response: TurnResponse = { conversationId: id, messageId: call.messageId, replies: result.replies };
       const write = toWrite(locked, number, call, result, response, history.length > 0);
       const steps = serialize(write, known) ?? cached.history;
-      const written = await this.store.run(async (tx) => {
-        if (!(await tx.writeIfCurrent(locked, write, { version: locked.version, memory: cached.memory }))) return false;
-        this.remember(tx.conversation!, write, steps, cached.memory);
-        return true;
+      const written = await this.store.writeCurrent({
+        base: locked,
+        turn: write,
+        expect: { version: locked.version, memory: cached.memory },
       });
-      return written ? { response, duplicate: false, turn: { bot, number, result, write } } : undefined;
+      if (!written) return undefined;
+      this.remember(written, write, steps, cached.memory);
+      return { response, duplicate: false, turn: { bot, number, result, write } };
     } catch (error) {
       // Nothing was committed, or (connection lost around the commit) the locked path finds the dedupe record.
       this.runtime.logger.warn('cached turn failed, taking it under the lock', {

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 /** The part of a `pg` client a turn uses. */
 export interface SqlClient {
   query(text: string, values?: unknown[]): Promise<unknown>;
@@ -37,3 +39,20 @@ export function lastRows<T>(result: unknown): T[] {
 export function rowsAt<T>(result: unknown, i: number): T[] {
   return (Array.isArray(result) ? (result[i] as { rows: T[] }) : (result as { rows: T[] })).rows;
 }
+
+/**
+ * The name of a prepared statement, one per distinct SQL text and connection: the embedded database serves every
+ * connection (of every process using it) from one session, where the same name on two connections would collide.
+ * Pass the same string object each time (a constant): its hash is then computed once.
+ */
+export function preparedName(text: string, client: SqlClient): string {
+  let statement = statementNumbers.get(text);
+  if (statement === undefined) statementNumbers.set(text, (statement = statementNumbers.size + 1));
+  let connection = connectionNumbers.get(client);
+  if (connection === undefined) connectionNumbers.set(client, (connection = ++connections));
+  return `parley_${processTag}_${statement}_${connection}`;
+}
+const processTag = randomUUID().slice(0, 8);
+const statementNumbers = new Map<string, number>();
+const connectionNumbers = new WeakMap<SqlClient, number>();
+let connections = 0;

@@ -1,19 +1,37 @@
 import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { Database } from '../database/database';
+import { GroupWriter, type CurrentWrite, type GroupWriterOptions } from './group.writer';
 import { TurnTransaction } from './turn.transaction';
+import type { LockedConversation } from './turn.types';
 
 /**
  * Runs turns as transactions: `run(fn)` gives `fn` a fresh transaction on its own connection, commits when `fn`
  * returns and rolls back when it throws (a crash before COMMIT leaves no trace).
  */
 export class TurnStore {
-  constructor(private readonly db: Database) {}
+  /** Writes of turns computed from an instance's cached state, grouped into batches (see `GroupWriter`). */
+  readonly writer: GroupWriter;
+
+  constructor(
+    private readonly db: Database,
+    options: GroupWriterOptions = {},
+  ) {
+    this.writer = new GroupWriter(() => this.pool().connect(), db.tables, options);
+  }
+
+  /** Write a turn computed from a cached copy of its conversation if that copy is still current (`GroupWriter`). */
+  writeCurrent(item: CurrentWrite): Promise<LockedConversation | undefined> {
+    return this.writer.write(item);
+  }
+
+  // The hot path talks to the `pg` pool under TypeORM directly: fewer layers, and multi-statement round trips.
+  private pool(): Pool {
+    return (this.db.dataSource.driver as unknown as { master: Pool }).master;
+  }
 
   async run<T>(fn: (tx: TurnTransaction) => Promise<T>): Promise<T> {
-    // The hot path talks to the `pg` pool under TypeORM directly: fewer layers, and multi-statement round trips.
-    const pool = (this.db.dataSource.driver as unknown as { master: Pool }).master;
-    const client = await pool.connect();
+    const client = await this.pool().connect();
     let broken: Error | undefined;
     try {
       const tx = new TurnTransaction(client, this.db.tables);

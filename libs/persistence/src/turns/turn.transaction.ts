@@ -3,7 +3,7 @@ import type { Json, MemoryAddress } from '@parley/dialogue-core';
 import type { Tables } from '../database/schema';
 import { inline, lastRows, rowsAt, type SqlClient } from './sql';
 import { memorySelect, TransactionMemory } from './transaction.memory';
-import type { ClaimedJob, ConversationKey, LockedConversation, MemoryRow, TurnContext, TurnWrite } from './turn.types';
+import type { ClaimedJob, ConversationKey, LockedConversation, TurnContext, TurnWrite } from './turn.types';
 
 interface LoadRow {
   duplicate: Json | null;
@@ -22,14 +22,6 @@ interface ConversationRow {
   status: 'active' | 'ended';
   transcript_seq: number;
   version: number;
-}
-
-/** What a write from a cached copy of the conversation checks before it writes anything. */
-export interface WriteExpectation {
-  /** `conversations.version` of the cached copy: another turn (any instance) moved it on. */
-  version: number;
-  /** The memory the turn read, as it read it: another conversation of the same user may have changed it. */
-  memory: readonly MemoryRow[];
 }
 
 /**
@@ -165,50 +157,11 @@ export class TurnTransaction {
     await this.begin();
     await this.client.query(options.commit ? `${sql};\nCOMMIT` : sql);
     if (options.commit) this.committed = true;
-    this.wrote(turn, seq);
+    this.locked = afterWrite(this.current(), turn, seq);
     return { transcriptSeq: seq };
   }
 
-  /**
-   * Write a turn computed from a cached copy of the conversation (no lock, no load: one round trip), but only if the
-   * copy is still current: the same statement checks the version, the memory the turn read and that the dedupe
-   * record of `turn.inbound` does not exist yet, and writes nothing at all when one of them fails (false: take the
-   * turn again under the lock, which answers a redelivery with the stored response).
-   *
-   * Why this serializes like the lock: the UPDATE of the conversation row takes the same row lock as FOR UPDATE; a
-   * concurrent turn that holds it makes this statement wait and then re-check `version` on the row it committed.
-   * Every other write of the statement depends on that UPDATE having matched.
-   */
-  async writeIfCurrent(base: LockedConversation, turn: TurnWrite, expect: WriteExpectation): Promise<boolean> {
-    if (this.locked) throw new Error('writeIfCurrent is for a transaction that locked nothing.');
-    this.locked = base;
-    const { text, params, seq } = this.writeSql(base, turn, expect);
-    // Alone, the statement is its own transaction (atomic: all or nothing), and a prepared one: the server plans this
-    // long statement once per connection. Inside a transaction (begun), it goes with the COMMIT.
-    const result = this.begun
-      ? await this.client.query(`${inline(text, params)};\nCOMMIT`)
-      : await this.client.query({ name: statementName(text, this.client), text, values: params });
-    if (this.begun) this.committed = true;
-    const ok = rowsAt<{ ok: boolean }>(result, 0)[0]?.ok === true;
-    if (ok) this.wrote(turn, seq);
-    else this.locked = undefined;
-    return ok;
-  }
-
-  private wrote(turn: TurnWrite, seq: number): void {
-    const conversation = this.current();
-    this.locked = {
-      ...conversation,
-      transcriptSeq: seq,
-      turns: turn.turns,
-      snapshot: turn.snapshot,
-      botVersion: turn.botVersion,
-      status: turn.status,
-      version: conversation.version + 1,
-    };
-  }
-
-  /** The conversation as written by this transaction (after `write`/`writeIfCurrent`). */
+  /** The conversation as written by this transaction (after `write`). */
   get conversation(): LockedConversation | undefined {
     return this.locked;
   }
@@ -216,53 +169,25 @@ export class TurnTransaction {
   private writeSql(
     conversation: LockedConversation,
     turn: TurnWrite,
-    expect?: WriteExpectation,
   ): { text: string; params: (string | number | null)[]; seq: number } {
-    let seq = conversation.transcriptSeq;
-    const transcript = turn.transcript.map((line) => ({
-      seq: ++seq,
-      direction: line.direction,
-      kind: line.kind,
-      text: line.text,
-      message_id: line.messageId ?? null,
-      event: line.event ?? null,
-    }));
-    // One row per address: a later write in the same turn wins (ON CONFLICT cannot touch a row twice).
-    const memory = [...new Map(turn.memory.map((m) => [`${m.scope}\u0000${m.name}`, m])).values()];
-    const schedules = [...new Map(turn.schedules.map((s, i) => [s.key ?? `\u0000${i}`, s])).values()].map((s) => ({
-      id: randomUUID(),
-      key: s.key ?? null,
-      run_at: s.at,
-      event: s.event,
-    }));
-    const outbox = turn.outbox.map((o) => ({
-      id: randomUUID(),
-      kind: o.kind,
-      target: o.target,
-      payload: o.payload,
-      message_id: o.messageId,
-    }));
-    const text = writeStatement(this.t, expect !== undefined);
+    const rows = turnRows(conversation, turn);
     const params = [
       conversation.id,
       turn.snapshot === null ? null : (turn.json?.snapshot ?? JSON.stringify(turn.snapshot)),
       turn.botVersion,
       turn.turns,
       turn.status,
-      seq,
+      rows.seq,
       turn.history === undefined ? null : (turn.json?.history ?? JSON.stringify(turn.history)),
-      JSON.stringify(transcript),
-      JSON.stringify(memory),
-      JSON.stringify(outbox),
-      JSON.stringify(schedules),
+      JSON.stringify(rows.transcript),
+      JSON.stringify(rows.memory),
+      JSON.stringify(rows.outbox),
+      JSON.stringify(rows.schedules),
       turn.inbound?.channel ?? null,
       turn.inbound?.messageId ?? null,
       turn.inbound ? JSON.stringify(turn.inbound.response) : null,
-      expect?.version ?? null,
-      // Absent records as null data: `IS DISTINCT FROM` then treats "still absent" as unchanged.
-      JSON.stringify(expect?.memory.map((m) => ({ scope: m.scope, name: m.name, data: m.data ?? null })) ?? []),
     ];
-    return { text, params, seq };
+    return { text: writeStatement(this.t), params, seq: rows.seq };
   }
 
   /**
@@ -321,81 +246,49 @@ export class TurnTransaction {
   }
 }
 
-/**
- * The turn's write statement for these tables, with or without the guard of a write from a cached copy. Built once:
- * the same string object each turn also makes its prepared-statement name a cheap lookup.
- */
-const writeStatements = new WeakMap<Tables, { plain?: string; guarded?: string }>();
-function writeStatement(t: Tables, guarded: boolean): string {
-  let texts = writeStatements.get(t);
-  if (!texts) writeStatements.set(t, (texts = {}));
-  const key = guarded ? 'guarded' : 'plain';
-  return (texts[key] ??= buildWriteStatement(t, guarded));
-}
-
-function buildWriteStatement(t: Tables, guarded: boolean): string {
-  // With an expectation, the conversation UPDATE is the guard and every other write is gated on it.
-  const guard = guarded
-    ? ` AND version = $15
-          AND NOT EXISTS (SELECT 1 FROM ${t.inbound} WHERE conversation_id = $1 AND channel = $12 AND message_id = $13)
-          AND NOT EXISTS (
-            SELECT 1 FROM jsonb_to_recordset($16::jsonb) AS e(scope text, name text, data jsonb)
-              LEFT JOIN ${t.memories} m ON m.scope_key = e.scope AND m.name = e.name
-             WHERE m.data IS DISTINCT FROM e.data)
-        RETURNING 1`
-    : '';
-  const gate = guarded ? ' AND EXISTS (SELECT 1 FROM conv)' : '';
-  return `WITH
+/** The locked turn's write statement for these tables (built once). */
+const writeStatements = new WeakMap<Tables, string>();
+function writeStatement(t: Tables): string {
+  let text = writeStatements.get(t);
+  if (text === undefined) {
+    text = `WITH
      conv AS (
        UPDATE ${t.conversations}
           SET snapshot = $2::jsonb, bot_version = $3, turns = $4, status = $5, transcript_seq = $6,
               version = version + 1, updated_at = now()
-        WHERE id = $1${guard}),
+        WHERE id = $1),
      hist AS (
        INSERT INTO ${t.history} (conversation_id, snapshots, updated_at)
-       SELECT $1, $7::jsonb, now() WHERE $7::jsonb IS NOT NULL${gate}
+       SELECT $1, $7::jsonb, now() WHERE $7::jsonb IS NOT NULL
        ON CONFLICT (conversation_id) DO UPDATE SET snapshots = EXCLUDED.snapshots, updated_at = now()),
      lines AS (
        INSERT INTO ${t.transcript} (conversation_id, seq, turn, direction, kind, text, message_id, event)
        SELECT $1, x.seq, $4, x.direction, x.kind, x.text, x.message_id, x.event
          FROM jsonb_to_recordset($8::jsonb) AS x(seq integer, direction text, kind text, text text, message_id text, event jsonb)
-        WHERE true${gate}),
+        WHERE true),
      mem AS (
        INSERT INTO ${t.memories} (scope_key, name, data, updated_at)
        SELECT x.scope, x.name, x.data, now() FROM jsonb_to_recordset($9::jsonb) AS x(scope text, name text, data jsonb)
-        WHERE true${gate}
+        WHERE true
        ON CONFLICT (scope_key, name) DO UPDATE SET data = EXCLUDED.data, updated_at = now()),
      outbox AS (
        INSERT INTO ${t.outbox} (conversation_id, id, turn, kind, target, payload, message_id)
        SELECT $1, x.id, $4, x.kind, x.target, x.payload, x.message_id
          FROM jsonb_to_recordset($10::jsonb) AS x(id uuid, kind text, target text, payload jsonb, message_id text)
-        WHERE true${gate}),
+        WHERE true),
      jobs AS (
        INSERT INTO ${t.jobs} (conversation_id, id, key, run_at, event)
        SELECT $1, x.id, x.key, x.run_at, x.event
          FROM jsonb_to_recordset($11::jsonb) AS x(id uuid, key text, run_at timestamptz, event jsonb)
-        WHERE true${gate}
+        WHERE true
        ON CONFLICT (conversation_id, key) DO UPDATE SET id = EXCLUDED.id, run_at = EXCLUDED.run_at, event = EXCLUDED.event, created_at = now()),
      inbound AS (
        INSERT INTO ${t.inbound} (conversation_id, channel, message_id, turn, response)
-       SELECT $1, $12, $13, $4, $14::jsonb WHERE $12::text IS NOT NULL${gate})
-     SELECT ${guarded ? 'EXISTS (SELECT 1 FROM conv)' : 'true'} AS ok`;
-}
-
-/**
- * One prepared-statement name per distinct SQL text (it depends on the schema) and connection: the embedded database
- * serves every connection (of every process using it) from one session, where the same name would collide.
- */
-const processTag = randomUUID().slice(0, 8);
-const statementNames = new Map<string, number>();
-const connectionNames = new WeakMap<SqlClient, number>();
-let connections = 0;
-function statementName(text: string, client: SqlClient): string {
-  let statement = statementNames.get(text);
-  if (statement === undefined) statementNames.set(text, (statement = statementNames.size + 1));
-  let connection = connectionNames.get(client);
-  if (connection === undefined) connectionNames.set(client, (connection = ++connections));
-  return `parley_turn_write_${processTag}_${statement}_${connection}`;
+       SELECT $1, $12, $13, $4, $14::jsonb WHERE $12::text IS NOT NULL)
+     SELECT true AS ok`;
+    writeStatements.set(t, text);
+  }
+  return text;
 }
 
 function toLocked(row: ConversationRow): LockedConversation {
@@ -410,5 +303,51 @@ function toLocked(row: ConversationRow): LockedConversation {
     status: row.status,
     transcriptSeq: row.transcript_seq,
     version: row.version,
+  };
+}
+
+/** The rows a turn adds besides the conversation's own: transcript lines (numbered on from the conversation's), etc. */
+export function turnRows(conversation: LockedConversation, turn: TurnWrite) {
+  let seq = conversation.transcriptSeq;
+  const transcript = turn.transcript.map((line) => ({
+    seq: ++seq,
+    direction: line.direction,
+    kind: line.kind,
+    text: line.text,
+    message_id: line.messageId ?? null,
+    event: line.event ?? null,
+  }));
+  // One row per address: a later write in the same turn wins (ON CONFLICT cannot touch a row twice).
+  const memory = [...new Map(turn.memory.map((m) => [`${m.scope}\u0000${m.name}`, m])).values()];
+  const schedules = [...new Map(turn.schedules.map((s, i) => [s.key ?? `\u0000${i}`, s])).values()].map((s) => ({
+    id: randomUUID(),
+    key: s.key ?? null,
+    run_at: s.at,
+    event: s.event,
+  }));
+  const outbox = turn.outbox.map((o) => ({
+    id: randomUUID(),
+    kind: o.kind,
+    target: o.target,
+    payload: o.payload,
+    message_id: o.messageId,
+  }));
+  return { seq, transcript, memory, schedules, outbox };
+}
+
+/** The conversation row as a turn's write leaves it. */
+export function afterWrite(
+  conversation: LockedConversation,
+  turn: TurnWrite,
+  transcriptSeq: number,
+): LockedConversation {
+  return {
+    ...conversation,
+    transcriptSeq,
+    turns: turn.turns,
+    snapshot: turn.snapshot,
+    botVersion: turn.botVersion,
+    status: turn.status,
+    version: conversation.version + 1,
   };
 }

@@ -15,7 +15,7 @@ export interface LockedConversation extends ConversationKey {
   turns: number;
   status: 'active' | 'ended';
   transcriptSeq: number;
-  /** `conversations.version`: bumped by every write, so a cached copy can be checked against it (`writeIfCurrent`). */
+  /** `conversations.version`: bumped by every write, so a cached copy can be checked against it (`GroupWriter`). */
   version: number;
 }
 

@@ -1,0 +1,268 @@
+import { openDatabase, TurnStore, type Database, type LockedConversation, type TurnWrite } from '@parley/persistence';
+import { migrations } from '../../migrations';
+import {
+  dropSchema,
+  freshSchema,
+  query,
+  testDatabaseKind,
+  testDatabaseUrl,
+  withClient,
+} from '../helpers/test-database';
+
+/**
+ * The group commit of turns computed from cached state (`GroupWriter`): several turns in one statement, each written
+ * all-or-nothing on its own checks, on the real database.
+ */
+const schema = freshSchema('group');
+let db: Database;
+let store: TurnStore;
+
+beforeAll(async () => {
+  db = await openDatabase({ url: testDatabaseUrl(), dataDir: '.parley-unused', schema, poolSize: 4, migrations });
+  store = new TurnStore(db);
+});
+
+afterAll(async () => {
+  await db.close();
+  await dropSchema(schema);
+});
+
+const memoryKey = (user: string) => ({ scope: `bot/user/${user}`, name: 'total' });
+
+/** A turn after `base`: one line in, one reply out, the dedupe record, optionally a memory write. */
+function nextTurn(
+  base: LockedConversation,
+  messageId: string,
+  memory: { scope: string; name: string; data: number }[] = [],
+): TurnWrite {
+  const turns = base.turns + 1;
+  return {
+    botVersion: 1,
+    snapshot: { turn: turns },
+    turns,
+    status: 'active',
+    history: [{ turn: base.turns }],
+    transcript: [
+      { direction: 'in', kind: 'message', text: `message ${messageId}`, messageId },
+      { direction: 'out', kind: 'reply', text: `reply ${turns}`, messageId: `${messageId}#1` },
+    ],
+    memory,
+    outbox: [],
+    schedules: [],
+    inbound: { channel: 'rest', messageId, response: { messageId, turn: turns } },
+  };
+}
+
+/** A conversation with one turn taken the usual way (under the lock), as the cache would hold it afterwards. */
+async function conversation(
+  id: string,
+  memory: { scope: string; name: string; data: number }[] = [],
+): Promise<LockedConversation> {
+  return store.run(async (tx) => {
+    const { locked } = await tx.lockAndLoad({ id, botId: 'bot', channel: 'rest', userId: id }, 1, undefined, []);
+    await tx.write(nextTurn(locked, `${id}-1`, memory), { commit: true });
+    return tx.conversation!;
+  });
+}
+
+async function rowsOf(id: string) {
+  const t = (table: string) => `"${schema}".${table}`;
+  const [conv] = await query<{ version: number; turns: number; transcript_seq: number; snapshot: unknown }>(
+    `SELECT version, turns, transcript_seq, snapshot FROM ${t('conversations')} WHERE id = $1`,
+    [id],
+  );
+  const lines = await query<{ seq: number; message_id: string }>(
+    `SELECT seq, message_id FROM ${t('transcript')} WHERE conversation_id = $1 ORDER BY seq`,
+    [id],
+  );
+  const inbound = await query<{ message_id: string }>(
+    `SELECT message_id FROM ${t('inbound_messages')} WHERE conversation_id = $1 ORDER BY turn`,
+    [id],
+  );
+  const [history] = await query<{ snapshots: unknown }>(
+    `SELECT snapshots FROM ${t('conversation_history')} WHERE conversation_id = $1`,
+    [id],
+  );
+  return {
+    conv,
+    lines: lines.map((l) => l.message_id),
+    inbound: inbound.map((r) => r.message_id),
+    history: history?.snapshots,
+  };
+}
+
+async function memoryOf(user: string): Promise<unknown> {
+  const { scope, name } = memoryKey(user);
+  return (
+    await query<{ data: unknown }>(`SELECT data FROM "${schema}".memories WHERE scope_key = $1 AND name = $2`, [
+      scope,
+      name,
+    ])
+  )[0]?.data;
+}
+
+describe(`group commit of cached turns (${testDatabaseKind()})`, () => {
+  test('in one batch, each turn is written or refused on its own checks: stale version, redelivery, changed memory', async () => {
+    const [lead, fine, stale, redelivered, changed] = await Promise.all(
+      ['g-lead', 'g-fine', 'g-stale', 'g-redeliver', 'g-changed'].map((id) =>
+        conversation(id, [{ ...memoryKey(id), data: 1 }]),
+      ),
+    );
+    // What other instances did meanwhile: a turn on `stale`; another conversation of `changed`'s user wrote its memory.
+    await query(`UPDATE "${schema}".conversations SET version = version + 1 WHERE id = $1`, [stale!.id]);
+    await query(`UPDATE "${schema}".memories SET data = '7'::jsonb WHERE scope_key = $1`, [
+      memoryKey('g-changed').scope,
+    ]);
+    const expectMemory = (id: string) => [{ ...memoryKey(id), data: 1 }];
+    const item = (base: LockedConversation, messageId: string) => ({
+      base,
+      turn: nextTurn(base, messageId, [{ ...memoryKey(base.id), data: 2 }]),
+      expect: { version: base.version, memory: expectMemory(base.id) },
+    });
+
+    const before = { ...store.writer.sent };
+    // The first write goes out alone; the other four arrive while it is in the database and form the next batch.
+    const results = await Promise.all([
+      store.writeCurrent(item(lead!, 'g-lead-2')),
+      store.writeCurrent(item(fine!, 'g-fine-2')),
+      store.writeCurrent(item(stale!, 'g-stale-2')),
+      store.writeCurrent(item(redelivered!, 'g-redeliver-1')),
+      store.writeCurrent(item(changed!, 'g-changed-2')),
+    ]);
+    expect({
+      batches: store.writer.sent.batches - before.batches,
+      turns: store.writer.sent.turns - before.turns,
+    }).toEqual({ batches: 2, turns: 5 });
+
+    expect(results[0]).toMatchObject({ id: lead!.id, version: lead!.version + 1, turns: 2, transcriptSeq: 4 });
+    expect(results[1]).toMatchObject({ id: fine!.id, version: fine!.version + 1, turns: 2, transcriptSeq: 4 });
+    expect(results.slice(2)).toEqual([undefined, undefined, undefined]);
+
+    // Written: every row of the turn.
+    expect(await rowsOf(fine!.id)).toEqual({
+      conv: { version: 2, turns: 2, transcript_seq: 4, snapshot: { turn: 2 } },
+      lines: ['g-fine-1', 'g-fine-1#1', 'g-fine-2', 'g-fine-2#1'],
+      inbound: ['g-fine-1', 'g-fine-2'],
+      history: [{ turn: 1 }],
+    });
+    expect(await memoryOf('g-fine')).toBe(2);
+    // Refused: nothing of the turn (each still has only its first turn).
+    for (const [base, version, memory] of [
+      [stale!, 2, 1],
+      [redelivered!, 1, 1],
+      [changed!, 1, 7],
+    ] as const) {
+      const rows = await rowsOf(base.id);
+      expect(rows.conv).toMatchObject({ version, turns: 1, transcript_seq: 2, snapshot: { turn: 1 } });
+      expect(rows.lines).toEqual([`${base.id}-1`, `${base.id}-1#1`]);
+      expect(rows.inbound).toEqual([`${base.id}-1`]);
+      expect(await memoryOf(base.id)).toBe(memory);
+    }
+  });
+
+  test('two turns of one conversation, or two sharing a memory record, never share a batch', async () => {
+    const a = await conversation('g-twice');
+    const shared = memoryKey('g-shared-user');
+    const [b, c] = await Promise.all([conversation('g-one', [{ ...shared, data: 1 }]), conversation('g-two')]);
+    const before = { ...store.writer.sent };
+    const results = await Promise.all([
+      store.writeCurrent({ base: a, turn: nextTurn(a, 'g-twice-2'), expect: { version: a.version, memory: [] } }),
+      // Computed from the same cached copy as the first: must see that one's write and be refused.
+      store.writeCurrent({ base: a, turn: nextTurn(a, 'g-twice-3'), expect: { version: a.version, memory: [] } }),
+      store.writeCurrent({
+        base: b,
+        turn: nextTurn(b, 'g-one-2', [{ ...shared, data: 2 }]),
+        expect: { version: b.version, memory: [{ ...shared, data: 1 }] },
+      }),
+      // Read the shared record as 1 too (and writes only its own): refused once the other turn's write of 2 is committed.
+      store.writeCurrent({
+        base: c,
+        turn: nextTurn(c, 'g-two-2', [{ ...memoryKey('g-two'), data: 5 }]),
+        expect: { version: c.version, memory: [{ ...shared, data: 1 }] },
+      }),
+    ]);
+    expect(results.map((r) => r?.turns)).toEqual([2, undefined, 2, undefined]);
+    // [a] alone, then [a', b] (c shares a record with b), then [c]: in one statement c would not have seen b's write.
+    expect(store.writer.sent.batches - before.batches).toBe(3);
+    expect((await rowsOf(a.id)).lines).toEqual(['g-twice-1', 'g-twice-1#1', 'g-twice-2', 'g-twice-2#1']);
+    expect((await rowsOf(c.id)).lines).toEqual(['g-two-1', 'g-two-1#1']);
+    expect(
+      (await query<{ data: unknown }>(`SELECT data FROM "${schema}".memories WHERE scope_key = $1`, [shared.scope]))[0]
+        ?.data,
+    ).toBe(2);
+  });
+
+  // The embedded database serves one connection at a time: a transaction held open elsewhere blocks every statement.
+  const onServer = testDatabaseKind() === 'postgres' ? test : test.skip;
+  onServer(
+    'a conversation locked by a turn in progress is skipped, not waited for; the rest of the batch commits',
+    async () => {
+      const [held, free] = await Promise.all([conversation('g-held'), conversation('g-free')]);
+      await withClient(async (other) => {
+        // A turn under the lock (say, waiting for a slow service) holds the row until it commits.
+        await other.query('BEGIN');
+        await other.query(`SELECT 1 FROM "${schema}".conversations WHERE id = $1 FOR UPDATE`, [held.id]);
+        const results = await Promise.all([
+          store.writeCurrent({
+            base: held,
+            turn: nextTurn(held, 'g-held-2'),
+            expect: { version: held.version, memory: [] },
+          }),
+          store.writeCurrent({
+            base: free,
+            turn: nextTurn(free, 'g-free-2'),
+            expect: { version: free.version, memory: [] },
+          }),
+        ]);
+        // Resolved while the lock is still held: nothing waited for it.
+        expect(results.map((r) => r?.turns)).toEqual([undefined, 2]);
+        await other.query('ROLLBACK');
+      });
+      expect((await rowsOf(held.id)).conv).toMatchObject({ turns: 1 });
+      expect((await rowsOf(free.id)).conv).toMatchObject({ turns: 2 });
+    },
+  );
+
+  test('a statement that fails as a whole writes nothing and rejects every turn of its batch', async () => {
+    const [lead, good, broken] = await Promise.all([
+      conversation('g-lead2'),
+      conversation('g-good'),
+      conversation('g-broken'),
+    ]);
+    const first = store.writeCurrent({
+      base: lead,
+      turn: nextTurn(lead, 'g-lead2-2'),
+      expect: { version: lead.version, memory: [] },
+    });
+    // A cached copy whose transcript position is wrong: its lines collide with stored ones (primary key violation).
+    const wrong = { ...broken, transcriptSeq: 0 };
+    const batch = [
+      store.writeCurrent({
+        base: good,
+        turn: nextTurn(good, 'g-good-2'),
+        expect: { version: good.version, memory: [] },
+      }),
+      store.writeCurrent({
+        base: wrong,
+        turn: nextTurn(wrong, 'g-broken-2'),
+        expect: { version: wrong.version, memory: [] },
+      }),
+    ];
+    expect((await first)?.turns).toBe(2);
+    const settled = await Promise.allSettled(batch);
+    expect(settled.map((s) => s.status)).toEqual(['rejected', 'rejected']);
+    expect(String((settled[0] as PromiseRejectedResult).reason)).toMatch(/duplicate key/);
+    for (const id of [good.id, broken.id]) {
+      const rows = await rowsOf(id);
+      expect(rows.conv).toMatchObject({ version: 1, turns: 1 });
+      expect(rows.inbound).toEqual([`${id}-1`]);
+    }
+    // The writer goes on: the good turn, sent again, is written.
+    const again = await store.writeCurrent({
+      base: good,
+      turn: nextTurn(good, 'g-good-2'),
+      expect: { version: good.version, memory: [] },
+    });
+    expect(again?.turns).toBe(2);
+  });
+});
