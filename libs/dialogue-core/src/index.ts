@@ -30,6 +30,7 @@ export {
 export { service, recall } from './authoring/services';
 export {
   runTurn,
+  LiveTree,
   type TurnPorts,
   type TurnRequest,
   type TurnOptions,

@@ -1,51 +1,71 @@
-import type { Json, MemoryAddress, MemoryPort } from '@parley/dialogue-core';
+import type { ConversationState, Json, LiveTree, MemoryAddress, MemoryPort } from '@parley/dialogue-core';
 import type { LockedConversation, MemoryRow } from '@parley/persistence';
 
 /** What this instance knows of a conversation after committing one of its turns. */
 export interface CachedConversation {
-  /** The row as committed (its `snapshot` is not used: the snapshot is kept as JSON, below). */
+  /** The row as committed (its `snapshot` is not used: `state.snapshot` is). */
   conversation: Omit<LockedConversation, 'snapshot'>;
-  /** JSON text, parsed afresh for each turn, so the engine never shares objects with the cache (as from the database). */
-  snapshot: string;
-  /** The back-step history, one JSON text per step (steps survive from turn to turn: they are not serialized again). */
-  history: string[];
+  /** The state as the engine returned it. An entry is taken out for a turn, so no two turns share its objects. */
+  state: ConversationState;
+  /** JSON text of `state.snapshot` and of each history step, by object (what is serialized once is not again). */
+  texts: Map<unknown, string>;
+  /** The settled actor tree the next turn continues from, when the engine offered one (no restore from JSON). */
+  live?: LiveTree;
   /** The prefetched memory as committed. */
   memory: MemoryRow[];
 }
 
 /**
  * The last committed state of the conversations this instance served, so that their next turn can run the engine at
- * once and write in one round trip (`TurnStore.writeCurrent`, grouped with other turns). Only an optimisation: the database stays the
- * truth, and each entry is checked against it (version, memory, dedupe) in the statement that writes the turn.
- * Bounded, least recently used first out.
+ * once and write in one round trip (`TurnStore.writeCurrent`, grouped with other turns). Only an optimisation: the
+ * database stays the truth, and each entry is checked against it (version, memory, dedupe) in the statement that
+ * writes the turn. Bounded, least recently used first out; only the `liveCapacity` most recent entries keep their
+ * live tree (a few KB more each: 8 KB for the juice bot mid-order, against about 1 KB for the state alone).
  */
 export class ConversationCache {
   private readonly entries = new Map<string, CachedConversation>();
+  /** Ids of the entries that hold a live tree, least recently set first. */
+  private readonly live = new Set<string>();
 
-  constructor(private readonly capacity: number) {}
+  constructor(
+    private readonly capacity: number,
+    private readonly liveCapacity = capacity,
+  ) {}
 
-  get(id: string): CachedConversation | undefined {
+  /** Take the entry out: the caller's turn has it alone, and puts back what it committed (`set`). */
+  take(id: string): CachedConversation | undefined {
     const entry = this.entries.get(id);
-    if (entry) {
-      this.entries.delete(id);
-      this.entries.set(id, entry);
-    }
+    if (entry) this.delete(id);
     return entry;
   }
 
   set(id: string, entry: CachedConversation): void {
     if (this.capacity <= 0) return;
-    this.entries.delete(id);
+    this.delete(id);
     this.entries.set(id, entry);
-    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
+    if (this.entries.size > this.capacity) this.delete(this.entries.keys().next().value!);
+    if (!entry.live) return;
+    this.live.add(id);
+    if (this.live.size > this.liveCapacity) {
+      const oldest = this.live.keys().next().value!;
+      this.live.delete(oldest);
+      const stripped = this.entries.get(oldest);
+      if (stripped) stripped.live = undefined;
+    }
   }
 
   delete(id: string): void {
     this.entries.delete(id);
+    this.live.delete(id);
   }
 
   get size(): number {
     return this.entries.size;
+  }
+
+  /** Entries holding a live tree. */
+  get liveSize(): number {
+    return this.live.size;
   }
 }
 

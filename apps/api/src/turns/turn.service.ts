@@ -23,8 +23,10 @@ import { ApiError } from '../errors/api.error';
 import type { Runtime } from '../runtime';
 import { CachedMemory, ConversationCache, NeedsLock, type CachedConversation } from './conversation.cache';
 
-/** Conversations whose last state an instance keeps (a few KB each). */
+/** Conversations whose last state an instance keeps (about 1 KB each for the demo bots)… */
 const CACHE_ENTRIES = 10_000;
+/** …of which the most recent keep their live actor tree too (a few KB more each). */
+const LIVE_TREES = 2_000;
 
 /** Where a turn goes: the conversation of a user on a channel (created on first contact) or an existing one by id. */
 export type TurnTarget =
@@ -73,13 +75,14 @@ export class TurnService {
 
   constructor(private readonly runtime: Runtime) {
     this.store = new TurnStore(runtime.db);
-    this.cache = new ConversationCache(CACHE_ENTRIES);
+    this.cache = new ConversationCache(CACHE_ENTRIES, LIVE_TREES);
   }
 
   async take(call: TurnCall): Promise<TurnResponse> {
     const started = performance.now();
     if (call.target.kind === 'user') {
-      const cached = this.cache.get(call.target.key.id);
+      // Taken out: one turn at a time continues from an entry (its objects and live tree are that turn's alone).
+      const cached = this.cache.take(call.target.key.id);
       if (cached) {
         const done = await this.takeCached(cached, call.target.bot, call);
         if (done) {
@@ -150,14 +153,9 @@ export class TurnService {
     const number = locked.turns + 1;
     const response: TurnResponse = { conversationId: locked.id, messageId: call.messageId, replies: result.replies };
     const write = toWrite(locked, number, call, result, response, context.history.length > 0);
-    const steps = serialize(write, new Map());
+    const texts = serialize(write, result, new Map());
     await tx.write(write, { commit: true });
-    this.remember(
-      tx.conversation!,
-      write,
-      steps ?? context.history.map((step) => JSON.stringify(step)),
-      context.preloaded,
-    );
+    this.remember(tx.conversation!, write, result, texts, context.preloaded);
     return { response, duplicate: false, turn: { bot, number, result, write } };
   }
 
@@ -173,14 +171,8 @@ export class TurnService {
     const id = cached.conversation.id;
     try {
       if (cached.conversation.botId !== bot.id || cached.conversation.botVersion > bot.version) return undefined;
-      const locked: LockedConversation = {
-        ...cached.conversation,
-        snapshot: JSON.parse(cached.snapshot) as Json | null,
-      };
-      const history = cached.history.map((step) => JSON.parse(step) as Json);
-      // The texts of what the engine may hand back as history steps: the previous snapshot and the earlier steps.
-      const known = new Map<unknown, string>(history.map((step, i) => [step, cached.history[i]!]));
-      known.set(locked.snapshot, cached.snapshot);
+      const { state, texts, live } = cached;
+      const locked: LockedConversation = { ...cached.conversation, snapshot: state.snapshot };
       const memory = new CachedMemory(cached.memory);
       // A service call may have effects outside the database: never make it in a turn that may be thrown away.
       let calledService = false;
@@ -191,28 +183,24 @@ export class TurnService {
           return Promise.reject(new NeedsLock(`service ${name}`));
         };
       }
-      const state: ConversationState | null =
-        locked.snapshot === null
-          ? null
-          : { bot: bot.id, version: locked.botVersion, snapshot: locked.snapshot, history, turns: locked.turns };
       const result = await runTurn(
         bot,
-        { conversationId: id, userId: locked.userId, state, input: call.input },
+        { conversationId: id, userId: locked.userId, state, input: call.input, live },
         { memory, nlu: this.runtime.nlu(bot.id), clock: this.runtime.clock, services },
         { timeLimitMs: this.runtime.config.turnTimeLimitMs },
       );
       if (calledService || memory.missed) return undefined;
       const number = locked.turns + 1;
       const response: TurnResponse = { conversationId: id, messageId: call.messageId, replies: result.replies };
-      const write = toWrite(locked, number, call, result, response, history.length > 0);
-      const steps = serialize(write, known) ?? cached.history;
+      const write = toWrite(locked, number, call, result, response, state.history.length > 0);
+      const nextTexts = serialize(write, result, texts);
       const written = await this.store.writeCurrent({
         base: locked,
         turn: write,
         expect: { version: locked.version, memory: cached.memory },
       });
       if (!written) return undefined;
-      this.remember(written, write, steps, cached.memory);
+      this.remember(written, write, result, nextTexts, cached.memory);
       return { response, duplicate: false, turn: { bot, number, result, write } };
     } catch (error) {
       // Nothing was committed, or (connection lost around the commit) the locked path finds the dedupe record.
@@ -221,9 +209,6 @@ export class TurnService {
         err: String(error),
       });
       return undefined;
-    } finally {
-      // Whatever happened, the entry is replaced on success (remember) and useless otherwise.
-      if (this.cache.get(id) === cached) this.cache.delete(id);
     }
   }
 
@@ -231,7 +216,8 @@ export class TurnService {
   private remember(
     conversation: LockedConversation,
     write: TurnWrite,
-    steps: string[],
+    result: TurnResult,
+    texts: Map<unknown, string>,
     preloaded: readonly MemoryRow[],
   ): void {
     const key = (m: { scope: string; name: string }) => `${m.scope}\u0000${m.name}`;
@@ -239,8 +225,9 @@ export class TurnService {
     const { snapshot: _written, ...row } = conversation;
     this.cache.set(conversation.id, {
       conversation: row,
-      snapshot: write.json!.snapshot,
-      history: steps,
+      state: result.state,
+      texts,
+      live: result.live,
       memory: preloaded.map((m) => ({
         scope: m.scope,
         name: m.name,
@@ -296,14 +283,20 @@ function memoryFor(bot: BotDefinition, conversation: { id: string; userId: strin
 }
 
 /**
- * Set `write.json`, the JSON text of the turn's snapshot and history, serializing each object once: a history step the
- * engine handed back unchanged (an earlier step, or the previous snapshot) is one of `known`'s objects, whose text is
- * reused. Returns the texts of the new history's steps (undefined: the history is unchanged).
+ * Set `write.json`, the JSON text of the turn's snapshot and history, serializing each object once: what the engine
+ * handed back unchanged (an earlier step, the previous snapshot) is one of `known`'s objects, whose text is reused.
+ * Returns the texts of the new state's snapshot and steps, by object, for the next turn.
  */
-function serialize(write: TurnWrite, known: ReadonlyMap<unknown, string>): string[] | undefined {
-  const steps = write.history?.map((step) => known.get(step) ?? JSON.stringify(step));
-  write.json = { snapshot: JSON.stringify(write.snapshot), history: steps && `[${steps.join(',')}]` };
-  return steps;
+function serialize(write: TurnWrite, result: TurnResult, known: ReadonlyMap<unknown, string>): Map<unknown, string> {
+  const texts = new Map<unknown, string>();
+  const text = (value: unknown) => known.get(value) ?? texts.get(value) ?? JSON.stringify(value);
+  texts.set(result.state.snapshot, text(result.state.snapshot));
+  for (const step of result.state.history) texts.set(step, text(step));
+  write.json = {
+    snapshot: texts.get(write.snapshot) ?? JSON.stringify(write.snapshot),
+    history: write.history && `[${write.history.map((step) => texts.get(step) ?? JSON.stringify(step)).join(',')}]`,
+  };
+  return texts;
 }
 
 function toWrite(

@@ -25,6 +25,43 @@ export interface TurnRequest {
   /** The stored state, or null for a new conversation. */
   state: ConversationState | null;
   input: TurnInput;
+  /**
+   * The live tree the previous turn of this conversation ended with (`TurnResult.live`), passed with the very `state`
+   * object that turn returned: the turn then continues from it instead of restoring `state` from JSON. Same result
+   * either way; restoring is most of the engine's work in a turn. Ignored when it does not match `state`.
+   */
+  live?: LiveTree;
+}
+
+/**
+ * The settled actor tree a turn ended with, for a host that keeps conversations in memory between turns (the
+ * server's per-instance cache). Offered only when the tree is exactly what restoring its snapshot would give: active,
+ * nothing running or scheduled, and a snapshot of plain JSON. Usable by one turn, once; a host that drops it need not
+ * do anything (a settled tree holds no timers).
+ */
+export class LiveTree {
+  private used = false;
+
+  /** @internal */
+  constructor(
+    private readonly bot: BotDefinition,
+    private readonly actor: AnyActorRef,
+    /** The persisted snapshot the tree is at (`TurnResult.state.snapshot`). */
+    readonly snapshot: Json,
+  ) {}
+
+  /** True once a turn continued from the tree. */
+  get taken(): boolean {
+    return this.used;
+  }
+
+  /** The tree, once, when it continues exactly `state` of this bot version. */
+  take(bot: BotDefinition, state: ConversationState | null): AnyActorRef | undefined {
+    if (this.used || bot !== this.bot || state?.snapshot !== this.snapshot || state.version !== bot.version)
+      return undefined;
+    this.used = true;
+    return this.actor;
+  }
 }
 
 export interface TurnOptions {
@@ -49,6 +86,8 @@ export interface TurnResult {
   activePath: string[];
   /** The question the bot now waits for, if any. */
   pendingQuestion?: string;
+  /** The tree the next turn may continue from (see `TurnRequest.live`); absent when it must restore. */
+  live?: LiveTree;
 }
 
 const DEFAULT_TIME_LIMIT_MS = 10_000;
@@ -100,7 +139,10 @@ async function turn(
   scope: TurnScope,
 ): Promise<TurnResult> {
   const emitted = scope.emitted;
-  const restored = restoreProcess(bot, request.state);
+  const live = request.live?.take(bot, request.state);
+  const restored = live
+    ? { actor: live, snapshot: request.state!.snapshot, history: request.state!.history, reset: undefined }
+    : restoreProcess(bot, request.state);
   let root = restored.actor;
   let history = restored.history;
   let previous = restored.snapshot;
@@ -162,6 +204,8 @@ async function turn(
       threads: threadsOf(root),
       activePath: activePath(root, chain),
       pendingQuestion: question,
+      live:
+        status === 'active' && isQuiet(root) && isPlainJson(snapshot) ? new LiveTree(bot, root, snapshot) : undefined,
     };
   } finally {
     // A settled tree holds no timers or running actors: it is simply dropped. Stopping it costs ~15% of a turn.
@@ -306,6 +350,26 @@ function pendingActors(actor: AnyActorRef, found: AnyActorRef[] = []): AnyActorR
     else if (s.status === 'active') found.push(child);
   }
   return found;
+}
+
+/** Nothing running (invoked actors) and nothing scheduled (delayed events) anywhere in the tree. */
+function isQuiet(root: AnyActorRef): boolean {
+  if (pendingActors(root).length > 0) return false;
+  const scheduled = (root.system as { getSnapshot?: () => { _scheduledEvents?: object } }).getSnapshot?.()
+    ._scheduledEvents;
+  return scheduled === undefined || Object.keys(scheduled).length === 0;
+}
+
+/** True when `value` survives JSON unchanged (restoring it gives the same objects): no Date, Map, NaN, class… */
+function isPlainJson(value: unknown): boolean {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean' || value === undefined) return true;
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (typeof value !== 'object') return false;
+  if (Array.isArray(value)) return value.every(isPlainJson);
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype && proto !== null) return false;
+  for (const key in value) if (!isPlainJson((value as Record<string, unknown>)[key])) return false;
+  return true;
 }
 
 function settledWithin(actors: AnyActorRef[], ms: number): Promise<boolean> {

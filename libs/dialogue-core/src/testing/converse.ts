@@ -1,7 +1,7 @@
 import type { BotDefinition } from '../authoring/define-bot';
 import type { ClockPort } from '../ports/clock.port';
 import type { NluPort } from '../ports/nlu.port';
-import { runTurn, type TurnResult } from '../runtime/run-turn';
+import { runTurn, type LiveTree, type TurnResult } from '../runtime/run-turn';
 import type { Services } from '../runtime/turn-scope';
 import type { ConversationState, TurnInput } from '../types';
 import { InMemoryMemory } from './in-memory.memory';
@@ -15,6 +15,11 @@ export interface ConverseOptions {
   clock?: ClockPort;
   services?: Services;
   timeLimitMs?: number;
+  /**
+   * Keep the live tree between turns, as the server's cache does (`TurnRequest.live`), instead of storing the state
+   * through JSON and restoring it each turn.
+   */
+  live?: boolean;
 }
 
 type Step =
@@ -50,6 +55,10 @@ export class Conversation implements PromiseLike<SettledConversation> {
     readonly options: ConverseOptions,
   ) {
     this.memory = options.memory ?? new InMemoryMemory();
+  }
+
+  private liveTree(): LiveTree | undefined {
+    return this.options.live ? this.results[this.results.length - 1]?.live : undefined;
   }
 
   get last(): TurnResult {
@@ -125,12 +134,13 @@ export class Conversation implements PromiseLike<SettledConversation> {
         userId: this.options.userId ?? 'user-1',
         state: this.state,
         input,
+        live: this.liveTree(),
       },
       { memory: this.memory, nlu: this.options.nlu, clock: this.options.clock, services: this.options.services },
       { timeLimitMs: this.options.timeLimitMs },
     );
-    // Stored as the server stores it: through JSON.
-    this.state = JSON.parse(JSON.stringify(result.state)) as ConversationState;
+    // Stored as the server stores it: through JSON (or kept as is, with the live tree).
+    this.state = this.options.live ? result.state : (JSON.parse(JSON.stringify(result.state)) as ConversationState);
     this.memory.apply(result.effects);
     this.results.push(result);
     this.transcript.push({ from: input.kind === 'message' ? 'user' : 'event', text: label });
