@@ -97,7 +97,8 @@ export async function createApp(options: CreateAppOptions): Promise<ParleyApp> {
     };
     const admin = new AdminService(runtime, turns);
 
-    const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT, return503OnClosing: true });
+    // No Nest middleware here: skipping @fastify/middie saves its hook on every request.
+    const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT, return503OnClosing: true, skipMiddie: true });
     const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(runtime, { turns, admin, outbox, scheduler }), adapter, {
       logger,
       abortOnError: false,

@@ -54,6 +54,14 @@ export class TurnStore {
  * instance computes the same id and the row lock alone serializes the conversation.
  */
 export function conversationIdFor(botId: string, channel: string, userId: string): string {
-  const digest = createHash('sha256').update(`${botId}\u0000${channel}\u0000${userId}`).digest('base64url');
-  return `${botId}-${digest.slice(0, 22)}`;
+  const key = `${botId}\u0000${channel}\u0000${userId}`;
+  let id = recentIds.get(key);
+  if (id === undefined) {
+    id = `${botId}-${createHash('sha256').update(key).digest('base64url').slice(0, 22)}`;
+    // A hash per request shows in profiles; the users of the moment are few, so their ids are kept.
+    if (recentIds.size >= 10_000) recentIds.clear();
+    recentIds.set(key, id);
+  }
+  return id;
 }
+const recentIds = new Map<string, string>();
