@@ -43,13 +43,12 @@ function nextTurn(
     status: 'active',
     history: [{ turn: base.turns }],
     transcript: [
-      { direction: 'in', kind: 'message', text: `message ${messageId}`, messageId },
+      { direction: 'in', kind: 'message', text: `message ${messageId}`, messageId, channel: 'rest' },
       { direction: 'out', kind: 'reply', text: `reply ${turns}`, messageId: `${messageId}#1` },
     ],
     memory,
     outbox: [],
     schedules: [],
-    inbound: { channel: 'rest', messageId, response: { messageId, turn: turns } },
   };
 }
 
@@ -75,8 +74,9 @@ async function rowsOf(id: string) {
     `SELECT seq, message_id FROM ${t('transcript')} WHERE conversation_id = $1 ORDER BY seq`,
     [id],
   );
+  // The dedupe records: inbound lines that carry the channel their message id came from.
   const inbound = await query<{ message_id: string }>(
-    `SELECT message_id FROM ${t('inbound_messages')} WHERE conversation_id = $1 ORDER BY turn`,
+    `SELECT message_id FROM ${t('transcript')} WHERE conversation_id = $1 AND channel IS NOT NULL ORDER BY seq`,
     [id],
   );
   const [history] = await query<{ snapshots: unknown }>(

@@ -32,7 +32,6 @@ async function counts(): Promise<Record<string, number>> {
     'conversation_history',
     'transcript',
     'memories',
-    'inbound_messages',
     'outbox',
     'scheduled_jobs',
   ];

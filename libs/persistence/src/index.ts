@@ -21,6 +21,6 @@ export type {
 } from './turns/turn.types';
 export { ConversationRepository, type StoredConversation, type TranscriptItem } from './conversations/conversation.repository';
 export { OutboxStore, type OutboxDelivery } from './outbox/outbox.store';
-export { pruneInbound, nextJobAt } from './maintenance';
+export { nextJobAt } from './maintenance';
 export { entities } from './entities';
 export { PgliteServer, type PgliteLike } from './database/pglite.server';

@@ -19,7 +19,6 @@ export interface AppConfig {
   readonly turnTimeLimitMs: number;
   readonly schedulerPollMs: number;
   readonly outboxPollMs: number;
-  readonly dedupeRetentionHours: number;
 }
 
 /** A setting that is missing or malformed: start-up stops with this message. */
@@ -87,7 +86,6 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     turnTimeLimitMs: int('TURN_TIME_LIMIT_MS', 10_000, 10, 600_000),
     schedulerPollMs: int('SCHEDULER_POLL_MS', 1000, 10, 600_000),
     outboxPollMs: int('OUTBOX_POLL_MS', 1000, 10, 600_000),
-    dedupeRetentionHours: int('DEDUPE_RETENTION_HOURS', 72, 1, 24 * 365),
   };
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   return Object.freeze(config);

@@ -1,4 +1,4 @@
-import { nextJobAt, pruneInbound } from '@parley/persistence';
+import { nextJobAt } from '@parley/persistence';
 import { describeError } from '../logging/json.logger';
 import type { Runtime } from '../runtime';
 import type { TurnDone, TurnService } from '../turns/turn.service';
@@ -11,7 +11,6 @@ class ConversationBusy extends Error {
 }
 
 const BUSY_RETRY_MS = 50;
-const PRUNE_EVERY_MS = 10 * 60_000;
 
 /**
  * Durable timers (`schedule` effects), exactly once across instances. Every instance polls; a job is claimed by
@@ -25,7 +24,6 @@ export class SchedulerService {
   private running = false;
   private stopped = true;
   private readonly busy = new Map<string, number>();
-  private lastPrune = 0;
   private idle: Promise<void> = Promise.resolve();
 
   constructor(
@@ -76,10 +74,6 @@ export class SchedulerService {
       }
       const due = await nextJobAt(this.runtime.db);
       if (due) next = Math.min(next, Math.max(0, due.getTime() - Date.now()));
-      if (Date.now() - this.lastPrune > PRUNE_EVERY_MS) {
-        this.lastPrune = Date.now();
-        await pruneInbound(this.runtime.db, this.runtime.config.dedupeRetentionHours);
-      }
     } catch (error) {
       this.runtime.metrics.countError('SCHEDULER_FAILED');
       this.runtime.logger.error('scheduler failed', { err: describeError(error) });

@@ -126,8 +126,10 @@ export class TurnService {
     call: Omit<TurnCall, 'target'>,
     context: TurnContext,
   ): Promise<TurnDone> {
-    if (context.duplicate !== undefined)
-      return { response: context.duplicate as unknown as TurnResponse, duplicate: true };
+    if (context.duplicate !== undefined) {
+      const replies = context.duplicate.replies.map((text): Reply => ({ type: 'text', text }));
+      return { response: { conversationId: locked.id, messageId: call.messageId, replies }, duplicate: true };
+    }
 
     const state: ConversationState | null =
       locked.snapshot === null
@@ -152,7 +154,7 @@ export class TurnService {
     );
     const number = locked.turns + 1;
     const response: TurnResponse = { conversationId: locked.id, messageId: call.messageId, replies: result.replies };
-    const write = toWrite(locked, number, call, result, response, context.history.length > 0);
+    const write = toWrite(locked, number, call, result, context.history.length > 0);
     const texts = serialize(write, result, new Map());
     await tx.write(write, { commit: true });
     this.remember(tx.conversation!, write, result, texts, context.preloaded);
@@ -192,7 +194,7 @@ export class TurnService {
       if (calledService || memory.missed) return undefined;
       const number = locked.turns + 1;
       const response: TurnResponse = { conversationId: id, messageId: call.messageId, replies: result.replies };
-      const write = toWrite(locked, number, call, result, response, state.history.length > 0);
+      const write = toWrite(locked, number, call, result, state.history.length > 0);
       const nextTexts = serialize(write, result, texts);
       const written = await this.store.writeCurrent({
         base: locked,
@@ -304,19 +306,19 @@ function toWrite(
   number: number,
   call: Omit<TurnCall, 'target'>,
   result: TurnResult,
-  response: TurnResponse,
   hadHistory: boolean,
 ): TurnWrite {
   const { input, messageId } = call;
   const inbound =
     input.kind === 'message'
-      ? { direction: 'in' as const, kind: 'message' as const, text: input.text, messageId }
+      ? { direction: 'in' as const, kind: 'message' as const, text: input.text, messageId, channel: call.dedupeChannel }
       : {
           direction: 'in' as const,
           kind: 'event' as const,
           text: input.event.type,
           messageId,
           event: input.event as Json,
+          channel: call.dedupeChannel,
         };
   const outLines = result.replies.map((reply, i) => ({
     direction: 'out' as const,
@@ -340,9 +342,6 @@ function toWrite(
     memory: [],
     outbox: [],
     schedules: [],
-    inbound: call.dedupeChannel
-      ? { channel: call.dedupeChannel, messageId, response: response as unknown as Json }
-      : undefined,
   };
   let calls = 0;
   for (const effect of result.effects) {

@@ -10,7 +10,6 @@ export class Tables {
   readonly history: string;
   readonly transcript: string;
   readonly memories: string;
-  readonly inbound: string;
   readonly outbox: string;
   readonly jobs: string;
   readonly migrations: string;
@@ -22,7 +21,6 @@ export class Tables {
     this.history = q('conversation_history');
     this.transcript = q('transcript');
     this.memories = q('memories');
-    this.inbound = q('inbound_messages');
     this.outbox = q('outbox');
     this.jobs = q('scheduled_jobs');
     this.migrations = q('migrations');

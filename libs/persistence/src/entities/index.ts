@@ -1,6 +1,5 @@
 import { ConversationEntity } from './conversation.entity';
 import { ConversationHistoryEntity } from './conversation-history.entity';
-import { InboundMessageEntity } from './inbound-message.entity';
 import { MemoryRecordEntity } from './memory-record.entity';
 import { OutboxItemEntity } from './outbox-item.entity';
 import { ScheduledJobEntity } from './scheduled-job.entity';
@@ -11,7 +10,6 @@ export const entities = [
   ConversationHistoryEntity,
   TranscriptEntryEntity,
   MemoryRecordEntity,
-  InboundMessageEntity,
   OutboxItemEntity,
   ScheduledJobEntity,
 ];
@@ -20,7 +18,6 @@ export {
   ConversationHistoryEntity,
   TranscriptEntryEntity,
   MemoryRecordEntity,
-  InboundMessageEntity,
   OutboxItemEntity,
   ScheduledJobEntity,
 };

@@ -11,5 +11,7 @@ export class TranscriptEntryEntity {
   @Column({ type: 'text' }) text: string;
   @Column({ type: 'text', name: 'message_id', nullable: true }) messageId: string | null;
   @Column({ type: 'jsonb', nullable: true }) event: unknown;
+  /** On an inbound line deduplicated by message id: the channel the id comes from (unique with it per conversation). */
+  @Column({ type: 'text', nullable: true }) channel: string | null;
   @Column({ type: 'timestamptz' }) at: Date;
 }

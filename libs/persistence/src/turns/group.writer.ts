@@ -155,6 +155,7 @@ function batchParams(items: readonly CurrentWrite[]): { values: string[]; after:
   const history: string[] = [];
   items.forEach(({ base, turn, expect }, i) => {
     const rows = turnRows(base, turn);
+    const deduped = rows.transcript.find((line) => line.channel !== null);
     after.push(afterWrite(base, turn, rows.seq));
     // The snapshot and history go as JSON text spliced in below (already serialized once by the caller).
     turns.push({
@@ -165,9 +166,8 @@ function batchParams(items: readonly CurrentWrite[]): { values: string[]; after:
       status: turn.status,
       seq: rows.seq,
       expected: expect.version,
-      channel: turn.inbound?.channel ?? null,
-      message_id: turn.inbound?.messageId ?? null,
-      response: turn.inbound?.response ?? null,
+      channel: deduped?.channel ?? null,
+      message_id: deduped?.message_id ?? null,
     });
     history.push(
       `{"i":${i},"snapshot":${turn.json?.snapshot ?? JSON.stringify(turn.snapshot)},"history":${
@@ -195,7 +195,7 @@ function batchStatement(t: Tables): string {
        t AS (
          SELECT t.*, s.snapshot, s.history
            FROM jsonb_to_recordset($1::jsonb) AS t(i integer, id text, bot_version integer, turns integer, status text,
-                  seq integer, expected integer, channel text, message_id text, response jsonb)
+                  seq integer, expected integer, channel text, message_id text)
            JOIN jsonb_to_recordset($7::jsonb) AS s(i integer, snapshot jsonb, history jsonb) ON s.i = t.i),
        free AS (
          SELECT c.id FROM ${t.conversations} c JOIN t ON t.id = c.id
@@ -208,7 +208,7 @@ function batchStatement(t: Tables): string {
            FROM t
           WHERE c.id = t.id AND c.version = t.expected AND c.id IN (SELECT id FROM free)
             AND NOT EXISTS (
-              SELECT 1 FROM ${t.inbound} d WHERE d.conversation_id = t.id AND d.channel = t.channel AND d.message_id = t.message_id)
+              SELECT 1 FROM ${t.transcript} d WHERE d.conversation_id = t.id AND d.channel = t.channel AND d.message_id = t.message_id)
             AND NOT EXISTS (
               SELECT 1 FROM jsonb_to_recordset($2::jsonb) AS e(i integer, scope text, name text, data jsonb)
                 LEFT JOIN ${t.memories} m ON m.scope_key = e.scope AND m.name = e.name
@@ -219,9 +219,9 @@ function batchStatement(t: Tables): string {
          SELECT t.id, t.history, now() FROM t JOIN conv ON conv.i = t.i WHERE t.history IS NOT NULL
          ON CONFLICT (conversation_id) DO UPDATE SET snapshots = EXCLUDED.snapshots, updated_at = now()),
        lines AS (
-         INSERT INTO ${t.transcript} (conversation_id, seq, turn, direction, kind, text, message_id, event)
-         SELECT conv.id, x.seq, conv.turns, x.direction, x.kind, x.text, x.message_id, x.event
-           FROM jsonb_to_recordset($3::jsonb) AS x(i integer, seq integer, direction text, kind text, text text, message_id text, event jsonb)
+         INSERT INTO ${t.transcript} (conversation_id, seq, turn, direction, kind, text, message_id, event, channel)
+         SELECT conv.id, x.seq, conv.turns, x.direction, x.kind, x.text, x.message_id, x.event, x.channel
+           FROM jsonb_to_recordset($3::jsonb) AS x(i integer, seq integer, direction text, kind text, text text, message_id text, event jsonb, channel text)
            JOIN conv ON conv.i = x.i),
        mem AS (
          INSERT INTO ${t.memories} (scope_key, name, data, updated_at)
@@ -239,10 +239,7 @@ function batchStatement(t: Tables): string {
          SELECT conv.id, x.id, x.key, x.run_at, x.event
            FROM jsonb_to_recordset($6::jsonb) AS x(i integer, id uuid, key text, run_at timestamptz, event jsonb)
            JOIN conv ON conv.i = x.i
-         ON CONFLICT (conversation_id, key) DO UPDATE SET id = EXCLUDED.id, run_at = EXCLUDED.run_at, event = EXCLUDED.event, created_at = now()),
-       inbound AS (
-         INSERT INTO ${t.inbound} (conversation_id, channel, message_id, turn, response)
-         SELECT t.id, t.channel, t.message_id, t.turns, t.response FROM t JOIN conv ON conv.i = t.i WHERE t.channel IS NOT NULL)
+         ON CONFLICT (conversation_id, key) DO UPDATE SET id = EXCLUDED.id, run_at = EXCLUDED.run_at, event = EXCLUDED.event, created_at = now())
        SELECT coalesce(array_agg(i), '{}') AS written FROM conv`;
     batchStatements.set(t, text);
   }

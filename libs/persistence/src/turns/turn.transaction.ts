@@ -6,7 +6,7 @@ import { memorySelect, TransactionMemory } from './transaction.memory';
 import type { ClaimedJob, ConversationKey, LockedConversation, TurnContext, TurnWrite } from './turn.types';
 
 interface LoadRow {
-  duplicate: Json | null;
+  duplicate: { replies: string[] } | null;
   history: Json[] | null;
   memory: { scope: string; name: string; data: Json }[];
 }
@@ -131,7 +131,10 @@ export class TurnTransaction {
   ): string {
     return inline(
       `SELECT
-         (SELECT response FROM ${this.t.inbound} WHERE conversation_id = $2 AND channel = $3 AND message_id = $4) AS duplicate,
+         (SELECT jsonb_build_object('replies', (
+                   SELECT coalesce(jsonb_agg(o.text ORDER BY o.seq), '[]'::jsonb) FROM ${this.t.transcript} o
+                    WHERE o.conversation_id = i.conversation_id AND o.turn = i.turn AND o.direction = 'out'))
+            FROM ${this.t.transcript} i WHERE i.conversation_id = $2 AND i.channel = $3 AND i.message_id = $4) AS duplicate,
          (SELECT snapshots FROM ${this.t.history} WHERE conversation_id = $2) AS history,
          (SELECT coalesce(jsonb_agg(jsonb_build_object('scope', m.scope, 'name', m.name, 'data', m.data)), '[]'::jsonb)
             FROM (${memorySelect(this.t)}) m) AS memory`,
@@ -183,9 +186,6 @@ export class TurnTransaction {
       JSON.stringify(rows.memory),
       JSON.stringify(rows.outbox),
       JSON.stringify(rows.schedules),
-      turn.inbound?.channel ?? null,
-      turn.inbound?.messageId ?? null,
-      turn.inbound ? JSON.stringify(turn.inbound.response) : null,
     ];
     return { text: writeStatement(this.t), params, seq: rows.seq };
   }
@@ -262,9 +262,9 @@ function writeStatement(t: Tables): string {
        SELECT $1, $7::jsonb, now() WHERE $7::jsonb IS NOT NULL
        ON CONFLICT (conversation_id) DO UPDATE SET snapshots = EXCLUDED.snapshots, updated_at = now()),
      lines AS (
-       INSERT INTO ${t.transcript} (conversation_id, seq, turn, direction, kind, text, message_id, event)
-       SELECT $1, x.seq, $4, x.direction, x.kind, x.text, x.message_id, x.event
-         FROM jsonb_to_recordset($8::jsonb) AS x(seq integer, direction text, kind text, text text, message_id text, event jsonb)
+       INSERT INTO ${t.transcript} (conversation_id, seq, turn, direction, kind, text, message_id, event, channel)
+       SELECT $1, x.seq, $4, x.direction, x.kind, x.text, x.message_id, x.event, x.channel
+         FROM jsonb_to_recordset($8::jsonb) AS x(seq integer, direction text, kind text, text text, message_id text, event jsonb, channel text)
         WHERE true),
      mem AS (
        INSERT INTO ${t.memories} (scope_key, name, data, updated_at)
@@ -281,10 +281,7 @@ function writeStatement(t: Tables): string {
        SELECT $1, x.id, x.key, x.run_at, x.event
          FROM jsonb_to_recordset($11::jsonb) AS x(id uuid, key text, run_at timestamptz, event jsonb)
         WHERE true
-       ON CONFLICT (conversation_id, key) DO UPDATE SET id = EXCLUDED.id, run_at = EXCLUDED.run_at, event = EXCLUDED.event, created_at = now()),
-     inbound AS (
-       INSERT INTO ${t.inbound} (conversation_id, channel, message_id, turn, response)
-       SELECT $1, $12, $13, $4, $14::jsonb WHERE $12::text IS NOT NULL)
+       ON CONFLICT (conversation_id, key) DO UPDATE SET id = EXCLUDED.id, run_at = EXCLUDED.run_at, event = EXCLUDED.event, created_at = now())
      SELECT true AS ok`;
     writeStatements.set(t, text);
   }
@@ -316,6 +313,7 @@ export function turnRows(conversation: LockedConversation, turn: TurnWrite) {
     text: line.text,
     message_id: line.messageId ?? null,
     event: line.event ?? null,
+    channel: line.channel ?? null,
   }));
   // One row per address: a later write in the same turn wins (ON CONFLICT cannot touch a row twice).
   const memory = [...new Map(turn.memory.map((m) => [`${m.scope}\u0000${m.name}`, m])).values()];

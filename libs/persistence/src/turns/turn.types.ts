@@ -28,8 +28,8 @@ export interface MemoryRow {
 
 /** What was read after the lock: an earlier response to the same message, the back-step history, memory. */
 export interface TurnContext {
-  /** The stored response when this (channel, message id) was handled before. */
-  duplicate?: Json;
+  /** When this (channel, message id) was handled before: the replies that turn gave, to give them again. */
+  duplicate?: { replies: string[] };
   history: Json[];
   memory: MemoryPort;
   /** The prefetched addresses with what was found (kept by the instance's conversation cache). */
@@ -42,6 +42,11 @@ export interface TranscriptLine {
   text: string;
   messageId?: string | null;
   event?: Json | null;
+  /**
+   * On the inbound line of a message deduplicated by id: the channel the id comes from. (channel, messageId) is unique
+   * per conversation: it is the dedupe record, and the turn's reply lines are the response to give again.
+   */
+  channel?: string | null;
 }
 
 export interface OutboxLine {
@@ -71,8 +76,6 @@ export interface TurnWrite {
   memory: { scope: string; name: string; data: Json }[];
   outbox: OutboxLine[];
   schedules: ScheduleLine[];
-  /** The dedupe record: this message's response, returned again on redelivery. */
-  inbound?: { channel: string; messageId: string; response: Json };
   /**
    * `snapshot` and `history` as JSON text, when the caller already has it (the turn service builds the history's
    * text from the texts of its steps instead of serializing them again). Must say the same as the objects.

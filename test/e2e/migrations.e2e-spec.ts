@@ -1,0 +1,102 @@
+import { openDatabase, runMigrations, TurnStore, type Database } from '@parley/persistence';
+import { migrations } from '../../migrations';
+import { InitialSchema1763769600000 } from '../../migrations/1763769600000-initial-schema';
+import { DedupeInTranscript1763856000000 } from '../../migrations/1763856000000-dedupe-in-transcript';
+import { dropSchema, freshSchema, query, testDatabaseKind, testDatabaseUrl } from '../helpers/test-database';
+
+/** Migrations on data: a database written before a migration keeps working after it, and `down()` gives it back. */
+const schema = freshSchema('migr');
+let db: Database;
+
+beforeAll(async () => {
+  db = await openDatabase({
+    url: testDatabaseUrl(),
+    dataDir: '.parley-unused',
+    schema,
+    poolSize: 2,
+    migrations: [InitialSchema1763769600000],
+  });
+});
+
+afterAll(async () => {
+  await db.close();
+  await dropSchema(schema);
+});
+
+const t = (table: string) => `"${schema}".${table}`;
+
+describe(`migrations on existing data (${testDatabaseKind()})`, () => {
+  test('dedupe records move into the transcript: a message handled before the migration is still recognised, with its replies', async () => {
+    // A conversation as the first schema stored it: two turns, each with its dedupe record.
+    await query(`INSERT INTO ${t('conversations')} (id, bot_id, channel, user_id, bot_version, snapshot, turns, transcript_seq, version)
+                 VALUES ('c1', 'bot', 'rest', 'u1', 1, '{}'::jsonb, 2, 5, 2)`);
+    await query(`INSERT INTO ${t('transcript')} (conversation_id, seq, turn, direction, kind, text, message_id) VALUES
+                 ('c1', 1, 1, 'in', 'message', 'hi', 'm1'), ('c1', 2, 1, 'out', 'reply', 'Hello!', 'm1#1'),
+                 ('c1', 3, 1, 'out', 'reply', 'What would you like?', 'm1#2'),
+                 ('c1', 4, 2, 'in', 'message', 'tea', 'm2'), ('c1', 5, 2, 'out', 'reply', 'Tea it is.', 'm2#1')`);
+    await query(`INSERT INTO ${t('inbound_messages')} (conversation_id, channel, message_id, turn, response) VALUES
+                 ('c1', 'rest', 'm1', 1, '{"conversationId":"c1","messageId":"m1","replies":[{"type":"text","text":"Hello!"},{"type":"text","text":"What would you like?"}]}'::jsonb),
+                 ('c1', 'rest', 'm2', 2, '{"conversationId":"c1","messageId":"m2","replies":[{"type":"text","text":"Tea it is."}]}'::jsonb)`);
+
+    expect(await runMigrations(db.dataSource, schema, migrations)).toEqual(['DedupeInTranscript1763856000000']);
+    expect(await query(`SELECT seq, channel FROM ${t('transcript')} WHERE channel IS NOT NULL ORDER BY seq`)).toEqual([
+      { seq: 1, channel: 'rest' },
+      { seq: 4, channel: 'rest' },
+    ]);
+    expect(await query(`SELECT to_regclass('"${schema}".inbound_messages') AS t`)).toEqual([{ t: null }]);
+
+    // The turn pipeline finds the earlier answer: a redelivery of m1 gets its two replies again, no second turn.
+    const store = new TurnStore(db);
+    const key = { id: 'c1', botId: 'bot', channel: 'rest', userId: 'u1' };
+    const duplicate = await store.run(
+      async (tx) => (await tx.lockAndLoad(key, 1, { channel: 'rest', messageId: 'm1' }, [])).context.duplicate,
+    );
+    expect(duplicate).toEqual({ replies: ['Hello!', 'What would you like?'] });
+    const fresh = await store.run(
+      async (tx) => (await tx.lockAndLoad(key, 1, { channel: 'rest', messageId: 'm3' }, [])).context.duplicate,
+    );
+    expect(fresh).toBeUndefined();
+    // And the index refuses a second line with the same (channel, message id).
+    await expect(
+      query(`INSERT INTO ${t('transcript')} (conversation_id, seq, turn, direction, kind, text, message_id, channel)
+             VALUES ('c1', 6, 3, 'in', 'message', 'hi', 'm1', 'rest')`),
+    ).rejects.toThrow(/duplicate key/);
+  });
+
+  test('down() restores the dedupe records, responses included', async () => {
+    const runner = db.dataSource.createQueryRunner();
+    try {
+      await new DedupeInTranscript1763856000000().down(runner);
+    } finally {
+      await runner.release();
+    }
+    const rows = await query<{ message_id: string; turn: number; response: unknown }>(
+      `SELECT message_id, turn, response FROM ${t('inbound_messages')} ORDER BY turn`,
+    );
+    expect(rows).toEqual([
+      {
+        message_id: 'm1',
+        turn: 1,
+        response: {
+          conversationId: 'c1',
+          messageId: 'm1',
+          replies: [
+            { type: 'text', text: 'Hello!' },
+            { type: 'text', text: 'What would you like?' },
+          ],
+        },
+      },
+      {
+        message_id: 'm2',
+        turn: 2,
+        response: { conversationId: 'c1', messageId: 'm2', replies: [{ type: 'text', text: 'Tea it is.' }] },
+      },
+    ]);
+    expect(
+      await query(
+        `SELECT count(*)::int AS n FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'transcript' AND column_name = 'channel'`,
+        [schema],
+      ),
+    ).toEqual([{ n: 0 }]);
+  });
+});
