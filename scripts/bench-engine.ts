@@ -14,6 +14,7 @@ import {
   say,
   update,
   type ConversationState,
+  type TurnResult,
 } from '@parley/dialogue-core';
 import { createActor } from 'xstate';
 
@@ -71,6 +72,8 @@ export interface EngineBenchResult {
   stateBytes: number;
   /** The same turns through bare XState (restore, send, persist, JSON), measured in the same run. */
   xstateAlonePerSecond: number;
+  /** The same turns continuing from the previous turn's live tree (as the server's cache does), state still to JSON. */
+  livePerSecond: number;
 }
 
 export async function benchEngine(turns = 20_000, warmup = 2_000): Promise<EngineBenchResult> {
@@ -102,7 +105,33 @@ export async function benchEngine(turns = 20_000, warmup = 2_000): Promise<Engin
     p99Ms: sorted[Math.floor(turns * 0.99)]!,
     stateBytes: json.length,
     xstateAlonePerSecond: xstateAlone(turns, warmup),
+    livePerSecond: await liveTurns(turns, warmup),
   };
+}
+
+/** Turns per second when each turn continues from the live tree the previous one left (no restore from JSON). */
+async function liveTurns(turns: number, warmup: number): Promise<number> {
+  const memory = new InMemoryMemory();
+  let last: TurnResult | undefined;
+  const take = async (intent: string): Promise<void> => {
+    last = await runTurn(
+      benchBot,
+      {
+        conversationId: 'c1',
+        userId: 'u1',
+        state: last?.state ?? null,
+        input: { kind: 'message', text: intent, intent, entities: [] },
+        live: last?.live,
+      },
+      { memory },
+    );
+    JSON.stringify(last.state); // the server still writes the state
+  };
+  await take('start');
+  for (let i = 0; i < warmup; i++) await take('answer');
+  const started = process.hrtime.bigint();
+  for (let i = 0; i < turns; i++) await take(i % 500 === 499 ? 'finish' : i % 500 === 0 ? 'start' : 'answer');
+  return Math.round((turns / (Number(process.hrtime.bigint() - started) / 1e6)) * 1000);
 }
 
 /**
