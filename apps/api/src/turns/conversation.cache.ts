@@ -94,6 +94,11 @@ export class CachedMemory implements MemoryPort {
       this.missed = true;
       return Promise.reject(new NeedsLock('memory outside the prefetched scopes'));
     }
-    return Promise.resolve(keys.map((k) => structuredClone(this.known.get(k))));
+    // A copy, so that the turn cannot change the cached value in place (numbers and strings need none).
+    return Promise.resolve(keys.map((k) => copy(this.known.get(k))));
   }
+}
+
+function copy<T>(value: T): T {
+  return typeof value === 'object' && value !== null ? structuredClone(value) : value;
 }
