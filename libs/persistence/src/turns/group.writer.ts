@@ -47,8 +47,8 @@ export interface GroupWriterOptions {
  * (a deadlock, a lost connection), every turn of the batch rejects and nothing of it was written.
  *
  * A batch never holds two turns of one conversation or two turns touching one memory record (read or written): in
- * one statement a turn would not see the other's write. Such a turn waits for the next batch, where it fails its
- * check and is re-taken under the lock like any turn whose cached copy went stale.
+ * one statement a turn would not see the other's write. Such a turn waits for the next batch, where it is checked
+ * against what the earlier one wrote (and re-taken under the lock if that made its cached copy stale).
  *
  * Why this serializes like the lock: the statement locks the conversation rows FOR UPDATE, as the locked path does,
  * and checks `version` on the locked row. It skips rows another transaction holds (SKIP LOCKED: a turn under the lock
@@ -63,7 +63,7 @@ export class GroupWriter {
   private inFlight = 0;
   private readonly maxInFlight: number;
   private readonly maxBatch: number;
-  /** Batches and turns sent so far (for tests and metrics). */
+  /** Batches the database answered so far, and the turns in them (for tests). */
   readonly sent = { batches: 0, turns: 0 };
 
   constructor(
@@ -94,7 +94,7 @@ export class GroupWriter {
     }
   }
 
-  /** The longest run of queued turns that touch nothing in common, in arrival order; the rest stay queued. */
+  /** Queued turns in arrival order, each touching nothing a turn taken before it touches; the rest stay queued. */
   private nextBatch(): Pending[] {
     const batch: Pending[] = [];
     const taken = new Set<string>();
