@@ -6,7 +6,8 @@ export { runMigrations, type MigrationClass } from './database/migrate';
 export { Tables, SCHEMA_NAME } from './database/schema';
 export { TurnStore, conversationIdFor } from './turns/turn.store';
 export { TurnTransaction } from './turns/turn.transaction';
-export { GroupWriter, type CurrentWrite, type WriteExpectation, type GroupWriterOptions } from './turns/group.writer';
+export { GroupWriter, type GroupWriterOptions } from './turns/group.writer';
+export type { CurrentWrite, WriteExpectation } from './turns/turn.write';
 export { TransactionMemory } from './turns/transaction.memory';
 export type {
   ConversationKey,

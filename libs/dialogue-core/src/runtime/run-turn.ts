@@ -146,6 +146,8 @@ async function turn(
   let root = restored.actor;
   let history = restored.history;
   let previous = restored.snapshot;
+  // The tree handed to the next turn (quiet by definition: nothing to stop).
+  let offered: LiveTree | undefined;
   const replies: Reply[] = [];
   if (restored.reset) replies.push({ type: 'text', text: bot.messages.reset });
 
@@ -194,6 +196,7 @@ async function turn(
     // adds no step. An external event that changed the state cuts the history: going back must not undo it.
     else if (input.kind === 'event') history = changed ? [] : history;
     else if (!notUnderstood && changed && previous !== null) history = lastSteps([...history, previous], bot.backDepth);
+    if (status === 'active' && isQuiet(root) && isPlainJson(snapshot)) offered = new LiveTree(bot, root, snapshot);
     return {
       state: { bot: bot.id, version: bot.version, snapshot, history, turns: (request.state?.turns ?? 0) + 1 },
       replies,
@@ -204,12 +207,11 @@ async function turn(
       threads: threadsOf(root),
       activePath: activePath(root, chain),
       pendingQuestion: question,
-      live:
-        status === 'active' && isQuiet(root) && isPlainJson(snapshot) ? new LiveTree(bot, root, snapshot) : undefined,
+      live: offered,
     };
   } finally {
     // A settled tree holds no timers or running actors: it is simply dropped. Stopping it costs ~15% of a turn.
-    if (pendingActors(root).length > 0) root.stop();
+    if (!offered && pendingActors(root).length > 0) root.stop();
   }
 }
 

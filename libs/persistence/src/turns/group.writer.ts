@@ -1,22 +1,7 @@
 import type { Tables } from '../database/schema';
-import { preparedName, rowsAt, type SqlClient } from './sql';
-import { afterWrite, turnRows } from './turn.transaction';
-import type { LockedConversation, MemoryRow, TurnWrite } from './turn.types';
-
-/** What a write from a cached copy of the conversation checks before it writes anything. */
-export interface WriteExpectation {
-  /** `conversations.version` of the cached copy: another turn (any instance) moved it on. */
-  version: number;
-  /** The memory the turn read, as it read it: another conversation of the same user may have changed it. */
-  memory: readonly MemoryRow[];
-}
-
-/** A turn computed from a cached copy of its conversation (`base`), to be written only if that copy is still current. */
-export interface CurrentWrite {
-  base: LockedConversation;
-  turn: TurnWrite;
-  expect: WriteExpectation;
-}
+import { preparedName, type SqlClient } from './sql';
+import type { LockedConversation } from './turn.types';
+import { writeParams, writeStatement, writtenTurns, type CurrentWrite } from './turn.write';
 
 /** A pooled connection (`pg`'s PoolClient): released after each batch. */
 export interface PooledClient extends SqlClient {
@@ -117,13 +102,13 @@ export class GroupWriter {
     try {
       // Row locks in one order (conversation id) across batches and instances.
       batch.sort((a, b) => (a.item.base.id < b.item.base.id ? -1 : a.item.base.id > b.item.base.id ? 1 : 0));
-      const { values, after } = batchParams(batch.map((p) => p.item));
+      const { values, after } = writeParams(batch.map((p) => p.item));
       client = await this.connect();
-      const text = batchStatement(this.tables);
+      const text = writeStatement(this.tables);
       const result = await client.query({ name: preparedName(text, client), text, values });
       this.sent.batches++;
       this.sent.turns += batch.length;
-      const written = new Set(rowsAt<{ written: number[] }>(result, 0)[0]?.written ?? []);
+      const written = writtenTurns(result);
       batch.forEach((pending, i) => pending.resolve(written.has(i) ? after[i] : undefined));
     } catch (error) {
       failed = error instanceof Error ? error : new Error(String(error));
@@ -141,107 +126,4 @@ function conflictKeys(item: CurrentWrite): string[] {
   for (const m of item.expect.memory) keys.push(`m\u0000${m.scope}\u0000${m.name}`);
   for (const m of item.turn.memory) keys.push(`m\u0000${m.scope}\u0000${m.name}`);
   return keys;
-}
-
-/** The statement's parameters for a batch (every row tagged with its turn's index `i`), and each conversation after it. */
-function batchParams(items: readonly CurrentWrite[]): { values: string[]; after: LockedConversation[] } {
-  const turns: unknown[] = [];
-  const expected: unknown[] = [];
-  const lines: unknown[] = [];
-  const memory: unknown[] = [];
-  const outbox: unknown[] = [];
-  const jobs: unknown[] = [];
-  const after: LockedConversation[] = [];
-  const history: string[] = [];
-  items.forEach(({ base, turn, expect }, i) => {
-    const rows = turnRows(base, turn);
-    const deduped = rows.transcript.find((line) => line.channel !== null);
-    after.push(afterWrite(base, turn, rows.seq));
-    // The snapshot and history go as JSON text spliced in below (already serialized once by the caller).
-    turns.push({
-      i,
-      id: base.id,
-      bot_version: turn.botVersion,
-      turns: turn.turns,
-      status: turn.status,
-      seq: rows.seq,
-      expected: expect.version,
-      channel: deduped?.channel ?? null,
-      message_id: deduped?.message_id ?? null,
-    });
-    history.push(
-      `{"i":${i},"snapshot":${turn.json?.snapshot ?? JSON.stringify(turn.snapshot)},"history":${
-        turn.history === undefined ? 'null' : (turn.json?.history ?? JSON.stringify(turn.history))
-      }}`,
-    );
-    // Absent records as null data: `IS DISTINCT FROM` then treats "still absent" as unchanged.
-    for (const m of expect.memory) expected.push({ i, scope: m.scope, name: m.name, data: m.data ?? null });
-    for (const line of rows.transcript) lines.push({ i, ...line });
-    for (const m of rows.memory) memory.push({ i, ...m });
-    for (const o of rows.outbox) outbox.push({ i, ...o });
-    for (const s of rows.schedules) jobs.push({ i, ...s });
-  });
-  const values = [turns, expected, lines, memory, outbox, jobs].map((rows) => JSON.stringify(rows));
-  values.push(`[${history.join(',')}]`);
-  return { values, after };
-}
-
-/** The batch statement for these tables (built once; the same string object keeps its prepared name a cheap lookup). */
-const batchStatements = new WeakMap<Tables, string>();
-function batchStatement(t: Tables): string {
-  let text = batchStatements.get(t);
-  if (text === undefined) {
-    text = `WITH
-       t AS (
-         SELECT t.*, s.snapshot, s.history
-           FROM jsonb_to_recordset($1::jsonb) AS t(i integer, id text, bot_version integer, turns integer, status text,
-                  seq integer, expected integer, channel text, message_id text)
-           JOIN jsonb_to_recordset($7::jsonb) AS s(i integer, snapshot jsonb, history jsonb) ON s.i = t.i),
-       free AS (
-         SELECT c.id FROM ${t.conversations} c JOIN t ON t.id = c.id
-          WHERE c.version = t.expected
-            FOR UPDATE OF c SKIP LOCKED),
-       conv AS (
-         UPDATE ${t.conversations} c
-            SET snapshot = t.snapshot, bot_version = t.bot_version, turns = t.turns, status = t.status,
-                transcript_seq = t.seq, version = c.version + 1, updated_at = now()
-           FROM t
-          WHERE c.id = t.id AND c.version = t.expected AND c.id IN (SELECT id FROM free)
-            AND NOT EXISTS (
-              SELECT 1 FROM ${t.transcript} d WHERE d.conversation_id = t.id AND d.channel = t.channel AND d.message_id = t.message_id)
-            AND NOT EXISTS (
-              SELECT 1 FROM jsonb_to_recordset($2::jsonb) AS e(i integer, scope text, name text, data jsonb)
-                LEFT JOIN ${t.memories} m ON m.scope_key = e.scope AND m.name = e.name
-               WHERE e.i = t.i AND m.data IS DISTINCT FROM e.data)
-         RETURNING t.i, t.id, t.turns),
-       hist AS (
-         INSERT INTO ${t.history} (conversation_id, snapshots, updated_at)
-         SELECT t.id, t.history, now() FROM t JOIN conv ON conv.i = t.i WHERE t.history IS NOT NULL
-         ON CONFLICT (conversation_id) DO UPDATE SET snapshots = EXCLUDED.snapshots, updated_at = now()),
-       lines AS (
-         INSERT INTO ${t.transcript} (conversation_id, seq, turn, direction, kind, text, message_id, event, channel)
-         SELECT conv.id, x.seq, conv.turns, x.direction, x.kind, x.text, x.message_id, x.event, x.channel
-           FROM jsonb_to_recordset($3::jsonb) AS x(i integer, seq integer, direction text, kind text, text text, message_id text, event jsonb, channel text)
-           JOIN conv ON conv.i = x.i),
-       mem AS (
-         INSERT INTO ${t.memories} (scope_key, name, data, updated_at)
-         SELECT x.scope, x.name, x.data, now()
-           FROM jsonb_to_recordset($4::jsonb) AS x(i integer, scope text, name text, data jsonb)
-           JOIN conv ON conv.i = x.i
-         ON CONFLICT (scope_key, name) DO UPDATE SET data = EXCLUDED.data, updated_at = now()),
-       outbox AS (
-         INSERT INTO ${t.outbox} (conversation_id, id, turn, kind, target, payload, message_id)
-         SELECT conv.id, x.id, conv.turns, x.kind, x.target, x.payload, x.message_id
-           FROM jsonb_to_recordset($5::jsonb) AS x(i integer, id uuid, kind text, target text, payload jsonb, message_id text)
-           JOIN conv ON conv.i = x.i),
-       jobs AS (
-         INSERT INTO ${t.jobs} (conversation_id, id, key, run_at, event)
-         SELECT conv.id, x.id, x.key, x.run_at, x.event
-           FROM jsonb_to_recordset($6::jsonb) AS x(i integer, id uuid, key text, run_at timestamptz, event jsonb)
-           JOIN conv ON conv.i = x.i
-         ON CONFLICT (conversation_id, key) DO UPDATE SET id = EXCLUDED.id, run_at = EXCLUDED.run_at, event = EXCLUDED.event, created_at = now())
-       SELECT coalesce(array_agg(i), '{}') AS written FROM conv`;
-    batchStatements.set(t, text);
-  }
-  return text;
 }

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { Database } from '../database/database';
-import { GroupWriter, type CurrentWrite, type GroupWriterOptions } from './group.writer';
+import { GroupWriter, type GroupWriterOptions } from './group.writer';
 import { TurnTransaction } from './turn.transaction';
 import type { LockedConversation } from './turn.types';
+import type { CurrentWrite } from './turn.write';
 
 /**
  * Runs turns as transactions: `run(fn)` gives `fn` a fresh transaction on its own connection, commits when `fn`

@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import type { Json, MemoryAddress } from '@parley/dialogue-core';
 import type { Tables } from '../database/schema';
 import { inline, lastRows, rowsAt, type SqlClient } from './sql';
 import { memorySelect, TransactionMemory } from './transaction.memory';
 import type { ClaimedJob, ConversationKey, LockedConversation, TurnContext, TurnWrite } from './turn.types';
+import { writeParams, writeStatement, writtenTurns } from './turn.write';
 
 interface LoadRow {
   duplicate: { replies: string[] } | null;
@@ -155,39 +155,25 @@ export class TurnTransaction {
 
   /** Write the turn: conversation row, history, transcript, memory, outbox, timers and the dedupe record, at once. */
   async write(turn: TurnWrite, options: { commit?: boolean } = {}): Promise<{ transcriptSeq: number }> {
-    const { text, params, seq } = this.writeSql(this.current(), turn);
-    const sql = inline(text, params);
+    // The statement of the cached path (`turn.write.ts`), for one turn and with literals: it goes with the COMMIT in
+    // one round trip. Its checks hold under the lock (the version is the locked row's; dedupe was checked after the
+    // lock): a refusal here means the row changed under the lock, which must not happen.
+    const base = this.current();
+    const { values, after } = writeParams([{ base, turn, expect: { version: base.version, memory: [] } }]);
+    const sql = inline(writeStatement(this.t), values);
     await this.begin();
-    await this.client.query(options.commit ? `${sql};\nCOMMIT` : sql);
+    const result = await this.client.query(options.commit ? `${sql};\nCOMMIT` : sql);
+    if (!writtenTurns(result).has(0)) {
+      throw new Error(`The turn of conversation ${base.id} was refused although its row is locked.`);
+    }
     if (options.commit) this.committed = true;
-    this.locked = afterWrite(this.current(), turn, seq);
-    return { transcriptSeq: seq };
+    this.locked = after[0]!;
+    return { transcriptSeq: this.locked.transcriptSeq };
   }
 
   /** The conversation as written by this transaction (after `write`). */
   get conversation(): LockedConversation | undefined {
     return this.locked;
-  }
-
-  private writeSql(
-    conversation: LockedConversation,
-    turn: TurnWrite,
-  ): { text: string; params: (string | number | null)[]; seq: number } {
-    const rows = turnRows(conversation, turn);
-    const params = [
-      conversation.id,
-      turn.snapshot === null ? null : (turn.json?.snapshot ?? JSON.stringify(turn.snapshot)),
-      turn.botVersion,
-      turn.turns,
-      turn.status,
-      rows.seq,
-      turn.history === undefined ? null : (turn.json?.history ?? JSON.stringify(turn.history)),
-      JSON.stringify(rows.transcript),
-      JSON.stringify(rows.memory),
-      JSON.stringify(rows.outbox),
-      JSON.stringify(rows.schedules),
-    ];
-    return { text: writeStatement(this.t), params, seq: rows.seq };
   }
 
   /**
@@ -246,48 +232,6 @@ export class TurnTransaction {
   }
 }
 
-/** The locked turn's write statement for these tables (built once). */
-const writeStatements = new WeakMap<Tables, string>();
-function writeStatement(t: Tables): string {
-  let text = writeStatements.get(t);
-  if (text === undefined) {
-    text = `WITH
-     conv AS (
-       UPDATE ${t.conversations}
-          SET snapshot = $2::jsonb, bot_version = $3, turns = $4, status = $5, transcript_seq = $6,
-              version = version + 1, updated_at = now()
-        WHERE id = $1),
-     hist AS (
-       INSERT INTO ${t.history} (conversation_id, snapshots, updated_at)
-       SELECT $1, $7::jsonb, now() WHERE $7::jsonb IS NOT NULL
-       ON CONFLICT (conversation_id) DO UPDATE SET snapshots = EXCLUDED.snapshots, updated_at = now()),
-     lines AS (
-       INSERT INTO ${t.transcript} (conversation_id, seq, turn, direction, kind, text, message_id, event, channel)
-       SELECT $1, x.seq, $4, x.direction, x.kind, x.text, x.message_id, x.event, x.channel
-         FROM jsonb_to_recordset($8::jsonb) AS x(seq integer, direction text, kind text, text text, message_id text, event jsonb, channel text)
-        WHERE true),
-     mem AS (
-       INSERT INTO ${t.memories} (scope_key, name, data, updated_at)
-       SELECT x.scope, x.name, x.data, now() FROM jsonb_to_recordset($9::jsonb) AS x(scope text, name text, data jsonb)
-        WHERE true
-       ON CONFLICT (scope_key, name) DO UPDATE SET data = EXCLUDED.data, updated_at = now()),
-     outbox AS (
-       INSERT INTO ${t.outbox} (conversation_id, id, turn, kind, target, payload, message_id)
-       SELECT $1, x.id, $4, x.kind, x.target, x.payload, x.message_id
-         FROM jsonb_to_recordset($10::jsonb) AS x(id uuid, kind text, target text, payload jsonb, message_id text)
-        WHERE true),
-     jobs AS (
-       INSERT INTO ${t.jobs} (conversation_id, id, key, run_at, event)
-       SELECT $1, x.id, x.key, x.run_at, x.event
-         FROM jsonb_to_recordset($11::jsonb) AS x(id uuid, key text, run_at timestamptz, event jsonb)
-        WHERE true
-       ON CONFLICT (conversation_id, key) DO UPDATE SET id = EXCLUDED.id, run_at = EXCLUDED.run_at, event = EXCLUDED.event, created_at = now())
-     SELECT true AS ok`;
-    writeStatements.set(t, text);
-  }
-  return text;
-}
-
 function toLocked(row: ConversationRow): LockedConversation {
   return {
     id: row.id,
@@ -300,52 +244,5 @@ function toLocked(row: ConversationRow): LockedConversation {
     status: row.status,
     transcriptSeq: row.transcript_seq,
     version: row.version,
-  };
-}
-
-/** The rows a turn adds besides the conversation's own: transcript lines (numbered on from the conversation's), etc. */
-export function turnRows(conversation: LockedConversation, turn: TurnWrite) {
-  let seq = conversation.transcriptSeq;
-  const transcript = turn.transcript.map((line) => ({
-    seq: ++seq,
-    direction: line.direction,
-    kind: line.kind,
-    text: line.text,
-    message_id: line.messageId ?? null,
-    event: line.event ?? null,
-    channel: line.channel ?? null,
-  }));
-  // One row per address: a later write in the same turn wins (ON CONFLICT cannot touch a row twice).
-  const memory = [...new Map(turn.memory.map((m) => [`${m.scope}\u0000${m.name}`, m])).values()];
-  const schedules = [...new Map(turn.schedules.map((s, i) => [s.key ?? `\u0000${i}`, s])).values()].map((s) => ({
-    id: randomUUID(),
-    key: s.key ?? null,
-    run_at: s.at,
-    event: s.event,
-  }));
-  const outbox = turn.outbox.map((o) => ({
-    id: randomUUID(),
-    kind: o.kind,
-    target: o.target,
-    payload: o.payload,
-    message_id: o.messageId,
-  }));
-  return { seq, transcript, memory, schedules, outbox };
-}
-
-/** The conversation row as a turn's write leaves it. */
-export function afterWrite(
-  conversation: LockedConversation,
-  turn: TurnWrite,
-  transcriptSeq: number,
-): LockedConversation {
-  return {
-    ...conversation,
-    transcriptSeq,
-    turns: turn.turns,
-    snapshot: turn.snapshot,
-    botVersion: turn.botVersion,
-    status: turn.status,
-    version: conversation.version + 1,
   };
 }

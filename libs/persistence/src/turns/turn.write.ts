@@ -1,0 +1,184 @@
+import { randomUUID } from 'node:crypto';
+import type { Tables } from '../database/schema';
+import { rowsAt } from './sql';
+import type { LockedConversation, MemoryRow, TurnWrite } from './turn.types';
+
+/**
+ * What a turn writes, and the one statement that writes it: used for a single turn under the conversation lock
+ * (`TurnTransaction.write`) and for batches of turns from cached state (`GroupWriter`). Each turn's conversation
+ * UPDATE carries its checks; every other row of the turn is written only if that UPDATE matched.
+ */
+
+/** What a turn's write checks before it writes anything (for a turn under the lock: trivially true). */
+export interface WriteExpectation {
+  /** `conversations.version` of the cached copy: another turn (any instance) moved it on. */
+  version: number;
+  /** The memory the turn read, as it read it: another conversation of the same user may have changed it. */
+  memory: readonly MemoryRow[];
+}
+
+/** A turn computed from a cached copy of its conversation (`base`), to be written only if that copy is still current. */
+export interface CurrentWrite {
+  base: LockedConversation;
+  turn: TurnWrite;
+  expect: WriteExpectation;
+}
+
+/** The rows a turn adds besides the conversation's own: transcript lines (numbered on from the conversation's), etc. */
+function turnRows(conversation: LockedConversation, turn: TurnWrite) {
+  let seq = conversation.transcriptSeq;
+  const transcript = turn.transcript.map((line) => ({
+    seq: ++seq,
+    direction: line.direction,
+    kind: line.kind,
+    text: line.text,
+    message_id: line.messageId ?? null,
+    event: line.event ?? null,
+    channel: line.channel ?? null,
+  }));
+  // One row per address: a later write in the same turn wins (ON CONFLICT cannot touch a row twice).
+  const memory = [...new Map(turn.memory.map((m) => [`${m.scope}\u0000${m.name}`, m])).values()];
+  const schedules = [...new Map(turn.schedules.map((s, i) => [s.key ?? `\u0000${i}`, s])).values()].map((s) => ({
+    id: randomUUID(),
+    key: s.key ?? null,
+    run_at: s.at,
+    event: s.event,
+  }));
+  const outbox = turn.outbox.map((o) => ({
+    id: randomUUID(),
+    kind: o.kind,
+    target: o.target,
+    payload: o.payload,
+    message_id: o.messageId,
+  }));
+  return { seq, transcript, memory, schedules, outbox };
+}
+
+/** The conversation row as a turn's write leaves it. */
+function afterWrite(
+  conversation: LockedConversation,
+  turn: TurnWrite,
+  transcriptSeq: number,
+): LockedConversation {
+  return {
+    ...conversation,
+    transcriptSeq,
+    turns: turn.turns,
+    snapshot: turn.snapshot,
+    botVersion: turn.botVersion,
+    status: turn.status,
+    version: conversation.version + 1,
+  };
+}
+
+/** The statement's parameters for turns written together (every row tagged with its turn's index `i`), and each
+ * conversation as the write leaves it. */
+export function writeParams(items: readonly CurrentWrite[]): { values: string[]; after: LockedConversation[] } {
+  const turns: unknown[] = [];
+  const expected: unknown[] = [];
+  const lines: unknown[] = [];
+  const memory: unknown[] = [];
+  const outbox: unknown[] = [];
+  const jobs: unknown[] = [];
+  const after: LockedConversation[] = [];
+  const history: string[] = [];
+  items.forEach(({ base, turn, expect }, i) => {
+    const rows = turnRows(base, turn);
+    const deduped = rows.transcript.find((line) => line.channel !== null);
+    after.push(afterWrite(base, turn, rows.seq));
+    // The snapshot and history go as JSON text spliced in below (already serialized once by the caller).
+    turns.push({
+      i,
+      id: base.id,
+      bot_version: turn.botVersion,
+      turns: turn.turns,
+      status: turn.status,
+      seq: rows.seq,
+      expected: expect.version,
+      channel: deduped?.channel ?? null,
+      message_id: deduped?.message_id ?? null,
+    });
+    history.push(
+      `{"i":${i},"snapshot":${turn.json?.snapshot ?? JSON.stringify(turn.snapshot)},"history":${
+        turn.history === undefined ? 'null' : (turn.json?.history ?? JSON.stringify(turn.history))
+      }}`,
+    );
+    // Absent records as null data: `IS DISTINCT FROM` then treats "still absent" as unchanged.
+    for (const m of expect.memory) expected.push({ i, scope: m.scope, name: m.name, data: m.data ?? null });
+    for (const line of rows.transcript) lines.push({ i, ...line });
+    for (const m of rows.memory) memory.push({ i, ...m });
+    for (const o of rows.outbox) outbox.push({ i, ...o });
+    for (const s of rows.schedules) jobs.push({ i, ...s });
+  });
+  const values = [turns, expected, lines, memory, outbox, jobs].map((rows) => JSON.stringify(rows));
+  values.push(`[${history.join(',')}]`);
+  return { values, after };
+}
+
+/**
+ * The statement that writes turns (one or a batch) for these tables. Built once: the same string object keeps its
+ * prepared-statement name a cheap lookup.
+ */
+const writeStatements = new WeakMap<Tables, string>();
+export function writeStatement(t: Tables): string {
+  let text = writeStatements.get(t);
+  if (text === undefined) {
+    text = `WITH
+       t AS (
+         SELECT t.*, s.snapshot, s.history
+           FROM jsonb_to_recordset($1::jsonb) AS t(i integer, id text, bot_version integer, turns integer, status text,
+                  seq integer, expected integer, channel text, message_id text)
+           JOIN jsonb_to_recordset($7::jsonb) AS s(i integer, snapshot jsonb, history jsonb) ON s.i = t.i),
+       free AS (
+         SELECT c.id FROM ${t.conversations} c JOIN t ON t.id = c.id
+          WHERE c.version = t.expected
+            FOR UPDATE OF c SKIP LOCKED),
+       conv AS (
+         UPDATE ${t.conversations} c
+            SET snapshot = t.snapshot, bot_version = t.bot_version, turns = t.turns, status = t.status,
+                transcript_seq = t.seq, version = c.version + 1, updated_at = now()
+           FROM t
+          WHERE c.id = t.id AND c.version = t.expected AND c.id IN (SELECT id FROM free)
+            AND NOT EXISTS (
+              SELECT 1 FROM ${t.transcript} d WHERE d.conversation_id = t.id AND d.channel = t.channel AND d.message_id = t.message_id)
+            AND NOT EXISTS (
+              SELECT 1 FROM jsonb_to_recordset($2::jsonb) AS e(i integer, scope text, name text, data jsonb)
+                LEFT JOIN ${t.memories} m ON m.scope_key = e.scope AND m.name = e.name
+               WHERE e.i = t.i AND m.data IS DISTINCT FROM e.data)
+         RETURNING t.i, t.id, t.turns),
+       hist AS (
+         INSERT INTO ${t.history} (conversation_id, snapshots, updated_at)
+         SELECT t.id, t.history, now() FROM t JOIN conv ON conv.i = t.i WHERE t.history IS NOT NULL
+         ON CONFLICT (conversation_id) DO UPDATE SET snapshots = EXCLUDED.snapshots, updated_at = now()),
+       lines AS (
+         INSERT INTO ${t.transcript} (conversation_id, seq, turn, direction, kind, text, message_id, event, channel)
+         SELECT conv.id, x.seq, conv.turns, x.direction, x.kind, x.text, x.message_id, x.event, x.channel
+           FROM jsonb_to_recordset($3::jsonb) AS x(i integer, seq integer, direction text, kind text, text text, message_id text, event jsonb, channel text)
+           JOIN conv ON conv.i = x.i),
+       mem AS (
+         INSERT INTO ${t.memories} (scope_key, name, data, updated_at)
+         SELECT x.scope, x.name, x.data, now()
+           FROM jsonb_to_recordset($4::jsonb) AS x(i integer, scope text, name text, data jsonb)
+           JOIN conv ON conv.i = x.i
+         ON CONFLICT (scope_key, name) DO UPDATE SET data = EXCLUDED.data, updated_at = now()),
+       outbox AS (
+         INSERT INTO ${t.outbox} (conversation_id, id, turn, kind, target, payload, message_id)
+         SELECT conv.id, x.id, conv.turns, x.kind, x.target, x.payload, x.message_id
+           FROM jsonb_to_recordset($5::jsonb) AS x(i integer, id uuid, kind text, target text, payload jsonb, message_id text)
+           JOIN conv ON conv.i = x.i),
+       jobs AS (
+         INSERT INTO ${t.jobs} (conversation_id, id, key, run_at, event)
+         SELECT conv.id, x.id, x.key, x.run_at, x.event
+           FROM jsonb_to_recordset($6::jsonb) AS x(i integer, id uuid, key text, run_at timestamptz, event jsonb)
+           JOIN conv ON conv.i = x.i
+         ON CONFLICT (conversation_id, key) DO UPDATE SET id = EXCLUDED.id, run_at = EXCLUDED.run_at, event = EXCLUDED.event, created_at = now())
+       SELECT coalesce(array_agg(i), '{}') AS written FROM conv`;
+    writeStatements.set(t, text);
+  }
+  return text;
+}
+
+/** The indexes (`i`) of the turns the statement wrote. */
+export function writtenTurns(result: unknown): Set<number> {
+  return new Set(rowsAt<{ written: number[] }>(result, 0)[0]?.written ?? []);
+}
