@@ -143,6 +143,20 @@ describe(`turns from the instance's cached state (${testDatabaseKind()})`, () =>
     expect(await memoryOf('redeliver')).toBe(3);
   });
 
+  test('after a redelivery, the next new message is served from the cache again', async () => {
+    const first = await say_(a, 'redeliver-then', 'rdt-1');
+    await say_(a, 'redeliver-then', 'rdt-2');
+    const before = await cacheCounts(a);
+    expect((await say_(a, 'redeliver-then', 'rdt-1')).text).toBe(first.text);
+    // The redelivery took the entry (refused: the id is not new) and put back what it read under the lock.
+    expect(delta(await cacheCounts(a), before)).toEqual({ hit: 0, stale: 1, miss: 0 });
+    expect(reply(await say_(a, 'redeliver-then', 'rdt-3'))).toBe('count=3 v1');
+    expect(reply(await say_(a, 'redeliver-then', 'rdt-4'))).toBe('count=4 v1');
+    expect(delta(await cacheCounts(a), before)).toEqual({ hit: 2, stale: 1, miss: 0 });
+    await expectWholeTurns(schema, first.body.conversationId as string);
+    expect(await memoryOf('redeliver-then')).toBe(4);
+  });
+
   test('concurrent turns of one conversation on one instance all serialize (one wins from the cache, the rest re-take)', async () => {
     await say_(a, 'crowd', 'cr-0');
     const results = await Promise.all(Array.from({ length: 8 }, (_, i) => say_(a, 'crowd', `cr-${i + 1}`)));

@@ -128,6 +128,23 @@ export class TurnService {
   ): Promise<TurnDone> {
     if (context.duplicate !== undefined) {
       const replies = context.duplicate.replies.map((text): Reply => ({ type: 'text', text }));
+      // The redelivery may have taken this conversation's cache entry (its cached try is refused): put back what was
+      // read under the lock, so that the next new message is served from the cache again.
+      if (locked.snapshot !== null) {
+        const state = {
+          bot: bot.id,
+          version: locked.botVersion,
+          snapshot: locked.snapshot,
+          history: context.history,
+          turns: locked.turns,
+        };
+        this.cache.set(locked.id, {
+          conversation: withoutSnapshot(locked),
+          state,
+          texts: new Map(),
+          memory: context.preloaded,
+        });
+      }
       return { response: { conversationId: locked.id, messageId: call.messageId, replies }, duplicate: true };
     }
 
@@ -224,9 +241,8 @@ export class TurnService {
   ): void {
     const key = (m: { scope: string; name: string }) => `${m.scope}\u0000${m.name}`;
     const written = new Map(write.memory.map((m) => [key(m), m.data]));
-    const { snapshot: _written, ...row } = conversation;
     this.cache.set(conversation.id, {
-      conversation: row,
+      conversation: withoutSnapshot(conversation),
       state: result.state,
       texts,
       live: result.live,
@@ -275,7 +291,10 @@ export class TurnService {
   }
 }
 
-/** The addresses of user- and conversation-scoped memory, read right after the lock in the same statement as dedupe. */
+function withoutSnapshot(conversation: LockedConversation): CachedConversation['conversation'] {
+  const { snapshot: _cached, ...row } = conversation;
+  return row;
+}
 
 /** The user- and conversation-scoped memory the engine reads synchronously, fetched with the lock. */
 function memoryFor(bot: BotDefinition, conversation: { id: string; userId: string }): MemoryAddress[] {
