@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   // test/helpers/*.js: plain CommonJS loaders for spawned test processes (not part of the TypeScript project).
-  { ignores: ['dist/**', 'node_modules/**', '.parley/**', 'coverage/**', '*.js', '*.mjs', 'test/helpers/*.js'] },
+  { ignores: ['dist/**', 'node_modules/**', '.parley/**', '.scratch/**', 'coverage/**', '*.js', '*.mjs', 'test/helpers/*.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -1,4 +1,11 @@
-import { openDatabase, TurnStore, type Database, type LockedConversation, type TurnWrite } from '@parley/persistence';
+import {
+  memoryLockKey,
+  openDatabase,
+  TurnStore,
+  type Database,
+  type LockedConversation,
+  type TurnWrite,
+} from '@parley/persistence';
 import { migrations } from '../../migrations';
 import {
   dropSchema,
@@ -89,6 +96,14 @@ async function rowsOf(id: string) {
     inbound: inbound.map((r) => r.message_id),
     history: history?.snapshots,
   };
+}
+
+/** Poll the database until `condition` holds (at most 10 s): for states only another session's progress changes. */
+async function until(condition: () => Promise<boolean>, what: string): Promise<void> {
+  for (const started = Date.now(); !(await condition()); ) {
+    if (Date.now() - started > 10_000) throw new Error(`Timed out waiting for ${what}.`);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
 }
 
 async function memoryOf(user: string): Promise<unknown> {
@@ -222,6 +237,116 @@ describe(`group commit of cached turns (${testDatabaseKind()})`, () => {
       expect((await rowsOf(free.id)).conv).toMatchObject({ turns: 2 });
     },
   );
+
+  onServer(
+    "a turn whose user memory another conversation's turn holds (read under the lock, not yet written) is refused without waiting",
+    async () => {
+      const shared = memoryKey('g-two-channels');
+      // The user's conversation on this channel, cached after a turn that left the user's total at 1.
+      const cached = await conversation('g-chan-rest', [{ ...shared, data: 1 }]);
+      const attempt = (messageId: string, read: number) =>
+        store.writeCurrent({
+          base: cached,
+          turn: nextTurn(cached, messageId, [{ ...shared, data: read + 1 }]),
+          expect: { version: cached.version, memory: [{ ...shared, data: read }] },
+        });
+      // The same user's conversation on another channel takes a turn under the lock: it reads the total (1) ...
+      await store.run(async (tx) => {
+        const { locked, context } = await tx.lockAndLoad(
+          { id: 'g-chan-sms', botId: 'bot', channel: 'sms', userId: 'g-two-channels' },
+          1,
+          undefined,
+          [shared],
+        );
+        expect(context.preloaded).toEqual([{ ...shared, data: 1 }]);
+        // ... and while it has not written yet, the cached turn reads 1 as well: it must not be written.
+        expect(await attempt('g-chan-rest-2', 1)).toBeUndefined();
+        await tx.write(nextTurn(locked, 'g-chan-sms-1', [{ ...shared, data: 2 }]), { commit: true });
+      });
+      expect(await memoryOf('g-two-channels')).toBe(2);
+      expect((await rowsOf(cached.id)).conv).toMatchObject({ turns: 1 });
+      // Once the other turn committed: the stale read is refused, the current one written.
+      expect(await attempt('g-chan-rest-2', 1)).toBeUndefined();
+      expect((await attempt('g-chan-rest-2', 2))?.turns).toBe(2);
+      expect(await memoryOf('g-two-channels')).toBe(3);
+    },
+  );
+
+  onServer('the same for a record that does not exist yet: the turn that holds its lock creates it, the other is refused', async () => {
+    const shared = memoryKey('g-new-user');
+    const cached = await conversation('g-new-rest');
+    await store.run(async (tx) => {
+      const { locked, context } = await tx.lockAndLoad(
+        { id: 'g-new-sms', botId: 'bot', channel: 'sms', userId: 'g-new-user' },
+        1,
+        undefined,
+        [shared],
+      );
+      expect(context.preloaded).toEqual([{ ...shared, data: undefined }]);
+      const attempt = await store.writeCurrent({
+        base: cached,
+        turn: nextTurn(cached, 'g-new-rest-2', [{ ...shared, data: 1 }]),
+        expect: { version: cached.version, memory: [{ ...shared, data: undefined }] },
+      });
+      expect(attempt).toBeUndefined();
+      await tx.write(nextTurn(locked, 'g-new-sms-1', [{ ...shared, data: 1 }]), { commit: true });
+    });
+    expect(await memoryOf('g-new-user')).toBe(1);
+    expect((await rowsOf(cached.id)).conv).toMatchObject({ turns: 1 });
+  });
+
+  onServer('a turn under the lock waits for the memory record another turn holds, then reads what that one wrote', async () => {
+    const shared = memoryKey('g-waiter');
+    await conversation('g-waiter-rest', [{ ...shared, data: 1 }]);
+    await withClient(async (other) => {
+      // Another turn of the user (a cached batch between its lock and its commit) holds the record and changes it.
+      await other.query('BEGIN');
+      await other.query('SELECT pg_advisory_xact_lock($1::bigint)', [memoryLockKey(shared)]);
+      await other.query(`UPDATE "${schema}".memories SET data = '2'::jsonb WHERE scope_key = $1 AND name = $2`, [
+        shared.scope,
+        shared.name,
+      ]);
+      const reading = store.run(async (tx) => {
+        const { context } = await tx.lockAndLoad(
+          { id: 'g-waiter-sms', botId: 'bot', channel: 'sms', userId: 'g-waiter' },
+          1,
+          undefined,
+          [shared],
+        );
+        return context.preloaded;
+      });
+      // The locked turn is queued on that lock (PostgreSQL shows it waiting) rather than reading the old value.
+      const key = BigInt.asUintN(64, BigInt(memoryLockKey(shared)));
+      await until(
+        async () =>
+          (
+            await query(
+              `SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND classid = $1::oid AND objid = $2::oid AND NOT granted`,
+              [String(key >> 32n), String(key & 0xffffffffn)],
+            )
+          ).length > 0,
+        'the turn under the lock to wait for the memory lock',
+      );
+      await other.query('COMMIT');
+      expect(await reading).toEqual([{ ...shared, data: 2 }]);
+    });
+  });
+
+  test('a record a cached turn saw absent is created once: a second turn that saw it absent too is refused', async () => {
+    const fresh = memoryKey('g-fresh');
+    const [one, two] = await Promise.all([conversation('g-fresh-1'), conversation('g-fresh-2')]);
+    const create = (base: LockedConversation, data: number) =>
+      store.writeCurrent({
+        base,
+        turn: nextTurn(base, `${base.id}-2`, [{ ...fresh, data }]),
+        // `data` undefined: the turn read that there was no such record.
+        expect: { version: base.version, memory: [{ ...fresh, data: undefined }] },
+      });
+    expect((await create(one, 10))?.turns).toBe(2);
+    expect(await create(two, 20)).toBeUndefined();
+    expect(await memoryOf('g-fresh')).toBe(10);
+    expect((await rowsOf(two.id)).conv).toMatchObject({ turns: 1 });
+  });
 
   test('a statement that fails as a whole writes nothing and rejects every turn of its batch', async () => {
     const [lead, good, broken] = await Promise.all([

@@ -5,6 +5,7 @@ export { lockDataDir, type DataDirLock } from './database/data-dir.lock';
 export { runMigrations, type MigrationClass } from './database/migrate';
 export { Tables, SCHEMA_NAME } from './database/schema';
 export { TurnStore, conversationIdFor } from './turns/turn.store';
+export { memoryLockKey } from './turns/memory.locks';
 export { TurnTransaction } from './turns/turn.transaction';
 export { GroupWriter, type GroupWriterOptions } from './turns/group.writer';
 export type { CurrentWrite, WriteExpectation } from './turns/turn.write';

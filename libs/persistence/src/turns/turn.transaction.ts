@@ -1,6 +1,7 @@
 import type { Json, MemoryAddress } from '@parley/dialogue-core';
 import type { Tables } from '../database/schema';
 import { inline, lastRows, rowsAt, type SqlClient } from './sql';
+import { memoryLockSql } from './memory.locks';
 import { memorySelect, TransactionMemory } from './transaction.memory';
 import type { ClaimedJob, ConversationKey, LockedConversation, TurnContext, TurnWrite } from './turn.types';
 import { writeParams, writeStatement, writtenTurns } from './turn.write';
@@ -28,9 +29,9 @@ interface ConversationRow {
  * One turn's transaction on one connection (DESIGN.md §4): lock the conversation row, read what the turn needs,
  * write everything in one statement. Created by `TurnStore.run`, which commits or rolls back.
  *
- * The usual turn costs two round trips: `BEGIN; lock; load` and `write; COMMIT` (several statements in one simple
- * query, values inlined as literals). In READ COMMITTED each statement takes a fresh snapshot, so the load sees
- * the turn that held the lock before this one.
+ * The usual turn costs two round trips: `BEGIN; lock; lock memory; load` and `write; COMMIT` (several statements in
+ * one simple query, values inlined as literals). In READ COMMITTED each statement takes a fresh snapshot, so the load
+ * sees the turn that held the conversation lock, or the memory locks (`memory.locks.ts`), before this one.
  */
 export class TurnTransaction {
   private locked?: LockedConversation;
@@ -70,7 +71,10 @@ export class TurnTransaction {
     prefetch: readonly MemoryAddress[],
   ): Promise<{ locked: LockedConversation; context: TurnContext }> {
     const withBegin = !this.begun;
-    const sql = `${withBegin ? 'BEGIN;\n' : ''}${inline(this.lockSql(false), [key.id])};\n${this.loadSql(key.id, dedupe, prefetch)}`;
+    const memoryLocks = memoryLockSql(this.t, key.id, prefetch);
+    const sql =
+      `${withBegin ? 'BEGIN;\n' : ''}${inline(this.lockSql(false), [key.id])};\n` +
+      `${memoryLocks ? `${memoryLocks};\n` : ''}${this.loadSql(key.id, dedupe, prefetch)}`;
     const result = await this.client.query(sql);
     this.begun = true;
     const rows = rowsAt<ConversationRow>(result, withBegin ? 1 : 0);
@@ -113,14 +117,17 @@ export class TurnTransaction {
   }
 
   /**
-   * After the lock, in a fresh statement (so it sees the turn that held the lock before us): the earlier response to
-   * this message id, the back-step history, and the memory the turn will read first.
+   * After the lock, and after the locks of the memory records it prefetches (`memory.locks.ts`), in a fresh statement
+   * (so it sees the turns that held them before us): the earlier response to this message id, the back-step history,
+   * and the memory the turn will read first.
    */
   async load(
     dedupe: { channel: string; messageId: string } | undefined,
     prefetch: readonly MemoryAddress[],
   ): Promise<TurnContext> {
-    const [row] = await this.query<LoadRow>(this.loadSql(this.current().id, dedupe, prefetch));
+    const id = this.current().id;
+    const memoryLocks = memoryLockSql(this.t, id, prefetch);
+    const [row] = await this.query<LoadRow>(`${memoryLocks ? `${memoryLocks};\n` : ''}${this.loadSql(id, dedupe, prefetch)}`);
     return this.toContext(row, prefetch);
   }
 

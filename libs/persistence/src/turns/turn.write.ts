@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Tables } from '../database/schema';
+import { memoryLockKey } from './memory.locks';
 import { rowsAt } from './sql';
 import type { LockedConversation, MemoryRow, TurnWrite } from './turn.types';
 
@@ -103,10 +104,17 @@ export function writeParams(items: readonly CurrentWrite[]): { values: string[];
         turn.history === undefined ? 'null' : (turn.json?.history ?? JSON.stringify(turn.history))
       }}`,
     );
-    // Absent records as null data: `IS DISTINCT FROM` then treats "still absent" as unchanged.
-    for (const m of expect.memory) expected.push({ i, scope: m.scope, name: m.name, data: m.data ?? null });
+    // Absent records as null data: `IS DISTINCT FROM` then treats "still absent" as unchanged. `k`: the record's
+    // advisory lock (memory.locks.ts).
+    const absent = new Set<string>();
+    for (const m of expect.memory) {
+      expected.push({ i, scope: m.scope, name: m.name, data: m.data ?? null, k: memoryLockKey(m) });
+      if (m.data === undefined) absent.add(`${m.scope}\u0000${m.name}`);
+    }
     for (const line of rows.transcript) lines.push({ i, ...line });
-    for (const m of rows.memory) memory.push({ i, ...m });
+    // `fresh`: the turn read that there was no such record; it is inserted without ON CONFLICT, so that one created
+    // meanwhile fails the statement instead of being overwritten.
+    for (const m of rows.memory) memory.push({ i, ...m, fresh: absent.has(`${m.scope}\u0000${m.name}`) });
     for (const o of rows.outbox) outbox.push({ i, ...o });
     for (const s of rows.schedules) jobs.push({ i, ...s });
   });
@@ -118,6 +126,15 @@ export function writeParams(items: readonly CurrentWrite[]): { values: string[];
 /**
  * The statement that writes turns (one or a batch) for these tables. Built once: the same string object keeps its
  * prepared-statement name a cheap lookup.
+ *
+ * A turn is written only if its conversation row is free and at the expected version, its message id is new, and the
+ * memory it read (`e`) is unchanged. For memory, "unchanged" must hold against the latest commit, not only against
+ * this statement's snapshot: the turn tries the advisory lock of every record it read (`e.ours`; no waiting: a turn
+ * under the lock that holds one is between its read and its write, and this turn is refused), then reads the records
+ * it now holds FOR UPDATE (`mem_now`: the latest committed version, whatever the snapshot saw; only a reset, which
+ * takes no memory lock, can make it wait, briefly). A record the turn saw absent and writes is inserted without
+ * ON CONFLICT (`mem_new`): one created by another turn between this statement's snapshot and its lock fails the
+ * statement, and its batch is re-taken under the lock.
  */
 const writeStatements = new WeakMap<Tables, string>();
 export function writeStatement(t: Tables): string {
@@ -133,6 +150,13 @@ export function writeStatement(t: Tables): string {
          SELECT c.id FROM ${t.conversations} c JOIN t ON t.id = c.id
           WHERE c.version = t.expected
             FOR UPDATE OF c SKIP LOCKED),
+       e AS MATERIALIZED (
+         SELECT x.*, pg_try_advisory_xact_lock(x.k) AS ours
+           FROM jsonb_to_recordset($2::jsonb) AS x(i integer, scope text, name text, data jsonb, k bigint)),
+       mem_now AS MATERIALIZED (
+         SELECT m.scope_key, m.name, m.data
+           FROM ${t.memories} m JOIN e ON m.scope_key = e.scope AND m.name = e.name AND e.ours
+            FOR UPDATE OF m),
        conv AS (
          UPDATE ${t.conversations} c
             SET snapshot = t.snapshot, bot_version = t.bot_version, turns = t.turns, status = t.status,
@@ -142,9 +166,8 @@ export function writeStatement(t: Tables): string {
             AND NOT EXISTS (
               SELECT 1 FROM ${t.transcript} d WHERE d.conversation_id = t.id AND d.channel = t.channel AND d.message_id = t.message_id)
             AND NOT EXISTS (
-              SELECT 1 FROM jsonb_to_recordset($2::jsonb) AS e(i integer, scope text, name text, data jsonb)
-                LEFT JOIN ${t.memories} m ON m.scope_key = e.scope AND m.name = e.name
-               WHERE e.i = t.i AND m.data IS DISTINCT FROM e.data)
+              SELECT 1 FROM e LEFT JOIN mem_now m ON m.scope_key = e.scope AND m.name = e.name
+               WHERE e.i = t.i AND (NOT e.ours OR m.data IS DISTINCT FROM e.data))
          RETURNING t.i, t.id, t.turns),
        hist AS (
          INSERT INTO ${t.history} (conversation_id, snapshots, updated_at)
@@ -158,9 +181,14 @@ export function writeStatement(t: Tables): string {
        mem AS (
          INSERT INTO ${t.memories} (scope_key, name, data, updated_at)
          SELECT x.scope, x.name, x.data, now()
-           FROM jsonb_to_recordset($4::jsonb) AS x(i integer, scope text, name text, data jsonb)
-           JOIN conv ON conv.i = x.i
+           FROM jsonb_to_recordset($4::jsonb) AS x(i integer, scope text, name text, data jsonb, fresh boolean)
+           JOIN conv ON conv.i = x.i WHERE NOT x.fresh
          ON CONFLICT (scope_key, name) DO UPDATE SET data = EXCLUDED.data, updated_at = now()),
+       mem_new AS (
+         INSERT INTO ${t.memories} (scope_key, name, data, updated_at)
+         SELECT x.scope, x.name, x.data, now()
+           FROM jsonb_to_recordset($4::jsonb) AS x(i integer, scope text, name text, data jsonb, fresh boolean)
+           JOIN conv ON conv.i = x.i WHERE x.fresh),
        outbox AS (
          INSERT INTO ${t.outbox} (conversation_id, id, turn, kind, target, payload, message_id)
          SELECT conv.id, x.id, conv.turns, x.kind, x.target, x.payload, x.message_id
