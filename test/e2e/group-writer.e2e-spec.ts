@@ -1,4 +1,6 @@
+import type { Pool } from 'pg';
 import {
+  GroupWriter,
   memoryLockKey,
   openDatabase,
   TurnStore,
@@ -346,6 +348,28 @@ describe(`group commit of cached turns (${testDatabaseKind()})`, () => {
     expect(await create(two, 20)).toBeUndefined();
     expect(await memoryOf('g-fresh')).toBe(10);
     expect((await rowsOf(two.id)).conv).toMatchObject({ turns: 1 });
+  });
+
+  test('under load the next batch goes out on the connection the last one used; it returns to the pool when idle', async () => {
+    const pool = (db.dataSource.driver as unknown as { master: Pool }).master;
+    let connects = 0;
+    const writer = new GroupWriter(() => {
+      connects++;
+      return pool.connect();
+    }, db.tables);
+    const bases = await Promise.all(Array.from({ length: 6 }, (_, i) => conversation(`g-keep-${i}`)));
+    // The first goes out alone; the other five form the next batch while it is in the database.
+    const results = await Promise.all(
+      bases.map((base) =>
+        writer.write({ base, turn: nextTurn(base, `${base.id}-2`), expect: { version: base.version, memory: [] } }),
+      ),
+    );
+    expect(results.map((r) => r?.turns)).toEqual(Array(6).fill(2));
+    expect(writer.sent).toEqual({ batches: 2, turns: 6 });
+    expect(connects).toBe(1);
+    // Released once the queue is empty (in the callback after the last batch's result).
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(pool.totalCount - pool.idleCount).toBe(0);
   });
 
   test('a statement that fails as a whole writes nothing and rejects every turn of its batch', async () => {

@@ -41,7 +41,9 @@ export interface GroupWriterOptions {
  * under the lock, which waits on its own connection.
  *
  * One batch at a time by default: the next batch forms while one is in the database, which makes batches larger
- * under load (fewer statements, commits and wake-ups per turn) and costs a turn at most one batch's wait.
+ * under load (fewer statements, commits and wake-ups per turn) and costs a turn at most one batch's wait. It goes out
+ * on the same connection the moment the previous result arrives, before that batch's HTTP responses are written, so
+ * the database works on it while the server answers.
  */
 export class GroupWriter {
   private readonly queue: Pending[] = [];
@@ -68,15 +70,18 @@ export class GroupWriter {
     });
   }
 
-  private pump(): void {
+  /** Send what can go now; `client`: a connection a batch just finished with, used for the next one or released. */
+  private pump(client?: PooledClient): void {
     while (this.inFlight < this.maxInFlight && this.queue.length > 0) {
       const batch = this.nextBatch();
       this.inFlight++;
-      void this.send(batch).finally(() => {
+      void this.send(batch, client).then((done) => {
         this.inFlight--;
-        this.pump();
+        this.pump(done);
       });
+      client = undefined;
     }
+    client?.release();
   }
 
   /** Queued turns in arrival order, each touching nothing a turn taken before it touches; the rest stay queued. */
@@ -96,26 +101,29 @@ export class GroupWriter {
     return batch;
   }
 
-  private async send(batch: Pending[]): Promise<void> {
-    let client: PooledClient | undefined;
-    let failed: Error | undefined;
+  /**
+   * Write one batch. Under load the next batch is waiting when this one's result arrives: it goes out at once on the
+   * same connection (returned here), without a trip through the pool; the connection goes back to the pool when the
+   * queue is empty, and after a failure (its state is then unknown: the pool replaces it).
+   */
+  private async send(batch: Pending[], given?: PooledClient): Promise<PooledClient | undefined> {
+    let client = given;
     try {
       // Row locks in one order (conversation id) across batches and instances.
       batch.sort((a, b) => (a.item.base.id < b.item.base.id ? -1 : a.item.base.id > b.item.base.id ? 1 : 0));
       const { values, after } = writeParams(batch.map((p) => p.item));
-      client = await this.connect();
+      client ??= await this.connect();
       const text = writeStatement(this.tables);
       const result = await client.query({ name: preparedName(text, client), text, values });
       this.sent.batches++;
       this.sent.turns += batch.length;
       const written = writtenTurns(result);
       batch.forEach((pending, i) => pending.resolve(written.has(i) ? after[i] : undefined));
+      return client;
     } catch (error) {
-      failed = error instanceof Error ? error : new Error(String(error));
       for (const pending of batch) pending.reject(error);
-    } finally {
-      // After a failure the connection's state is unknown: let the pool replace it.
-      client?.release(failed);
+      client?.release(error instanceof Error ? error : new Error(String(error)));
+      return undefined;
     }
   }
 }
