@@ -104,6 +104,18 @@ export const juiceTranscripts: Transcript[] = [
     ],
   },
   {
+    name: 'a slot given in answer to another question is taken; the question is asked again',
+    turns: [
+      t('我想买果汁', '什么口味'),
+      { say: '常温', expect: ['什么口味'], expectNot: ['没听懂'] },
+      t('苹果', '杯装还是碗装'),
+      { say: '西瓜', expect: ['杯装还是碗装'], expectNot: ['没听懂'] },
+      t('碗装', '要办理吗'),
+      t('不用了', '请付15元'),
+      t('付款', '支付成功', '西瓜汁', '常温', '碗装'),
+    ],
+  },
+  {
     name: 'not understood: says so and re-asks the pending question',
     turns: [t('我想买果汁', '什么口味'), t('量子力学的基本原理', /不明白|没听懂/, '什么口味'), t('苹果', '加冰')],
   },

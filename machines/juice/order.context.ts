@@ -42,10 +42,18 @@ const offMenu = (event: any) => {
 };
 const customerOf = ({ memory }: DialogueArgs) => (memory.customer as Customer | undefined) ?? NEW_CUSTOMER;
 const fill = update(({ event }) => ({ ...slots(event) }));
+/** An answer to another question than the one asked («杯装» while asked about ice): taken, then the question again. */
+const otherSlots = {
+  guard: when(({ event }) => Object.keys(slots(event)).length > 0),
+  target: 'next',
+  reenter: true,
+  actions: fill,
+};
 
 /**
  * Ordering juice: flavor → ice → package → membership offer (a nested `member` context) → pay.
- * Slots said early are taken; a returning customer is offered the last order again.
+ * Slots said early are taken, in the opening utterance or in answer to another question; a returning customer is
+ * offered the last order again.
  */
 export const order = defineContext({
   id: 'order',
@@ -111,13 +119,17 @@ export const order = defineContext({
               update(({ context }) => ({ misses: context.misses + 1 })),
             ],
           },
+          otherSlots,
         ],
       },
     }),
     askingIce: ask({
       prompt: '要加冰吗?',
       on: {
-        'intent.*': { guard: when(({ event }) => slots(event).ice !== undefined), target: 'next', actions: fill },
+        'intent.*': [
+          { guard: when(({ event }) => slots(event).ice !== undefined), target: 'next', actions: fill },
+          otherSlots,
+        ],
         'intent.affirm': [
           { guard: when(({ event }) => slots(event).ice !== undefined), target: 'next', actions: fill },
           { target: 'next', actions: update({ ice: true }) },
@@ -131,7 +143,10 @@ export const order = defineContext({
     askingPackage: ask({
       prompt: '请问要杯装还是碗装?',
       on: {
-        'intent.*': { guard: when(({ event }) => slots(event).package !== undefined), target: 'next', actions: fill },
+        'intent.*': [
+          { guard: when(({ event }) => slots(event).package !== undefined), target: 'next', actions: fill },
+          otherSlots,
+        ],
       },
     }),
     offeringMembership: dependOn('member', {
