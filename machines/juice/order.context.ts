@@ -46,7 +46,6 @@ const fill = update(({ event }) => ({ ...slots(event) }));
 const otherSlots = {
   guard: when(({ event }) => Object.keys(slots(event)).length > 0),
   target: 'next',
-  reenter: true,
   actions: fill,
 };
 
