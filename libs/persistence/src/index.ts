@@ -9,7 +9,7 @@ export { memoryLockKey } from './turns/memory.locks';
 export { TurnTransaction } from './turns/turn.transaction';
 export { GroupWriter, type GroupWriterOptions } from './turns/group.writer';
 export type { CurrentWrite, WriteExpectation } from './turns/turn.write';
-export { TransactionMemory } from './turns/transaction.memory';
+export { TransactionMemory, memoryAddressKey } from './turns/transaction.memory';
 export type {
   ConversationKey,
   LockedConversation,

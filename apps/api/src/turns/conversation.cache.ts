@@ -1,5 +1,5 @@
 import type { ConversationState, Json, LiveTree, MemoryAddress, MemoryPort } from '@parley/dialogue-core';
-import type { LockedConversation, MemoryRow } from '@parley/persistence';
+import { memoryAddressKey, type LockedConversation, type MemoryRow } from '@parley/persistence';
 
 /** What this instance knows of a conversation after committing one of its turns. */
 export interface CachedConversation {
@@ -85,11 +85,11 @@ export class CachedMemory implements MemoryPort {
   missed = false;
 
   constructor(rows: readonly MemoryRow[]) {
-    for (const row of rows) this.known.set(`${row.scope}\u0000${row.name}`, row.data);
+    for (const row of rows) this.known.set(memoryAddressKey(row), row.data);
   }
 
   read(addresses: readonly MemoryAddress[]): Promise<(Json | undefined)[]> {
-    const keys = addresses.map((a) => `${a.scope}\u0000${a.name}`);
+    const keys = addresses.map(memoryAddressKey);
     if (keys.some((k) => !this.known.has(k))) {
       this.missed = true;
       return Promise.reject(new NeedsLock('memory outside the prefetched scopes'));

@@ -11,6 +11,7 @@ import {
   type TurnResult,
 } from '@parley/dialogue-core';
 import {
+  memoryAddressKey,
   TurnStore,
   type ConversationKey,
   type LockedConversation,
@@ -126,28 +127,6 @@ export class TurnService {
     call: Omit<TurnCall, 'target'>,
     context: TurnContext,
   ): Promise<TurnDone> {
-    if (context.duplicate !== undefined) {
-      const replies = context.duplicate.replies.map((text): Reply => ({ type: 'text', text }));
-      // The redelivery may have taken this conversation's cache entry (its cached try is refused): put back what was
-      // read under the lock, so that the next new message is served from the cache again.
-      if (locked.snapshot !== null) {
-        const state = {
-          bot: bot.id,
-          version: locked.botVersion,
-          snapshot: locked.snapshot,
-          history: context.history,
-          turns: locked.turns,
-        };
-        this.cache.set(locked.id, {
-          conversation: withoutSnapshot(locked),
-          state,
-          texts: new Map(),
-          memory: context.preloaded,
-        });
-      }
-      return { response: { conversationId: locked.id, messageId: call.messageId, replies }, duplicate: true };
-    }
-
     const state: ConversationState | null =
       locked.snapshot === null
         ? null
@@ -158,6 +137,21 @@ export class TurnService {
             history: context.history,
             turns: locked.turns,
           };
+    if (context.duplicate !== undefined) {
+      const replies = context.duplicate.replies.map((text): Reply => ({ type: 'text', text }));
+      // The redelivery may have taken this conversation's cache entry (its cached try is refused): put back what was
+      // read under the lock, so that the next new message is served from the cache again.
+      if (state) {
+        this.cache.set(locked.id, {
+          conversation: withoutSnapshot(locked),
+          state,
+          texts: new Map(),
+          memory: context.preloaded,
+        });
+      }
+      return { response: { conversationId: locked.id, messageId: call.messageId, replies }, duplicate: true };
+    }
+
     const result = await runTurn(
       bot,
       { conversationId: locked.id, userId: locked.userId, state, input: call.input },
@@ -239,18 +233,21 @@ export class TurnService {
     texts: Map<unknown, string>,
     preloaded: readonly MemoryRow[],
   ): void {
-    const key = (m: { scope: string; name: string }) => `${m.scope}\u0000${m.name}`;
-    const written = new Map(write.memory.map((m) => [key(m), m.data]));
+    const written = new Map(write.memory.map((m) => [memoryAddressKey(m), m.data]));
     this.cache.set(conversation.id, {
       conversation: withoutSnapshot(conversation),
       state: result.state,
       texts,
       live: result.live,
-      memory: preloaded.map((m) => ({
-        scope: m.scope,
-        name: m.name,
-        data: written.has(key(m)) ? (JSON.parse(JSON.stringify(written.get(key(m)))) as Json) : m.data,
-      })),
+      memory: preloaded.map((m) => {
+        // What this turn wrote (a copy: the write keeps its own), else what it read.
+        const data = written.get(memoryAddressKey(m));
+        return {
+          scope: m.scope,
+          name: m.name,
+          data: data !== undefined ? (JSON.parse(JSON.stringify(data)) as Json) : m.data,
+        };
+      }),
     });
   }
 

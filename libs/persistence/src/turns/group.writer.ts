@@ -1,5 +1,6 @@
 import type { Tables } from '../database/schema';
 import { preparedName, type SqlClient } from './sql';
+import { memoryAddressKey } from './transaction.memory';
 import type { LockedConversation } from './turn.types';
 import { writeParams, writeStatement, writtenTurns, type CurrentWrite } from './turn.write';
 
@@ -131,7 +132,6 @@ export class GroupWriter {
 /** What two turns in one batch must not share: the conversation, and any memory record read or written. */
 function conflictKeys(item: CurrentWrite): string[] {
   const keys = [`c\u0000${item.base.id}`];
-  for (const m of item.expect.memory) keys.push(`m\u0000${m.scope}\u0000${m.name}`);
-  for (const m of item.turn.memory) keys.push(`m\u0000${m.scope}\u0000${m.name}`);
+  for (const m of [...item.expect.memory, ...item.turn.memory]) keys.push(`m\u0000${memoryAddressKey(m)}`);
   return keys;
 }

@@ -1,7 +1,10 @@
 import type { Json, MemoryAddress, MemoryPort } from '@parley/dialogue-core';
 import type { Tables } from '../database/schema';
 
-const key = (scope: string, name: string) => `${scope}\u0000${name}`;
+/** One string per memory record address: for maps and sets of records. */
+export function memoryAddressKey(address: { scope: string; name: string }): string {
+  return `${address.scope}\u0000${address.name}`;
+}
 
 /** SQL that reads memory records for a JSON list of `{scope, name}` addresses ($1). */
 export function memorySelect(t: Tables): string {
@@ -22,17 +25,19 @@ export class TransactionMemory implements MemoryPort {
     prefetched: readonly MemoryAddress[] = [],
     rows: readonly { scope: string; name: string; data: Json }[] = [],
   ) {
-    for (const address of prefetched) this.known.set(key(address.scope, address.name), undefined);
-    for (const row of rows) this.known.set(key(row.scope, row.name), row.data);
+    for (const address of prefetched) this.known.set(memoryAddressKey(address), undefined);
+    for (const row of rows) this.known.set(memoryAddressKey(row), row.data);
   }
 
   async read(addresses: readonly MemoryAddress[]): Promise<(Json | undefined)[]> {
-    const missing = addresses.filter((a) => !this.known.has(key(a.scope, a.name)));
+    const missing = addresses.filter((a) => !this.known.has(memoryAddressKey(a)));
     if (missing.length > 0) {
-      const rows = await this.runner.query<{ scope: string; name: string; data: Json }>(memorySelect(this.tables), [JSON.stringify(missing)]);
-      for (const a of missing) this.known.set(key(a.scope, a.name), undefined);
-      for (const row of rows) this.known.set(key(row.scope, row.name), row.data);
+      const rows = await this.runner.query<{ scope: string; name: string; data: Json }>(memorySelect(this.tables), [
+        JSON.stringify(missing),
+      ]);
+      for (const a of missing) this.known.set(memoryAddressKey(a), undefined);
+      for (const row of rows) this.known.set(memoryAddressKey(row), row.data);
     }
-    return addresses.map((a) => structuredClone(this.known.get(key(a.scope, a.name))));
+    return addresses.map((a) => structuredClone(this.known.get(memoryAddressKey(a))));
   }
 }

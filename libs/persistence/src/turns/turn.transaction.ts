@@ -2,7 +2,7 @@ import type { Json, MemoryAddress } from '@parley/dialogue-core';
 import type { Tables } from '../database/schema';
 import { inline, lastRows, rowsAt, type SqlClient } from './sql';
 import { memoryLockSql } from './memory.locks';
-import { memorySelect, TransactionMemory } from './transaction.memory';
+import { memoryAddressKey, memorySelect, TransactionMemory } from './transaction.memory';
 import type { ClaimedJob, ConversationKey, LockedConversation, TurnContext, TurnWrite } from './turn.types';
 import { writeParams, writeStatement, writtenTurns } from './turn.write';
 
@@ -71,10 +71,7 @@ export class TurnTransaction {
     prefetch: readonly MemoryAddress[],
   ): Promise<{ locked: LockedConversation; context: TurnContext }> {
     const withBegin = !this.begun;
-    const memoryLocks = memoryLockSql(this.t, key.id, prefetch);
-    const sql =
-      `${withBegin ? 'BEGIN;\n' : ''}${inline(this.lockSql(false), [key.id])};\n` +
-      `${memoryLocks ? `${memoryLocks};\n` : ''}${this.loadSql(key.id, dedupe, prefetch)}`;
+    const sql = `${withBegin ? 'BEGIN;\n' : ''}${inline(this.lockSql(false), [key.id])};\n${this.loadSql(key.id, dedupe, prefetch)}`;
     const result = await this.client.query(sql);
     this.begun = true;
     const rows = rowsAt<ConversationRow>(result, withBegin ? 1 : 0);
@@ -125,9 +122,7 @@ export class TurnTransaction {
     dedupe: { channel: string; messageId: string } | undefined,
     prefetch: readonly MemoryAddress[],
   ): Promise<TurnContext> {
-    const id = this.current().id;
-    const memoryLocks = memoryLockSql(this.t, id, prefetch);
-    const [row] = await this.query<LoadRow>(`${memoryLocks ? `${memoryLocks};\n` : ''}${this.loadSql(id, dedupe, prefetch)}`);
+    const [row] = await this.query<LoadRow>(this.loadSql(this.current().id, dedupe, prefetch));
     return this.toContext(row, prefetch);
   }
 
@@ -136,7 +131,10 @@ export class TurnTransaction {
     dedupe: { channel: string; messageId: string } | undefined,
     prefetch: readonly MemoryAddress[],
   ): string {
-    return inline(
+    // The memory locks first, as a statement of their own: the load's fresh snapshot then sees what their previous
+    // holder committed.
+    const memoryLocks = memoryLockSql(this.t, conversationId, prefetch);
+    const load = inline(
       `SELECT
          (SELECT jsonb_build_object('replies', (
                    SELECT coalesce(jsonb_agg(o.text ORDER BY o.seq), '[]'::jsonb) FROM ${this.t.transcript} o
@@ -147,16 +145,17 @@ export class TurnTransaction {
             FROM (${memorySelect(this.t)}) m) AS memory`,
       [JSON.stringify(prefetch), conversationId, dedupe?.channel ?? null, dedupe?.messageId ?? null],
     );
+    return memoryLocks ? `${memoryLocks};\n${load}` : load;
   }
 
   private toContext(row: LoadRow | undefined, prefetch: readonly MemoryAddress[]): TurnContext {
     const rows = row?.memory ?? [];
-    const found = new Map(rows.map((r) => [`${r.scope}\u0000${r.name}`, r.data]));
+    const found = new Map(rows.map((r) => [memoryAddressKey(r), r.data]));
     return {
       duplicate: row?.duplicate ?? undefined,
       history: row?.history ?? [],
       memory: new TransactionMemory(this, this.t, prefetch, rows),
-      preloaded: prefetch.map((a) => ({ scope: a.scope, name: a.name, data: found.get(`${a.scope}\u0000${a.name}`) })),
+      preloaded: prefetch.map((a) => ({ scope: a.scope, name: a.name, data: found.get(memoryAddressKey(a)) })),
     };
   }
 

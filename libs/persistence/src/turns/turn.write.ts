@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Tables } from '../database/schema';
 import { memoryLockKey } from './memory.locks';
 import { rowsAt } from './sql';
+import { memoryAddressKey } from './transaction.memory';
 import type { LockedConversation, MemoryRow, TurnWrite } from './turn.types';
 
 /**
@@ -38,7 +39,7 @@ function turnRows(conversation: LockedConversation, turn: TurnWrite) {
     channel: line.channel ?? null,
   }));
   // One row per address: a later write in the same turn wins (ON CONFLICT cannot touch a row twice).
-  const memory = [...new Map(turn.memory.map((m) => [`${m.scope}\u0000${m.name}`, m])).values()];
+  const memory = [...new Map(turn.memory.map((m) => [memoryAddressKey(m), m])).values()];
   const schedules = [...new Map(turn.schedules.map((s, i) => [s.key ?? `\u0000${i}`, s])).values()].map((s) => ({
     id: randomUUID(),
     key: s.key ?? null,
@@ -109,12 +110,12 @@ export function writeParams(items: readonly CurrentWrite[]): { values: string[];
     const absent = new Set<string>();
     for (const m of expect.memory) {
       expected.push({ i, scope: m.scope, name: m.name, data: m.data ?? null, k: memoryLockKey(m) });
-      if (m.data === undefined) absent.add(`${m.scope}\u0000${m.name}`);
+      if (m.data === undefined) absent.add(memoryAddressKey(m));
     }
     for (const line of rows.transcript) lines.push({ i, ...line });
     // `fresh`: the turn read that there was no such record; it is inserted without ON CONFLICT, so that one created
     // meanwhile fails the statement instead of being overwritten.
-    for (const m of rows.memory) memory.push({ i, ...m, fresh: absent.has(`${m.scope}\u0000${m.name}`) });
+    for (const m of rows.memory) memory.push({ i, ...m, fresh: absent.has(memoryAddressKey(m)) });
     for (const o of rows.outbox) outbox.push({ i, ...o });
     for (const s of rows.schedules) jobs.push({ i, ...s });
   });
