@@ -38,7 +38,7 @@ export {
   type TurnOutcome,
 } from './runtime/run-turn';
 export { migrate } from './runtime/restore';
-export { describeConversation, type ConversationView, type ActorNode } from './runtime/describe';
+export { describeConversation, type ConversationView, type ActorNode, type DescribeOptions } from './runtime/describe';
 export { describeBot, type BotOutline, type ContextOutline } from './runtime/describe-bot';
 export { focusChain, pendingQuestion, openIntents, threadsOf, activePath, validateTree } from './runtime/inspect';
 export type { Services } from './runtime/turn-scope';

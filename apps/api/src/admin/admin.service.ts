@@ -56,11 +56,17 @@ export class AdminService {
     const stored = await this.conversations.find(id);
     if (!stored) throw notFound(id);
     const bot = this.runtime.bots.find(stored.botId);
+    const memory = await this.conversations.memory(bot ? preloadScopes(bot, stored) : []);
+    const view: Record<string, Json> = {};
+    for (const record of memory) view[record.name] = record.data;
     const state =
       bot && stored.snapshot !== null
-        ? describeConversation(bot, { bot: bot.id, version: stored.botVersion, snapshot: stored.snapshot, history: stored.history, turns: stored.turns })
+        ? describeConversation(
+            bot,
+            { bot: bot.id, version: stored.botVersion, snapshot: stored.snapshot, history: stored.history, turns: stored.turns },
+            { conversationId: stored.id, userId: stored.userId, memory: view, clock: this.runtime.clock },
+          )
         : null;
-    const memory = await this.conversations.memory(bot ? preloadScopes(bot, stored) : []);
     const timers = await this.conversations.pendingJobs(id);
     return {
       id: stored.id,

@@ -2,7 +2,11 @@ import type { AnyActorRef } from 'xstate';
 import type { BotDefinition } from '../authoring/define-bot';
 import type { ConversationState, ThreadsView } from '../types';
 import { activePath, focusChain, pendingQuestion, threadsOf } from './inspect';
+import { systemClock, type ClockPort } from '../ports/clock.port';
+import type { Json } from '../ports/memory.port';
 import { restoreProcess } from './restore';
+import { runInTurnScope, type TurnScope } from './turn-scope';
+import { sourceKeyOf } from './xstate.seam';
 
 /** One actor of the conversation tree, for the admin API and the inspector. */
 export interface ActorNode {
@@ -29,11 +33,39 @@ export interface ConversationView {
   problem?: string;
 }
 
+export interface DescribeOptions {
+  conversationId?: string;
+  userId?: string;
+  /** User- and conversation-scoped memory, by name, for prompts that read it. */
+  memory?: Record<string, Json | undefined>;
+  clock?: ClockPort;
+}
+
 /**
  * Describe a stored conversation without running a turn: the state tree, focus, stacks and pending question.
  * Nothing is executed (restoring runs no entry actions); the state is not changed.
  */
-export function describeConversation(bot: BotDefinition, state: ConversationState): ConversationView {
+export function describeConversation(
+  bot: BotDefinition,
+  state: ConversationState,
+  options: DescribeOptions = {},
+): ConversationView {
+  // Prompts may read memory and the clock: they are resolved in a scope of their own, whose writes go nowhere.
+  const scope: TurnScope = {
+    conversationId: options.conversationId ?? 'described',
+    userId: options.userId ?? 'described',
+    catalog: bot.catalog,
+    view: { ...(options.memory ?? {}) },
+    memoryPort: { read: async (addresses) => addresses.map(() => undefined) },
+    clock: options.clock ?? systemClock,
+    services: {},
+    effects: [],
+    emitted: [],
+  };
+  return runInTurnScope(scope, () => describeIn(bot, state));
+}
+
+function describeIn(bot: BotDefinition, state: ConversationState): ConversationView {
   const restored = restoreProcess(bot, state);
   try {
     const ended = (state.snapshot as any)?.status === 'done';
@@ -64,7 +96,7 @@ function node(actor: AnyActorRef, src: string): ActorNode {
     value: snapshot.value,
     context: snapshot.context,
     children: Object.entries<AnyActorRef>(snapshot.children ?? {}).map(([id, child]) =>
-      node(child, (child as any).src && typeof (child as any).src === 'string' ? (child as any).src : id),
+      node(child, sourceKeyOf(child) ?? id),
     ),
   };
 }

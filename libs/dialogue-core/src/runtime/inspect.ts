@@ -1,6 +1,7 @@
-import { __unsafe_getAllOwnEventDescriptors, type AnyActorRef } from 'xstate';
+import type { AnyActorRef } from 'xstate';
 import type { ThreadsView } from '../types';
 import { resolve } from '../authoring/args';
+import { activeStateNodes, handledEventTypes } from './xstate.seam';
 
 /** One level of the focused thread: a context actor and its active stage. */
 export interface ChainLevel {
@@ -16,7 +17,7 @@ interface StateNodeLike {
 }
 
 function activeNodes(snapshot: any): StateNodeLike[] {
-  return (snapshot?._nodes ?? []) as StateNodeLike[];
+  return snapshot?.machine ? (activeStateNodes(snapshot) as unknown as StateNodeLike[]) : [];
 }
 
 /** The question a level is asking, and the sub-context it waits for (if the question is not its own, "modal" one). */
@@ -89,7 +90,7 @@ function intentsHandledBy(snapshot: any): string[] {
     .join('\n');
   let intents = byNodes.get(key);
   if (!intents) {
-    intents = __unsafe_getAllOwnEventDescriptors(snapshot)
+    intents = handledEventTypes(snapshot)
       .filter((descriptor) => descriptor.startsWith('intent.') && !descriptor.endsWith('*'))
       .map((descriptor) => descriptor.slice(7));
     if (byNodes.size < HANDLED_INTENTS_PER_MACHINE) byNodes.set(key, intents);
@@ -137,7 +138,7 @@ export function validateTree(actor: AnyActorRef, path = 'process'): string[] {
     return problems;
   }
   if (snapshot.machine && snapshot.status === 'active') {
-    for (const node of snapshot._nodes ?? []) {
+    for (const node of activeStateNodes(snapshot)) {
       for (const invoke of node.invoke ?? []) {
         if (!snapshot.children[invoke.id])
           problems.push(`${path}: stage '${node.id}' waits for '${invoke.id}', which is missing`);

@@ -1,4 +1,4 @@
-import type { AnyActorRef } from 'xstate';
+import { isMachineSnapshot, type AnyActorRef } from 'xstate';
 import type { BotDefinition } from '../authoring/define-bot';
 import { preloadAddresses } from '../authoring/memory';
 import { DialogueError, NewerStateError, TurnInputError } from '../errors';
@@ -8,6 +8,7 @@ import type { NluPort, Understanding } from '../ports/nlu.port';
 import type { ConversationState, Effect, Reply, ThreadsView, TurnInput } from '../types';
 import { activePath, focusChain, openIntents, pendingQuestion, threadsOf } from './inspect';
 import { restoreProcess } from './restore';
+import { hasScheduledEvents, parentOf } from './xstate.seam';
 import { runInTurnScope, type Services, type TurnEvent, type TurnScope } from './turn-scope';
 
 /** Everything the turn reads or calls. The engine itself does no I/O. */
@@ -333,7 +334,7 @@ async function settle(root: AnyActorRef, timeLimitMs: number): Promise<void> {
     if (finished) continue;
     for (const actor of pending) {
       if (actor.getSnapshot().status !== 'active') continue;
-      const parent = (actor as any)._parent as AnyActorRef | undefined;
+      const parent = parentOf(actor);
       parent?.send({ type: 'escape.failure', reason: `'${actor.id}' took longer than ${timeLimitMs} ms` });
     }
     for (const actor of pendingActors(root)) {
@@ -345,10 +346,11 @@ async function settle(root: AnyActorRef, timeLimitMs: number): Promise<void> {
 }
 
 function pendingActors(actor: AnyActorRef, found: AnyActorRef[] = []): AnyActorRef[] {
-  const snapshot: any = actor.getSnapshot();
-  for (const child of Object.values<AnyActorRef>(snapshot.children ?? {})) {
-    const s: any = child.getSnapshot();
-    if (s.machine) pendingActors(child, found);
+  const snapshot: unknown = actor.getSnapshot();
+  if (!isMachineSnapshot(snapshot)) return found;
+  for (const child of Object.values<AnyActorRef>(snapshot.children)) {
+    const s: { status: string } = child.getSnapshot();
+    if (isMachineSnapshot(s)) pendingActors(child, found);
     else if (s.status === 'active') found.push(child);
   }
   return found;
@@ -356,10 +358,7 @@ function pendingActors(actor: AnyActorRef, found: AnyActorRef[] = []): AnyActorR
 
 /** Nothing running (invoked actors) and nothing scheduled (delayed events) anywhere in the tree. */
 function isQuiet(root: AnyActorRef): boolean {
-  if (pendingActors(root).length > 0) return false;
-  const scheduled = (root.system as { getSnapshot?: () => { _scheduledEvents?: object } }).getSnapshot?.()
-    ._scheduledEvents;
-  return scheduled === undefined || Object.keys(scheduled).length === 0;
+  return pendingActors(root).length === 0 && !hasScheduledEvents(root);
 }
 
 /** True when `value` survives JSON unchanged (restoring it gives the same objects): no Date, Map, NaN, class… */
@@ -393,9 +392,9 @@ function settledWithin(actors: AnyActorRef[], ms: number): Promise<boolean> {
 }
 
 function threadOf(root: AnyActorRef, actor: AnyActorRef): string | undefined {
-  let current: any = actor;
-  while (current?._parent && current._parent !== root) current = current._parent;
-  return current?._parent === root ? (current.id as string) : undefined;
+  let current: AnyActorRef | undefined = actor;
+  while (current && parentOf(current) && parentOf(current) !== root) current = parentOf(current);
+  return current && parentOf(current) === root ? current.id : undefined;
 }
 
 function validateRequest(bot: BotDefinition, request: TurnRequest): void {

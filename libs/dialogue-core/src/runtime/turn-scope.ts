@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { DialogueError } from '../errors';
 import type { ClockPort } from '../ports/clock.port';
 import type { Json, MemoryPort } from '../ports/memory.port';
 import type { Effect } from '../types';
@@ -44,21 +45,18 @@ export function runInTurnScope<T>(scope: TurnScope, fn: () => T): T {
   return storage.run(scope, fn);
 }
 
-/** The scope of the turn being processed. Outside a turn (e.g. graph traversal) an empty scope is used. */
+/**
+ * The scope of the turn being processed. Outside a turn there is none, and reading it is a bug in the caller (a tool
+ * that runs machines must do so through `runTurn`, or `runInTurnScope` with a scope of its own): never a silent
+ * stand-in whose clock reads 1970.
+ */
 export function currentTurn(): TurnScope {
-  return storage.getStore() ?? detachedScope();
-}
-
-function detachedScope(): TurnScope {
-  return {
-    conversationId: 'detached',
-    userId: 'detached',
-    catalog: { bot: 'detached', declarations: {} },
-    view: {},
-    memoryPort: { read: async (addresses) => addresses.map(() => undefined) },
-    clock: { now: () => new Date(0) },
-    services: {},
-    effects: [],
-    emitted: [],
-  };
+  const scope = storage.getStore();
+  if (!scope) {
+    throw new DialogueError(
+      'ENGINE_FAILURE',
+      'A dialogue action, guard or prompt ran outside a turn. Run machines through runTurn() (or runInTurnScope()).',
+    );
+  }
+  return scope;
 }
