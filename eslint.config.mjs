@@ -24,6 +24,24 @@ export default tseslint.config(
     },
   },
   {
+    // The bots and the authoring API bot authors write against are typed end to end: no `any`, nothing unsafe.
+    files: [
+      'machines/**/*.ts',
+      'libs/dialogue-core/test/readme-*.ts',
+      'libs/dialogue-core/test/trip.bot.ts',
+      'libs/dialogue-core/test/kit.type-checks.ts',
+      'libs/dialogue-core/src/authoring/{kit,authoring.types,actions,form,confirm,bot-intents,services,check-bot,check-corpus,transitions}.ts',
+    ],
+    rules: {
+      '@typescript-eslint/no-unsafe-assignment': 'error',
+      '@typescript-eslint/no-unsafe-member-access': 'error',
+      '@typescript-eslint/no-unsafe-argument': 'error',
+      '@typescript-eslint/no-unsafe-return': 'error',
+      '@typescript-eslint/no-unsafe-call': 'error',
+      '@typescript-eslint/no-explicit-any': 'error',
+    },
+  },
+  {
     files: ['**/*.spec.ts', '**/*.e2e-spec.ts', 'test/**/*.ts'],
     rules: { '@typescript-eslint/unbound-method': 'off' },
   },

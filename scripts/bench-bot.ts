@@ -1,33 +1,30 @@
 import {
-  ask,
+  botKit,
   defineBot,
-  defineContext,
   finish,
   keywordNlu,
-  remember,
-  say,
-  update,
   type BotDefinition,
   type NluPort,
 } from '@parley/dialogue-core';
 
 /** The benchmark's bot: every turn changes the context's data, writes user memory and replies (a realistic small turn). */
 export function benchBot(): BotDefinition {
-  const counter = defineContext({
+  const kit = botKit<{ memory: { total: number } }>().context<{ count: number }>();
+  const counter = kit.defineContext({
     id: 'counter',
     context: { count: 0 },
     memory: { total: { scope: 'user', initial: 0 } },
     initial: 'counting',
     stages: {
-      counting: ask({
+      counting: kit.ask({
         prompt: 'Say add.',
         quiet: true,
         on: {
           'intent.add': {
             actions: [
-              update(({ context }) => ({ count: (context.count as number) + 1 })),
-              remember('total', ({ memory }: { memory: Record<string, unknown> }) => (memory.total as number) + 1),
-              say(({ context }) => `count=${String(context.count)}`),
+              kit.update(({ context }) => ({ count: context.count + 1 })),
+              kit.remember('total', ({ memory }) => (memory.total ?? 0) + 1),
+              kit.say(({ context }) => `count=${String(context.count)}`),
             ],
           },
           'intent.done': 'finished',

@@ -3,6 +3,7 @@
  * input through every level, steps the actors and persists the new state to JSON, as the server does.
  */
 import {
+  contextKit,
   ask,
   defineBot,
   defineContext,
@@ -12,24 +13,24 @@ import {
   openThread,
   runTurn,
   say,
-  update,
   type ConversationState,
   type TurnResult,
 } from '@parley/dialogue-core';
 import { createActor } from 'xstate';
 
-const inner = defineContext({
+const innerKit = contextKit<{ answers: number }>();
+const inner = innerKit.defineContext({
   id: 'inner',
   context: { answers: 0 },
   initial: 'asking',
   stages: {
-    asking: ask({
+    asking: innerKit.ask({
       prompt: ({ context }) => `Question ${context.answers + 1}?`,
       on: {
         'intent.answer': {
           target: 'asking',
           reenter: true,
-          actions: update(({ context }) => ({ answers: context.answers + 1 })),
+          actions: innerKit.update(({ context }) => ({ answers: context.answers + 1 })),
         },
         'intent.finish': 'done',
       },

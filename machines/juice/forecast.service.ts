@@ -69,13 +69,13 @@ const CLIMATE: Record<string, number> = {
 };
 const SKIES = ['晴', '多云', '阴', '小雨', '晴转多云'];
 
-export interface Forecast {
+export type Forecast = {
   city: string;
   date: string;
   sky: string;
   low: number;
   high: number;
-}
+};
 
 export class UnknownCityError extends Error {
   override readonly name = 'UnknownCityError';

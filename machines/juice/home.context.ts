@@ -1,13 +1,7 @@
-import { ask, defineContext } from '@parley/dialogue-core';
+import { homeContext } from '@parley/dialogue-core';
 
 /**
  * The shop's home: always present. It asks nothing of its own; when a task ends and nothing sleeps, focus comes back
  * here and its question is re-asked.
  */
-export const home = defineContext({
-  id: 'home',
-  initial: 'idle',
-  stages: {
-    idle: ask({ prompt: '还有什么可以帮您?', quiet: true }),
-  },
-});
+export const home = homeContext({ prompt: '还有什么可以帮您?' });

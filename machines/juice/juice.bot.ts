@@ -1,16 +1,17 @@
 import { defineBot, openThread, reply } from '@parley/dialogue-core';
 import { forecast } from './forecast.service';
 import { home } from './home.context';
+import { toVersion2 } from './juice.migrations';
 import { member } from './member.context';
 import { order } from './order.context';
 import { weather } from './weather.context';
 
 const GREETING = '您好, 欢迎光临果汁店! 我可以帮您买果汁、查天气、办会员。';
 
-/** 果汁店: Parley's demo bot (../shared/SCENARIOS.md). */
+/** 果汁店: Parley's demo bot (its behaviour is specified in docs/juice.md). */
 export const juice = defineBot({
   id: 'juice',
-  version: 1,
+  version: 2,
   locale: 'zh-CN',
   timeZone: 'Asia/Shanghai',
   home: 'home',
@@ -38,5 +39,6 @@ export const juice = defineBot({
     waiting: '这件事还在等结果, 有消息我会通知您。',
   },
   nlu: { kind: 'builtin' },
+  migrations: { 2: toVersion2 },
   services: { forecast },
 });

@@ -109,10 +109,12 @@ export const juiceTranscripts: Transcript[] = [
       t('我想买果汁', '什么口味'),
       { say: '常温', expect: ['什么口味'], expectNot: ['没听懂'] },
       t('苹果', '杯装还是碗装'),
-      { say: '西瓜', expect: ['杯装还是碗装'], expectNot: ['没听懂'] },
+      // A slot changed by a later answer is acknowledged before the question comes again.
+      { say: '西瓜', expect: ['换成西瓜汁', '杯装还是碗装'], expectNot: ['没听懂'] },
+      { say: '加冰', expect: ['改成加冰', '杯装还是碗装'] },
       t('碗装', '要办理吗'),
       t('不用了', '请付15元'),
-      t('付款', '支付成功', '西瓜汁', '常温', '碗装'),
+      t('付款', '支付成功', '西瓜汁', '加冰', '碗装'),
     ],
   },
   {

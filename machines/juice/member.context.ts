@@ -1,22 +1,35 @@
-import { ask, defineContext, entity, finish, remember, say, update, when } from '@parley/dialogue-core';
-import { NEW_CUSTOMER, type Customer } from './menu';
+import { juiceKit } from './kit';
+import { NEW_CUSTOMER } from './menu';
+
+interface MemberData {
+  /** `offer`: offered during an order; `join`: a thread of its own («我要办会员»). */
+  mode: 'offer' | 'join';
+  name: string | null;
+}
+
+/** What the caller learns: did the customer become (or were they already) a member? */
+export interface MemberResult {
+  member: boolean;
+}
+
+const { defineContext, ask, finish, remember, say, update, when, entity } = juiceKit.context<MemberData, MemberResult>();
 
 /**
- * Membership. Two ways in: offered during an order (`dependOn('member', { input: { mode: 'offer' } })`, returns
+ * Membership. Two ways in: offered during an order (`dependOn(member, { input: { mode: 'offer' } })`, returns
  * `{ member }`), or its own thread («我要办会员»). A cancel from inside it is intercepted: no membership, and the
  * order goes on.
  */
 export const member = defineContext({
   id: 'member',
   description: 'Sign up for membership (8折); remembered per user.',
-  memory: { customer: { scope: 'user', initial: NEW_CUSTOMER as any } },
-  context: ({ input }) => ({ mode: input.mode === 'offer' ? 'offer' : 'join', name: null as string | null }),
+  memory: { customer: { scope: 'user', initial: NEW_CUSTOMER } },
+  context: ({ input }) => ({ mode: input.mode === 'offer' ? 'offer' : 'join', name: null }),
   initial: 'start',
   stages: {
     start: {
       always: [
         { guard: 'isMember', target: 'alreadyMember' },
-        { guard: ({ context }: any) => context.mode === 'offer', target: 'offering' },
+        { guard: when(({ context }) => context.mode === 'offer'), target: 'offering' },
         { target: 'askingName' },
       ],
     },
@@ -41,10 +54,10 @@ export const member = defineContext({
             target: 'joined',
             actions: [
               remember('customer', ({ memory, context, event }) => ({
-                ...((memory.customer as Customer | undefined) ?? NEW_CUSTOMER),
+                ...(memory.customer ?? NEW_CUSTOMER),
                 member: true,
-                name: context.name,
-                phone: String(entity(event, 'phone')),
+                name: context.name ?? undefined,
+                phone: entity(event, 'phone'),
               })),
               say('会员办理成功! 以后买果汁一律8折。'),
             ],
@@ -61,7 +74,7 @@ export const member = defineContext({
     joined: finish('done', { member: true }),
     declined: finish('done', { member: false }),
   },
-  guards: { isMember: ({ memory }) => (memory.customer as Customer | undefined)?.member === true },
+  guards: { isMember: ({ memory }) => memory.customer?.member === true },
   // «算了» while signing up: no membership, and whoever asked goes on.
   onCancel: { target: '.declined', actions: say('好的, 不办会员了。') },
 });

@@ -4,13 +4,15 @@ export const PRICE = 15;
 /** Members pay 80% (8折). */
 export const MEMBER_PRICE = 12;
 
-export interface OrderSummary {
-  flavor: string;
+export type Flavor = (typeof MENU)[number];
+
+export type OrderSummary = {
+  flavor: Flavor;
   ice: boolean;
   package: 'cup' | 'bowl';
-}
+};
 
-export function isOnMenu(flavor: unknown): flavor is (typeof MENU)[number] {
+export function isOnMenu(flavor: unknown): flavor is Flavor {
   return typeof flavor === 'string' && (MENU as readonly string[]).includes(flavor);
 }
 
@@ -20,12 +22,12 @@ export function describeOrder(order: OrderSummary): string {
 }
 
 /** The customer's long-term record (user-scoped memory `customer`). */
-export interface Customer {
+export type Customer = {
   orders: number;
   lastOrder: OrderSummary | null;
   member: boolean;
   name?: string;
   phone?: string;
-}
+};
 
 export const NEW_CUSTOMER: Customer = { orders: 0, lastOrder: null, member: false };

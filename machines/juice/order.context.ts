@@ -1,20 +1,10 @@
-import {
-  ask,
-  defineContext,
-  dependOn,
-  entity,
-  escape,
-  propagate,
-  remember,
-  say,
-  update,
-  when,
-  type DialogueArgs,
-} from '@parley/dialogue-core';
-import { describeOrder, isOnMenu, MEMBER_PRICE, NEW_CUSTOMER, PRICE, type Customer } from './menu';
+import type { IntentEvent } from '@parley/dialogue-core';
+import { juiceKit } from './kit';
+import { member } from './member.context';
+import { describeOrder, isOnMenu, MEMBER_PRICE, NEW_CUSTOMER, PRICE, type Flavor } from './menu';
 
 interface OrderData {
-  flavor: string | null;
+  flavor: Flavor | null;
   ice: boolean | null;
   package: 'cup' | 'bowl' | null;
   /** Unknown flavors asked for in a row. */
@@ -24,42 +14,49 @@ interface OrderData {
   saidEarly: boolean;
 }
 
-/** The slots an utterance fills: «我想要苹果汁, 常温哈» gives a flavor and the ice at once. */
-function slots(event: any): Partial<OrderData> {
+const { defineContext, ask, form, dependOn, say, update, remember, when, escape, propagate, entity } =
+  juiceKit.context<OrderData>();
+
+/** The ice a message asks for: «常温» is no ice; a bare yes/no counts only when the ice question is the one asked. */
+function iceOf(event: IntentEvent, asked: boolean): boolean | undefined {
+  const ice = entity(event, 'ice');
+  if (ice !== undefined) return ice === 'yes';
+  if (asked && event.intent === 'affirm') return true;
+  if (asked && event.intent === 'deny') return false;
+  return undefined;
+}
+
+/** The slots an utterance gives on its own (no question asked): «我想要苹果汁, 常温哈» gives a flavor and the ice. */
+function slotsIn(event: IntentEvent | undefined): Partial<OrderData> {
+  if (!event) return {};
   const found: Partial<OrderData> = {};
   const flavor = entity(event, 'flavor');
   if (isOnMenu(flavor)) found.flavor = flavor;
-  const ice = entity(event, 'ice');
-  if (ice === 'yes' || ice === 'no') found.ice = ice === 'yes';
+  const ice = iceOf(event, false);
+  if (ice !== undefined) found.ice = ice;
   const pack = entity(event, 'package');
-  if (pack === 'cup' || pack === 'bowl') found.package = pack;
+  if (pack !== undefined) found.package = pack;
   return found;
 }
 
-const offMenu = (event: any) => {
+const offMenu = (event: IntentEvent) => {
   const flavor = entity(event, 'flavor');
   return flavor !== undefined && !isOnMenu(flavor);
 };
-const customerOf = ({ memory }: DialogueArgs) => (memory.customer as Customer | undefined) ?? NEW_CUSTOMER;
-const fill = update(({ event }) => ({ ...slots(event) }));
-/** An answer to another question than the one asked («杯装» while asked about ice): taken, then the question again. */
-const otherSlots = {
-  guard: when(({ event }) => Object.keys(slots(event)).length > 0),
-  target: 'next',
-  actions: fill,
-};
+
+const PACKAGES = { cup: '杯装', bowl: '碗装' } as const;
 
 /**
- * Ordering juice: flavor → ice → package → membership offer (a nested `member` context) → pay.
- * Slots said early are taken, in the opening utterance or in answer to another question; a returning customer is
- * offered the last order again.
+ * Ordering juice: flavor → ice → package (a form: slots said early or in answer to another question are taken, a
+ * change is acknowledged) → membership offer (the nested `member` context) → pay. A returning customer is offered
+ * the last order again.
  */
 export const order = defineContext({
   id: 'order',
   description: 'Order a juice: 苹果, 橙子 or 西瓜, 15元 (members 12元).',
-  memory: { customer: { scope: 'user', initial: NEW_CUSTOMER as any } },
-  context: ({ input }): OrderData => {
-    const early = slots(input.trigger);
+  memory: { customer: { scope: 'user', initial: NEW_CUSTOMER } },
+  context: ({ input }) => {
+    const early = slotsIn(input.trigger?.type.startsWith('intent.') ? (input.trigger as IntentEvent) : undefined);
     return {
       flavor: early.flavor ?? null,
       ice: early.ice ?? null,
@@ -71,88 +68,67 @@ export const order = defineContext({
   },
   initial: 'start',
   stages: {
-    start: { always: [{ guard: 'isReturning', target: 'confirmingRepeat' }, { target: 'next' }] },
-    // Ask for whatever is still missing, in order.
-    next: {
-      always: [
-        { guard: ({ context }: any) => context.flavor === null, target: 'askingFlavor' },
-        { guard: ({ context }: any) => context.ice === null, target: 'askingIce' },
-        { guard: ({ context }: any) => context.package === null, target: 'askingPackage' },
-        { guard: 'isMember', target: 'paying', actions: update({ member: true }) },
-        { target: 'offeringMembership' },
-      ],
-    },
+    start: { always: [{ guard: 'isReturning', target: 'confirmingRepeat' }, { target: 'ordering' }] },
     confirmingRepeat: ask({
-      prompt: (args) => {
-        const customer = customerOf(args);
-        return `欢迎第${customer.orders + 1}次光临! 还和上次一样吗? 上次是${describeOrder(customer.lastOrder!)}。`;
+      prompt: ({ memory }) => {
+        const customer = memory.customer ?? NEW_CUSTOMER;
+        const last = customer.lastOrder ? describeOrder(customer.lastOrder) : '';
+        return `欢迎第${customer.orders + 1}次光临! 还和上次一样吗? 上次是${last}。`;
       },
       on: {
-        'intent.affirm': { target: 'next', actions: update((args) => ({ ...customerOf(args).lastOrder })) },
-        'intent.deny': 'askingFlavor',
-        'intent.*': { guard: when(({ event }) => Object.keys(slots(event)).length > 0), target: 'next', actions: fill },
+        'intent.affirm': { target: 'ordering', actions: update(({ memory }) => ({ ...memory.customer?.lastOrder })) },
+        'intent.deny': 'ordering',
+        'intent.*': {
+          guard: when(({ event }) => Object.keys(slotsIn(event)).length > 0),
+          target: 'ordering',
+          actions: update(({ event }) => slotsIn(event)),
+        },
       },
     }),
-    askingFlavor: ask({
-      prompt: '请问您要什么口味? 我们有苹果、橙子、西瓜, 每杯15元。',
-      on: {
-        'intent.*': [
-          {
-            guard: when(({ event }) => slots(event).flavor !== undefined),
-            target: 'next',
-            actions: [fill, update({ misses: 0 })],
+    ordering: form({
+      slots: {
+        flavor: {
+          prompt: '请问您要什么口味? 我们有苹果、橙子、西瓜, 每杯15元。',
+          fill: (event) => {
+            const flavor = entity(event, 'flavor');
+            return isOnMenu(flavor) ? flavor : undefined;
           },
-          {
-            guard: when(({ event, context }) => offMenu(event) && context.misses >= 2),
-            actions: [
-              say(({ event }) => `抱歉, 我们也没有${String(entity(event, 'flavor'))}。`),
-              escape('failure', 'three unknown flavors'),
+          // Understood, but not on the menu: «没有», and the third time in a row the order is dropped.
+          on: {
+            'intent.*': [
+              {
+                guard: when(({ event, context }) => offMenu(event) && context.misses >= 2),
+                actions: [
+                  say(({ event }) => `抱歉, 我们也没有${String(entity(event, 'flavor'))}。`),
+                  escape('failure', 'three unknown flavors'),
+                ],
+              },
+              {
+                guard: when(({ event }) => offMenu(event)),
+                target: 'flavor',
+                reenter: true,
+                actions: [
+                  say(({ event }) => `抱歉, 我们没有${String(entity(event, 'flavor'))}。`),
+                  update(({ context }) => ({ misses: context.misses + 1 })),
+                ],
+              },
             ],
           },
-          {
-            guard: when(({ event }) => offMenu(event)),
-            target: 'askingFlavor',
-            reenter: true,
-            actions: [
-              say(({ event }) => `抱歉, 我们没有${String(entity(event, 'flavor'))}。`),
-              update(({ context }) => ({ misses: context.misses + 1 })),
-            ],
-          },
-          otherSlots,
-        ],
+        },
+        ice: { prompt: '要加冰吗?', fill: (event, { asked }) => iceOf(event, asked) },
+        package: { prompt: '请问要杯装还是碗装?', fill: (event) => entity(event, 'package') },
       },
+      changed: ({ slot, to }) =>
+        slot === 'flavor'
+          ? `好的, 换成${String(to)}汁。`
+          : slot === 'ice'
+            ? `好的, 改成${to === true ? '加冰' : '常温'}。`
+            : `好的, 改成${PACKAGES[to as 'cup' | 'bowl']}。`,
+      onDone: [{ guard: 'isMember', target: 'paying', actions: update({ member: true }) }, { target: 'offeringMembership' }],
     }),
-    askingIce: ask({
-      prompt: '要加冰吗?',
-      on: {
-        'intent.*': [
-          { guard: when(({ event }) => slots(event).ice !== undefined), target: 'next', actions: fill },
-          otherSlots,
-        ],
-        'intent.affirm': [
-          { guard: when(({ event }) => slots(event).ice !== undefined), target: 'next', actions: fill },
-          { target: 'next', actions: update({ ice: true }) },
-        ],
-        'intent.deny': [
-          { guard: when(({ event }) => slots(event).ice !== undefined), target: 'next', actions: fill },
-          { target: 'next', actions: update({ ice: false }) },
-        ],
-      },
-    }),
-    askingPackage: ask({
-      prompt: '请问要杯装还是碗装?',
-      on: {
-        'intent.*': [
-          { guard: when(({ event }) => slots(event).package !== undefined), target: 'next', actions: fill },
-          otherSlots,
-        ],
-      },
-    }),
-    offeringMembership: dependOn('member', {
+    offeringMembership: dependOn(member, {
       input: { mode: 'offer' },
-      onDone: {
-        done: { target: 'paying', actions: update(({ event }) => ({ member: event.output.member === true })) },
-      },
+      onDone: { done: { target: 'paying', actions: update(({ event }) => ({ member: event.output.member })) } },
     }),
     paying: ask({
       prompt: ({ context }) => (context.member ? `会员8折, 请付${MEMBER_PRICE}元。` : `请付${PRICE}元。`),
@@ -164,27 +140,27 @@ export const order = defineContext({
     paid: {
       type: 'final',
       entry: [
-        say(({ context }) => `支付成功! 您的${describeOrder(context)}马上就好。`),
-        remember('customer', (args) => {
-          const { context } = args;
-          const customer = customerOf(args);
-          return {
-            ...customer,
-            orders: customer.orders + 1,
-            lastOrder: { flavor: context.flavor, ice: context.ice, package: context.package },
-          };
+        say(({ context }) => `支付成功! 您的${describeOrder(summaryOf(context))}马上就好。`),
+        remember('customer', ({ context, memory }) => {
+          const customer = memory.customer ?? NEW_CUSTOMER;
+          return { ...customer, orders: customer.orders + 1, lastOrder: summaryOf(context) };
         }),
       ],
       output: { status: 'done' },
     },
   },
   guards: {
-    isReturning: (args) => {
-      const customer = customerOf(args);
-      return customer.orders > 0 && customer.lastOrder !== null && !args.context.saidEarly;
+    isReturning: ({ memory, context }) => {
+      const customer = memory.customer ?? NEW_CUSTOMER;
+      return customer.orders > 0 && customer.lastOrder !== null && !context.saidEarly;
     },
-    isMember: (args) => customerOf(args).member === true,
+    isMember: ({ memory }) => memory.customer?.member === true,
   },
   onCancel: { actions: [say('好的, 您的订单已取消。'), propagate()] },
   onFailure: { actions: [say('不好意思, 订单先取消了。'), propagate()] },
 });
+
+/** The order as remembered (every slot is filled once the form is done). */
+function summaryOf(context: OrderData) {
+  return { flavor: context.flavor ?? '苹果', ice: context.ice ?? false, package: context.package ?? 'cup' } as const;
+}

@@ -1,5 +1,7 @@
-import { ask, defineContext, entity, escape, finish, say, service, update, when } from '@parley/dialogue-core';
+import type { IntentEvent } from '@parley/dialogue-core';
+import { service } from '@parley/dialogue-core';
 import type { Forecast } from './forecast.service';
+import { juiceKit } from './kit';
 
 interface WeatherData {
   city: string | null;
@@ -7,13 +9,19 @@ interface WeatherData {
   date: string | null;
 }
 
-/** City and date said in an utterance. A place that is no city («火星») is taken as a city the service won't know. */
-function slots(event: any): Partial<WeatherData> {
+const { defineContext, ask, form, invoke, finish, say, update, escape, when, entity } = juiceKit.context<WeatherData>();
+
+/** A city, or a place that is no city («火星»: taken as a city the service won't know). */
+const cityIn = (event: IntentEvent): string | undefined => entity(event, 'city') ?? entity(event, 'place');
+
+/** City and date said in an utterance. */
+function slotsIn(event: IntentEvent | undefined): Partial<WeatherData> {
+  if (!event) return {};
   const found: Partial<WeatherData> = {};
-  const city = entity(event, 'city') ?? entity(event, 'place');
-  if (typeof city === 'string') found.city = city;
+  const city = cityIn(event);
+  if (city !== undefined) found.city = city;
   const date = entity(event, 'date');
-  if (typeof date === 'string') found.date = date;
+  if (date !== undefined) found.date = date;
   return found;
 }
 
@@ -24,6 +32,15 @@ function dayLabel(date: string, now: Date, timeZone: string): string {
   return ['今天', '明天', '后天'][days] ?? date;
 }
 
+/** The forecast for a city and date: cached in memory scoped by city + date, else asked of the `forecast` service. */
+const forecast = service(async ({ city, date }: { city: string; date: string }, { services, recall, remember }) => {
+  const cached = (await recall('forecast', { city, date })) as Forecast | undefined;
+  if (cached) return cached;
+  const fresh = (await services.forecast!({ city, date })) as Forecast;
+  remember('forecast', fresh, { city, date });
+  return fresh;
+});
+
 /**
  * Weather: first-order slot filling (city, then date), a forecast through the `forecast` service, cached in memory
  * scoped by city + date. An unknown city is a failure escape that this context intercepts itself.
@@ -32,60 +49,44 @@ export const weather = defineContext({
   id: 'weather',
   description: 'Weather forecast for a city today, tomorrow or the day after.',
   memory: { forecast: { scope: ['city', 'date'] } },
-  context: ({ input }): WeatherData => ({ city: null, date: null, ...slots(input.trigger) }),
-  initial: 'next',
+  context: ({ input }) => ({
+    city: null,
+    date: null,
+    ...slotsIn(input.trigger?.type.startsWith('intent.') ? (input.trigger as IntentEvent) : undefined),
+  }),
+  initial: 'asking',
   stages: {
-    next: {
-      always: [
-        { guard: ({ context }: any) => context.city === null, target: 'askingCity' },
-        { guard: ({ context }: any) => context.date === null, target: 'askingDate' },
-        { target: 'forecasting' },
-      ],
-    },
-    askingCity: ask({
-      prompt: '请问您想查哪个城市?',
-      on: {
-        'intent.*': {
-          guard: when(({ event }) => slots(event).city !== undefined),
-          target: 'next',
-          actions: update(({ event }) => slots(event)),
-        },
+    asking: form({
+      slots: {
+        city: { prompt: '请问您想查哪个城市?', fill: cityIn },
+        date: { prompt: '哪天呢? 今天、明天还是后天?', fill: (event) => entity(event, 'date') },
       },
-    }),
-    askingDate: ask({
-      prompt: '哪天呢? 今天、明天还是后天?',
-      on: {
-        'intent.*': {
-          guard: when(({ event }) => slots(event).date !== undefined),
-          target: 'next',
-          actions: update(({ event }) => slots(event)),
-        },
-      },
+      changed: ({ slot, to }) => (slot === 'city' ? `好的, 改查${to}。` : '好的, 换一天。'),
+      onDone: 'forecasting',
     }),
     forecasting: {
-      invoke: {
-        src: 'forecast',
-        input: ({ context }: any) => ({ city: context.city, date: context.date }),
+      invoke: invoke('forecast', forecast, {
+        input: ({ context }) => ({ city: context.city ?? '', date: context.date ?? '' }),
         onDone: {
           target: 'answering',
           actions: say(({ event, now }) => {
-            const f = event.output as Forecast;
+            const f = event.output;
             return `${f.city}${dayLabel(f.date, now, 'Asia/Shanghai')}${f.sky}, ${f.low}到${f.high}度。`;
           }),
         },
         onError: { actions: escape('failure', 'no forecast') },
-      },
+      }),
     },
     answering: ask({
       prompt: '还有其它问题吗?',
       on: {
         'intent.deny': 'done',
         // «那北京呢» / «后天呢»: another forecast, keeping what was not said again
-        'intent.weather.ask': { target: 'next', actions: update(({ event }) => slots(event)) },
+        'intent.weather.ask': { target: 'asking', actions: update(({ event }) => slotsIn(event)) },
         'intent.inform': {
-          guard: when(({ event }) => Object.keys(slots(event)).length > 0),
-          target: 'next',
-          actions: update(({ event }) => slots(event)),
+          guard: when(({ event }) => Object.keys(slotsIn(event)).length > 0),
+          target: 'asking',
+          actions: update(({ event }) => slotsIn(event)),
         },
       },
     }),
@@ -95,14 +96,5 @@ export const weather = defineContext({
   onFailure: {
     target: '.done',
     actions: say(({ context }) => `抱歉, 暂时查不到${context.city ?? '这个地方'}的天气。`),
-  },
-  actors: {
-    forecast: service(async ({ city, date }: { city: string; date: string }, { services, recall, remember }) => {
-      const cached = await recall('forecast', { city, date });
-      if (cached) return cached;
-      const fresh = (await services.forecast!({ city, date })) as Forecast;
-      remember('forecast', fresh as any, { city, date });
-      return fresh;
-    }),
   },
 });

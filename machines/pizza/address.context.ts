@@ -1,10 +1,20 @@
-import { ask, defineContext, finish, remember, say, update } from '@parley/dialogue-core';
+import type { IntentEvent } from '@parley/dialogue-core';
+import { pizzaKit, type PizzaMemory } from './kit';
 
-interface Addresses {
-  saved: string | null;
+interface AddressData {
+  street: string | null;
+  /** Asked to change the address («change my address»): the saved one is not offered. */
+  change: boolean;
 }
 
-const savedOf = (memory: any): string | null => (memory.addresses as Addresses | undefined)?.saved ?? null;
+export interface AddressResult {
+  address: string | null;
+}
+
+const { defineContext, ask, finish, remember, say, update } = pizzaKit.context<AddressData, AddressResult>();
+
+const savedOf = (memory: Partial<PizzaMemory>): string | null => memory.addresses?.saved ?? null;
+const street = ({ event }: { event: IntentEvent }) => ({ street: event.text.trim() });
 
 /**
  * The delivery address: a nested sub-dialogue of `order` (and a thread of its own: "change my address").
@@ -16,13 +26,13 @@ export const address = defineContext({
   description: 'Ask for (or confirm) the delivery address; remembered per user.',
   memory: { addresses: { scope: 'user', initial: { saved: null } } },
   context: ({ input }) => ({
-    street: null as string | null,
-    change: input.change === true || input.trigger?.intent === 'address.change',
+    street: null,
+    change: input.change === true || (input.trigger?.type.startsWith('intent.') === true && (input.trigger as IntentEvent).intent === 'address.change'),
   }),
   initial: 'start',
   stages: {
     start: {
-      always: [{ guard: ({ context }: any) => !context.change, target: 'maybeSaved' }, { target: 'askingStreet' }],
+      always: [{ guard: 'wantsAChange', target: 'askingStreet' }, { target: 'maybeSaved' }],
     },
     maybeSaved: { always: [{ guard: 'hasSaved', target: 'confirmingSaved' }, { target: 'askingStreet' }] },
     confirmingSaved: ask({
@@ -36,14 +46,8 @@ export const address = defineContext({
     askingStreet: ask({
       prompt: 'What is the delivery address?',
       on: {
-        'intent.none': {
-          target: 'confirmingStreet',
-          actions: update(({ event }) => ({ street: String(event.text).trim() })),
-        },
-        'intent.inform': {
-          target: 'confirmingStreet',
-          actions: update(({ event }) => ({ street: String(event.text).trim() })),
-        },
+        'intent.none': { target: 'confirmingStreet', actions: update(street) },
+        'intent.inform': { target: 'confirmingStreet', actions: update(street) },
       },
     }),
     confirmingStreet: ask({
@@ -59,7 +63,10 @@ export const address = defineContext({
     confirmed: finish('done', ({ context }) => ({ address: context.street })),
     keptSaved: finish('done', ({ memory }) => ({ address: savedOf(memory) })),
   },
-  guards: { hasSaved: ({ memory }) => savedOf(memory) !== null },
+  guards: {
+    hasSaved: ({ memory }) => savedOf(memory) !== null,
+    wantsAChange: ({ context }) => context.change,
+  },
   onCancel: {
     guard: 'hasSaved',
     target: '.keptSaved',

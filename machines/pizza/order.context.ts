@@ -1,28 +1,36 @@
-import { ask, confirm, defineContext, dependOn, entity, remember, say, update, when } from '@parley/dialogue-core';
+import type { IntentEvent } from '@parley/dialogue-core';
+import { address } from './address.context';
+import { pizzaKit } from './kit';
+import type { PizzaEntities } from './nlu/entities';
 
-const SIZES = ['small', 'medium', 'large'];
-const PIZZAS = ['margherita', 'pepperoni', 'hawaiian', 'veggie'];
+const SIZES = ['small', 'medium', 'large'] as const;
+const PIZZAS = ['margherita', 'pepperoni', 'hawaiian', 'veggie'] as const;
 
 interface PizzaOrder {
-  size: string | null;
-  pizza: string | null;
+  size: (typeof SIZES)[number] | null;
+  pizza: (typeof PIZZAS)[number] | null;
   address: string | null;
 }
 
-function slots(event: any): Partial<PizzaOrder> {
+const { defineContext, ask, form, dependOn, confirm, remember, say, update, when, entity } =
+  pizzaKit.context<PizzaOrder>();
+
+const isSize = (value: PizzaEntities['size'] | undefined) => SIZES.find((size) => size === value);
+const isPizza = (value: PizzaEntities['topping'] | undefined) => PIZZAS.find((pizza) => pizza === value);
+
+/** The size and the pizza a message gives, on the menu. */
+function slotsIn(event: IntentEvent | undefined): Partial<PizzaOrder> {
+  if (!event) return {};
   const found: Partial<PizzaOrder> = {};
-  const size = entity(event, 'size');
-  if (typeof size === 'string' && SIZES.includes(size)) found.size = size;
-  const pizza = entity(event, 'topping');
-  if (typeof pizza === 'string' && PIZZAS.includes(pizza)) found.pizza = pizza;
+  const size = isSize(entity(event, 'size'));
+  if (size) found.size = size;
+  const pizza = isPizza(entity(event, 'topping'));
+  if (pizza) found.pizza = pizza;
   return found;
 }
 
-const fill = update(({ event }) => slots(event));
-const says = (key: keyof PizzaOrder) => when(({ event }) => slots(event)[key] !== undefined);
-
 /**
- * Ordering a pizza: size → pizza → delivery address (the nested `address` context) → confirm. A cancel is
+ * Ordering a pizza: size and pizza (a form) → delivery address (the nested `address` context) → confirm. A cancel is
  * intercepted: the order asks whether to really cancel, and "no" returns to the exact question it came from — also
  * inside the address, with the street kept.
  */
@@ -30,29 +38,26 @@ export const order = defineContext({
   id: 'order',
   description: 'Order a pizza for delivery.',
   memory: { pizzas: { scope: 'user', initial: { ordered: 0 } } },
-  context: ({ input }): PizzaOrder => ({ size: null, pizza: null, address: null, ...slots(input.trigger) }),
-  initial: 'next',
+  context: ({ input }) => ({
+    size: null,
+    pizza: null,
+    address: null,
+    ...slotsIn(input.trigger?.type.startsWith('intent.') ? (input.trigger as IntentEvent) : undefined),
+  }),
+  initial: 'choosing',
   stages: {
-    next: {
-      always: [
-        { guard: ({ context }: any) => !context.size, target: 'askingSize' },
-        { guard: ({ context }: any) => !context.pizza, target: 'askingPizza' },
-        { guard: ({ context }: any) => !context.address, target: 'delivering' },
-        { target: 'confirming' },
-      ],
-    },
-    askingSize: ask({
-      prompt: 'What size would you like: small, medium or large?',
-      on: { 'intent.*': { guard: says('size'), target: 'next', actions: fill } },
+    choosing: form({
+      slots: {
+        size: { prompt: 'What size would you like: small, medium or large?', fill: (event) => isSize(entity(event, 'size')) },
+        pizza: { prompt: 'Which pizza: margherita, pepperoni, hawaiian or veggie?', fill: (event) => isPizza(entity(event, 'topping')) },
+      },
+      changed: ({ to }) => `OK, ${to} it is.`,
+      onDone: [{ guard: when(({ context }) => context.address === null), target: 'delivering' }, { target: 'confirming' }],
     }),
-    askingPizza: ask({
-      prompt: 'Which pizza: margherita, pepperoni, hawaiian or veggie?',
-      on: { 'intent.*': { guard: says('pizza'), target: 'next', actions: fill } },
-    }),
-    delivering: dependOn('address', {
+    delivering: dependOn(address, {
       // "change my address" asks for a new one instead of offering the saved one
       input: ({ event }) => ({ change: event.type === 'intent.address.change' }),
-      onDone: { done: { target: 'next', actions: update(({ event }) => ({ address: event.output.address })) } },
+      onDone: { done: { target: 'confirming', actions: update(({ event }) => ({ address: event.output.address })) } },
     }),
     confirming: ask({
       prompt: ({ context }) => `A ${context.size} ${context.pizza} to ${context.address}. Shall I place the order?`,
@@ -61,10 +66,10 @@ export const order = defineContext({
         'intent.deny': { actions: say('No problem: tell me the size, the pizza, or "change my address".') },
         'intent.address.change': { target: 'delivering', actions: update({ address: null }) },
         'intent.*': {
-          guard: when(({ event }) => Object.keys(slots(event)).length > 0),
+          guard: when(({ event }) => Object.keys(slotsIn(event)).length > 0),
           target: 'confirming',
           reenter: true,
-          actions: fill,
+          actions: update(({ event }) => slotsIn(event)),
         },
       },
     }),
@@ -72,9 +77,7 @@ export const order = defineContext({
       type: 'final',
       entry: [
         say(({ context }) => `Your ${context.size} ${context.pizza} is on its way to ${context.address}!`),
-        remember('pizzas', ({ memory }) => ({
-          ordered: ((memory.pizzas as { ordered?: number } | undefined)?.ordered ?? 0) + 1,
-        })),
+        remember('pizzas', ({ memory }) => ({ ordered: (memory.pizzas?.ordered ?? 0) + 1 })),
       ],
       output: { status: 'done' },
     },

@@ -1,13 +1,9 @@
-import { defineBot, defineContext, ask, openThread, reply } from '@parley/dialogue-core';
+import { defineBot, homeContext, openThread, reply } from '@parley/dialogue-core';
 import { address } from './address.context';
 import { order } from './order.context';
 import { toVersion2 } from './pizza.migrations';
 
-const home = defineContext({
-  id: 'home',
-  initial: 'idle',
-  stages: { idle: ask({ prompt: 'Anything else I can do for you?', quiet: true }) },
-});
+const home = homeContext({ prompt: 'Anything else I can do for you?' });
 
 /** A small English pizza bot: proves that nothing in Parley is specific to the juice shop. */
 export const pizza = defineBot({

@@ -61,6 +61,15 @@ export const pizzaTranscripts: Transcript[] = [
     ],
   },
   {
+    name: 'P4b: a size given again while the pizza is asked is taken and acknowledged',
+    turns: [
+      t('I want a pizza', 'What size'),
+      t('large', 'Which pizza'),
+      t('make it a small one', 'OK, small it is.', 'Which pizza'),
+      t('veggie', 'What is the delivery address?'),
+    ],
+  },
+  {
     name: 'P5: changing the address as a task of its own',
     turns: [
       t('please change the delivery address', 'What is the delivery address?'),

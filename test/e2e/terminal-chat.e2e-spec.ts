@@ -74,7 +74,7 @@ describe(`terminal chat (${testDatabaseKind()})`, () => {
     const terminal = new Terminal(['juice', '--trace', '--user', 'pty-user'], env);
     await terminal.until((screen) => screen.includes('you> '));
     expect(await terminal.say('我想买果汁')).toMatch(
-      /什么口味[\s\S]*\[focus order \| order\.askingFlavor \| sleeping – \| yielding – \| blocking –\]/,
+      /什么口味[\s\S]*\[focus order \| order\.ordering\.flavor \| sleeping – \| yielding – \| blocking –\]/,
     );
     expect(await terminal.say('长沙明天天气怎么样')).toMatch(
       /长沙明天.*度[\s\S]*还有其它问题吗[\s\S]*\[focus weather \| weather\.answering \| sleeping order/,

@@ -1,16 +1,37 @@
 export * from './errors';
 export * from './types';
 export * from './ports';
-export { entity, hasEntity, type DialogueArgs, type Dynamic } from './authoring/args';
+export { entity, hasEntity, xstateAction } from './authoring/args';
+export type {
+  Action,
+  Actions,
+  DialogueArgs,
+  DialogueEvent,
+  Dynamic,
+  EntityTypes,
+  EscapeHandler,
+  Guard,
+  InvokeConfig,
+  On,
+  ResultEvent,
+  ResultOf,
+  ResultStatus,
+  ServiceDoneEvent,
+  ServiceErrorEvent,
+  StageConfig,
+  TransitionConfig,
+  Transitions,
+} from './authoring/authoring.types';
 export { say, update, remember, escape, propagate, sleepTo, replaceTo, schedule, call, run } from './authoring/actions';
-export { ask, dependOn, finish, yieldUntil, when, QUESTION_TAG, YIELD_TAG } from './authoring/stages';
+export { ask, dependOn, finish, yieldUntil, when, homeContext, QUESTION_TAG, YIELD_TAG } from './authoring/stages';
 export { confirm, type ConfirmSpec, type ConfirmHandler } from './authoring/confirm';
-export type { StageConfig, Transition, DependOnResults } from './authoring/stages';
+export type { AskConfig, DependOnConfig, DependOnResults } from './authoring/stages';
 export {
   defineContext,
   type ContextSpec,
   type ContextDefinition,
   type ContextInitArgs,
+  type ContextInput,
 } from './authoring/define-context';
 export {
   defineBot,
@@ -19,8 +40,9 @@ export {
   type BotDefinition,
   type BotMessages,
   type SnapshotMigration,
+  type PersistedSnapshot,
 } from './authoring/define-bot';
-export { openThread, reply, push, blockThread } from './authoring/bot-intents';
+export { openThread, reply, push, blockThread, type IntentHandler, type EventHandler } from './authoring/bot-intents';
 export { intentsWithoutExamples, type IntentWithoutExamples } from './authoring/check-corpus';
 export {
   scopeKey,
@@ -29,7 +51,9 @@ export {
   type MemoryCatalog,
   type MemoryView,
 } from './authoring/memory';
-export { service, recall } from './authoring/services';
+export { service, recall, invokeService, type ServiceLogic, type ServiceApi } from './authoring/services';
+export { form, type FormConfig, type FormSlot, type SlotContext, type ChangedSlot } from './authoring/form';
+export { botKit, contextKit, type BotKit, type BotTypes, type ContextKit } from './authoring/kit';
 export {
   runTurn,
   assertEventDeclared,

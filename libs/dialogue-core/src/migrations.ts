@@ -2,10 +2,15 @@
  * Helpers for snapshot migrations (`defineBot({ migrations: { 2: (s) => … } })`). A persisted process snapshot is a
  * tree: `{ value, context, children: { <invokeId>: { src, snapshot: { value, context, children } } } }`.
  */
+import type { PersistedSnapshot } from './authoring/define-bot';
 
 /** Apply `fn` to the snapshot of every instance of context `contextKey`, anywhere in the tree. */
-export function mapContexts(snapshot: any, contextKey: string, fn: (contextSnapshot: any) => any): any {
-  for (const child of Object.values<any>(snapshot?.children ?? {})) {
+export function mapContexts(
+  snapshot: PersistedSnapshot,
+  contextKey: string,
+  fn: (contextSnapshot: PersistedSnapshot) => PersistedSnapshot,
+): PersistedSnapshot {
+  for (const child of Object.values(snapshot?.children ?? {})) {
     if (!child?.snapshot) continue;
     mapContexts(child.snapshot, contextKey, fn);
     if (child.src === contextKey) child.snapshot = fn(child.snapshot);
@@ -14,20 +19,24 @@ export function mapContexts(snapshot: any, contextKey: string, fn: (contextSnaps
 }
 
 /** Rename stage `from` to `to` in a state value (at any depth). */
-export function renameInValue(value: any, from: string, to: string): any {
+export function renameInValue(value: unknown, from: string, to: string): unknown {
   if (typeof value === 'string') return value === from ? to : value;
   if (!value || typeof value !== 'object') return value;
-  const result: Record<string, any> = {};
+  const result: Record<string, unknown> = {};
   for (const [key, child] of Object.entries(value)) result[key === from ? to : key] = renameInValue(child, from, to);
   return result;
 }
 
 /** Rename a stage of context `contextKey` in every instance of it. */
-export function renameStage(snapshot: any, contextKey: string, from: string, to: string): any {
+export function renameStage(snapshot: PersistedSnapshot, contextKey: string, from: string, to: string): PersistedSnapshot {
   return mapContexts(snapshot, contextKey, (s) => ({ ...s, value: renameInValue(s.value, from, to) }));
 }
 
 /** Add fields (with defaults) to the data of every instance of context `contextKey`. */
-export function addContextFields(snapshot: any, contextKey: string, defaults: Record<string, unknown>): any {
+export function addContextFields(
+  snapshot: PersistedSnapshot,
+  contextKey: string,
+  defaults: Record<string, unknown>,
+): PersistedSnapshot {
   return mapContexts(snapshot, contextKey, (s) => ({ ...s, context: { ...defaults, ...(s.context ?? {}) } }));
 }

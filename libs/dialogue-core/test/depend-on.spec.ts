@@ -1,5 +1,6 @@
 import {
   ask,
+  contextKit,
   converse,
   defineBot,
   defineContext,
@@ -12,26 +13,28 @@ import {
 } from '@parley/dialogue-core';
 
 // A child that returns { score }, and a parent whose onDone branches on it with a named and an inline guard.
-const quiz = defineContext({
+const q = contextKit<object, { score: number }>();
+const quiz = q.defineContext({
   id: 'quiz',
   initial: 'asking',
   stages: {
-    asking: ask({
+    asking: q.ask({
       prompt: 'How many?',
       on: { 'intent.*': { target: 'answered', actions: say('Noted.') } },
     }),
-    answered: finish('done', ({ event }) => ({ score: Number(event.text) })),
+    answered: q.finish('done', ({ event }) => ({ score: Number((event as { text?: string }).text) })),
   },
 });
-const game = defineContext({
+const g = contextKit<object>();
+const game = g.defineContext({
   id: 'game',
   initial: 'playing',
   stages: {
-    playing: dependOn('quiz', {
+    playing: g.dependOn(quiz, {
       onDone: {
         done: [
           { guard: 'isHigh', target: 'won' },
-          { guard: ({ event }: any) => event.output.score === 0, target: 'zero' },
+          { guard: g.when(({ event }) => event.output.score === 0), target: 'zero' },
           { target: 'lost' },
         ],
       },
@@ -41,7 +44,7 @@ const game = defineContext({
     lost: { entry: say('You lost.'), always: 'over' },
     over: finish('done'),
   },
-  guards: { isHigh: ({ event }) => event.output.score > 5 },
+  guards: { isHigh: ({ event }) => (event as { output: { score: number } }).output.score > 5 },
 });
 const home = defineContext({
   id: 'home',

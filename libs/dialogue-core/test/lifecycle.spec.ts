@@ -15,6 +15,7 @@ import {
   renameStage,
   runTurn,
   InMemoryMemory,
+  type Action,
   type ContextDefinition,
 } from '@parley/dialogue-core';
 import { forecastService, order, shop, shopNlu, shopSpec } from './shop.bot';
@@ -174,7 +175,7 @@ describe('definition-time errors', () => {
   });
 
   it('rejects a thread request to a context the bot does not have, wherever it is made', () => {
-    const to = (action: unknown) =>
+    const to = (action: Action) =>
       defineContext({
         id: 'a',
         initial: 'idle',
@@ -225,6 +226,7 @@ describe('definition-time errors', () => {
 
   it('rejects XState timers, which are lost between turns', () => {
     expect(() =>
+      // @ts-expect-error: `after` is not a stage option (a compile error too)
       defineContext({ id: 'a', initial: 'idle', stages: { ...stage, idle: { after: { 1000: 'done' } } } }),
     ).toThrow(/schedule\(/);
   });

@@ -1,44 +1,31 @@
 // The README's "Write a bot" example, verbatim: keep the two in sync.
-import {
-  ask,
-  defineBot,
-  defineContext,
-  entity,
-  finish,
-  keywordNlu,
-  openThread,
-  propagate,
-  reply,
-  say,
-  update,
-  when,
-} from '@parley/dialogue-core';
+import { botKit, defineBot, homeContext, keywordNlu, openThread, reply } from '@parley/dialogue-core';
 
-const home = defineContext({
-  id: 'home',
-  initial: 'idle',
-  stages: { idle: ask({ prompt: 'Anything else?', quiet: true }) },
-});
+// What the bot's contexts share: here the values of its one entity (for a real corpus, `npm run nlu:types`).
+const coffeeKit = botKit<{ entities: { size: 'small' | 'large' } }>();
+
+interface Order {
+  size: 'small' | 'large' | null;
+}
+
+const { defineContext, ask, form, say, update, propagate, finish, entity } = coffeeKit.context<Order>();
 
 const order = defineContext({
   id: 'order',
-  context: ({ input }) => ({ size: (entity(input.trigger, 'size') as string | undefined) ?? null }),
-  initial: 'start',
+  context: ({ input }) => ({ size: entity(input.trigger, 'size') ?? null }),
+  initial: 'choosing',
   stages: {
-    start: { always: [{ guard: ({ context }: any) => !context.size, target: 'askingSize' }, { target: 'confirming' }] },
-    askingSize: ask({
-      prompt: 'Small or large?',
-      on: {
-        'intent.*': {
-          guard: when(({ event }) => entity(event, 'size') !== undefined),
-          target: 'confirming',
-          actions: update(({ event }) => ({ size: entity(event, 'size') })),
-        },
-      },
+    // Asks for what is missing; takes a size said early ("a big coffee please").
+    choosing: form({
+      slots: { size: { prompt: 'Small or large?', fill: (event) => entity(event, 'size') } },
+      onDone: 'confirming',
     }),
     confirming: ask({
       prompt: ({ context }) => `A ${context.size} coffee, right?`,
-      on: { 'intent.affirm': { target: 'done', actions: say('Coming right up!') }, 'intent.deny': 'askingSize' },
+      on: {
+        'intent.affirm': { target: 'done', actions: say('Coming right up!') },
+        'intent.deny': { target: 'choosing', actions: update({ size: null }) },
+      },
     }),
     done: finish('done'),
   },
@@ -49,7 +36,7 @@ export const coffee = defineBot({
   id: 'coffee',
   version: 1,
   home: 'home',
-  contexts: [home, order],
+  contexts: [homeContext({ prompt: 'Anything else?' }), order],
   intents: { 'order.coffee': openThread('order'), help: reply('Say "a coffee please".') },
 });
 

@@ -4,6 +4,8 @@
  */
 import {
   ask,
+  botKit,
+  run,
   blockThread,
   defineBot,
   defineContext,
@@ -15,7 +17,6 @@ import {
   openThread,
   propagate,
   push,
-  remember,
   replaceTo,
   sleepTo,
   reply,
@@ -29,6 +30,12 @@ import {
 
 export const MENU = ['apple', 'orange', 'melon'];
 
+type Customer = { member: boolean; orders: number };
+const shopKit = botKit<{ memory: { customer: Customer } }>();
+const m = shopKit.context<{ mode: string; name: string | null }, { member: boolean }>();
+const o = shopKit.context<{ flavor: string | null; size: string | null; misses: number; member: boolean }>();
+const w = shopKit.context<{ city: string | null; date: string | null; report: string | null }>();
+
 export const home = defineContext({
   id: 'home',
   initial: 'idle',
@@ -37,14 +44,14 @@ export const home = defineContext({
   },
 });
 
-export const member = defineContext({
+export const member = m.defineContext({
   id: 'member',
   memory: { customer: { scope: 'user', initial: { member: false, orders: 0 } } },
   context: ({ input }) => ({ mode: (input.mode as string) ?? 'join', name: null as string | null }),
   initial: 'start',
   stages: {
     start: {
-      always: [{ guard: ({ context }: any) => context.mode === 'offer', target: 'offering' }, { target: 'askingName' }],
+      always: [{ guard: m.when(({ context }) => context.mode === 'offer'), target: 'offering' }, { target: 'askingName' }],
     },
     offering: ask({
       prompt: 'Members get 20% off. Join?',
@@ -63,7 +70,7 @@ export const member = defineContext({
             target: 'joined',
             actions: [
               say('Welcome, member!'),
-              remember('customer', ({ memory }) => ({ ...memory.customer, member: true })),
+              m.remember('customer', ({ memory }) => ({ orders: 0, ...memory.customer, member: true })),
             ],
           },
           { actions: say('That phone number looks wrong.'), target: 'askingPhone', reenter: true },
@@ -82,16 +89,16 @@ export const voucher = defineContext({
   initial: 'checking',
   stages: {
     checking: {
-      entry: () => {
+      entry: run(() => {
         throw new Error('voucher service exploded');
-      },
+      }),
       always: 'done',
     },
     done: finish('done'),
   },
 });
 
-export const order = defineContext({
+export const order = o.defineContext({
   id: 'order',
   memory: { customer: { scope: 'user', initial: { member: false, orders: 0 } } },
   context: ({ input }) => {
@@ -117,10 +124,10 @@ export const order = defineContext({
           {
             guard: when(({ event }) => MENU.includes(entity(event, 'flavor') as string)),
             target: 'checkSize',
-            actions: update(({ event }) => ({ flavor: entity(event, 'flavor'), misses: 0 })),
+            actions: update(({ event }) => ({ flavor: String(entity(event, 'flavor')), misses: 0 })),
           },
           {
-            guard: when(({ event, context }) => entity(event, 'flavor') !== undefined && context.misses >= 2),
+            guard: o.when(({ event, context }) => entity(event, 'flavor') !== undefined && context.misses >= 2),
             actions: [say("We don't have that either."), escape('failure', 'three unknown flavors')],
           },
           {
@@ -129,7 +136,7 @@ export const order = defineContext({
             reenter: true,
             actions: [
               say(({ event }) => `Sorry, we have no ${entity(event, 'flavor')}.`),
-              update(({ context }) => ({ misses: context.misses + 1 })),
+              o.update(({ context }) => ({ misses: context.misses + 1 })),
             ],
           },
         ],
@@ -144,34 +151,34 @@ export const order = defineContext({
         'intent.*': {
           guard: when(({ event }) => entity(event, 'size') !== undefined),
           target: 'checkMember',
-          actions: update(({ event }) => ({ size: entity(event, 'size') })),
+          actions: update(({ event }) => ({ size: String(entity(event, 'size')) })),
         },
       },
     }),
     checkMember: {
       always: [
         {
-          guard: when(({ memory }) => memory.customer?.member === true),
+          guard: o.when(({ memory }) => memory.customer?.member === true),
           target: 'paying',
           actions: update({ member: true }),
         },
         { target: 'offeringMembership' },
       ],
     },
-    offeringMembership: dependOn('member', {
+    offeringMembership: o.dependOn(member, {
       input: { mode: 'offer' },
       onDone: {
-        done: { target: 'paying', actions: update(({ event }) => ({ member: event.output.member === true })) },
+        done: { target: 'paying', actions: o.update(({ event }) => ({ member: event.output.member === true })) },
       },
     }),
-    paying: ask({
+    paying: o.ask({
       prompt: ({ context }) => `Please pay $${context.member ? 4 : 5}.`,
       on: {
         'intent.pay': {
           target: 'paid',
           actions: [
-            say(({ context }) => `Paid: ${context.size} ${context.flavor} juice.`),
-            remember('customer', ({ memory }) => ({ ...memory.customer, orders: (memory.customer?.orders ?? 0) + 1 })),
+            o.say(({ context }) => `Paid: ${context.size} ${context.flavor} juice.`),
+            o.remember('customer', ({ memory }) => ({ member: false, ...memory.customer, orders: (memory.customer?.orders ?? 0) + 1 })),
           ],
         },
         'intent.payOnline': 'awaitingPayment',
@@ -203,7 +210,7 @@ export const order = defineContext({
   onFailure: { actions: [say('Sorry, the order is dropped.'), propagate()] },
 });
 
-export const weather = defineContext({
+export const weather = w.defineContext({
   id: 'weather',
   memory: { forecast: { scope: ['city', 'date'] } },
   context: ({ input }) => ({
@@ -226,7 +233,7 @@ export const weather = defineContext({
         'intent.*': {
           guard: when(({ event }) => entity(event, 'city') !== undefined),
           target: 'check',
-          actions: update(({ event }) => ({ city: entity(event, 'city') })),
+          actions: update(({ event }) => ({ city: String(entity(event, 'city')) })),
         },
       },
     }),
@@ -236,7 +243,7 @@ export const weather = defineContext({
         'intent.*': {
           guard: when(({ event }) => entity(event, 'date') !== undefined),
           target: 'check',
-          actions: update(({ event }) => ({ date: entity(event, 'date') })),
+          actions: update(({ event }) => ({ date: String(entity(event, 'date')) })),
         },
       },
     }),
@@ -246,7 +253,7 @@ export const weather = defineContext({
         input: ({ context }: any) => ({ city: context.city, date: context.date }),
         onDone: {
           target: 'answering',
-          actions: say(({ context, event }) => `${context.city} ${context.date}: ${event.output}`),
+          actions: w.say(({ context, event }) => `${context.city} ${context.date}: ${String((event as { output: unknown }).output)}`),
         },
         onError: { actions: escape('failure', 'no forecast') },
       },
@@ -304,9 +311,9 @@ export const broken = defineContext({
   initial: 'boom',
   stages: {
     boom: {
-      entry: () => {
+      entry: run(() => {
         throw new Error('author bug');
-      },
+      }),
       always: 'done',
     },
     done: finish('done'),

@@ -4,176 +4,167 @@
  * scripts against it.
  */
 import {
-  ask,
-  confirm,
+  contextKit,
   defineBot,
-  defineContext,
-  dependOn,
-  entity,
-  finish,
+  homeContext,
   keywordNlu,
   openThread,
-  propagate,
-  replaceTo,
-  say,
   service,
-  update,
-  when,
+  xstateAction,
   type BotSpec,
 } from '@parley/dialogue-core';
 import { raise } from 'xstate';
 
-export const home = defineContext({
-  id: 'home',
-  initial: 'idle',
-  stages: { idle: ask({ prompt: 'What next?', quiet: true }) },
-});
+export const home = homeContext({ prompt: 'What next?' });
 
 /** Level 3: three questions about the guest. */
-export const guest = defineContext({
+const g = contextKit<{ name: string | null; phone: string | null; email: string | null }, { guest: string }>();
+export const guest = g.defineContext({
   id: 'guest',
-  context: { name: null as string | null, phone: null as string | null, email: null as string | null },
+  context: { name: null, phone: null, email: null },
   initial: 'askingName',
   stages: {
-    askingName: ask({
+    askingName: g.ask({
       prompt: 'Guest name?',
-      on: { 'intent.none': { target: 'askingPhone', actions: update(({ event }) => ({ name: event.text })) } },
+      on: { 'intent.none': { target: 'askingPhone', actions: g.update(({ event }) => ({ name: event.text })) } },
     }),
-    askingPhone: ask({
+    askingPhone: g.ask({
       prompt: ({ context }) => `Phone number for ${context.name}?`,
       on: {
         'intent.*': {
-          guard: when(({ event }) => entity(event, 'phone') !== undefined),
+          guard: g.when(({ event }) => g.entity(event, 'phone') !== undefined),
           target: 'askingEmail',
-          actions: update(({ event }) => ({ phone: entity(event, 'phone') })),
+          actions: g.update(({ event }) => ({ phone: String(g.entity(event, 'phone')) })),
         },
       },
     }),
-    askingEmail: ask({
+    askingEmail: g.ask({
       prompt: ({ context }) => `Email for ${context.name}?`,
       on: {
         // A bug in the author's action: it throws.
         'intent.crash': {
-          actions: () => {
+          actions: g.run(() => {
             throw new Error('guest register exploded');
-          },
+          }),
         },
         // A loop no definition-time check can see (the guards could say no), and a self-raising event.
         'intent.spin': 'spinningA',
-        'intent.echo': { actions: raise({ type: 'echo' }) },
-        echo: { actions: raise({ type: 'echo' }) },
+        'intent.echo': { actions: xstateAction(raise({ type: 'echo' })) },
+        echo: { actions: xstateAction(raise({ type: 'echo' })) },
         'intent.*': {
-          guard: when(({ event }) => entity(event, 'email') !== undefined),
+          guard: g.when(({ event }) => g.entity(event, 'email') !== undefined),
           target: 'registered',
-          actions: update(({ event }) => ({ email: entity(event, 'email') })),
+          actions: g.update(({ event }) => ({ email: String(g.entity(event, 'email')) })),
         },
       },
     }),
     spinningA: { always: { guard: () => true, target: 'spinningB' } },
     spinningB: { always: { guard: () => true, target: 'spinningA' } },
-    registered: finish('done', ({ context }) => ({ guest: context.name })),
+    registered: g.finish('done', ({ context }) => ({ guest: context.name ?? '' })),
   },
 });
 
 /** Level 2: the city, then the guest. A failure below is stopped here; the guest questions start again. */
-export const hotel = defineContext({
+const h = contextKit<{ city: string | null; guest: string | null }, { city: string; guest: string }>();
+export const hotel = h.defineContext({
   id: 'hotel',
-  context: { city: null as string | null, guest: null as string | null },
+  context: { city: null, guest: null },
   initial: 'askingCity',
   stages: {
-    askingCity: ask({
+    askingCity: h.ask({
       prompt: 'Which city?',
       on: {
         'intent.*': {
-          guard: when(({ event }) => entity(event, 'city') !== undefined),
+          guard: h.when(({ event }) => h.entity(event, 'city') !== undefined),
           target: 'registering',
-          actions: update(({ event }) => ({ city: entity(event, 'city') })),
+          actions: h.update(({ event }) => ({ city: String(h.entity(event, 'city')) })),
         },
       },
     }),
-    registering: dependOn('guest', {
-      onDone: { done: { target: 'booked', actions: update(({ event }) => ({ guest: event.output.guest })) } },
+    registering: h.dependOn(guest, {
+      onDone: { done: { target: 'booked', actions: h.update(({ event }) => ({ guest: event.output.guest })) } },
     }),
-    booked: finish('done', ({ context }) => ({ city: context.city, guest: context.guest })),
+    booked: h.finish('done', ({ context }) => ({ city: context.city ?? '', guest: context.guest ?? '' })),
   },
-  onFailure: { actions: say('The guest register failed, sorry.') },
+  onFailure: { actions: h.say('The guest register failed, sorry.') },
 });
 
 /** Level 1: the trip. A cancel anywhere below asks to confirm; "no" goes back to the exact question. */
-export const trip = defineContext({
+const t = contextKit<{ city: string | null; guest: string | null }>();
+export const trip = t.defineContext({
   id: 'trip',
-  context: { city: null as string | null, guest: null as string | null },
+  context: { city: null, guest: null },
   initial: 'planning',
   stages: {
-    planning: dependOn('hotel', {
+    planning: t.dependOn(hotel, {
       onDone: {
         done: {
           target: 'confirming',
-          actions: update(({ event }) => ({ city: event.output.city, guest: event.output.guest })),
+          actions: t.update(({ event }) => ({ city: event.output.city, guest: event.output.guest })),
         },
       },
     }),
-    confirming: ask({
+    confirming: t.ask({
       prompt: ({ context }) => `A hotel in ${context.city} for ${context.guest}. Book it?`,
-      on: { 'intent.affirm': { target: 'done', actions: say('Booked!') } },
+      on: { 'intent.affirm': { target: 'done', actions: t.say('Booked!') } },
     }),
-    done: finish('done'),
+    done: t.finish('done'),
   },
-  onCancel: confirm({
+  onCancel: t.confirm({
     prompt: 'Cancel the whole trip?',
-    yes: say('Trip cancelled.'),
-    no: say("Good, let's go on."),
+    yes: t.say('Trip cancelled.'),
+    no: t.say("Good, let's go on."),
   }),
 });
 
+const forecast = service(async ({ city }: { city: string }, { services }) => String(await services.forecast!({ city })));
+
 /** Side thread 1: a forecast from a service that may throw; its own failure handler answers. */
-export const weather = defineContext({
+const w = contextKit<{ city: string | null }>();
+export const weather = w.defineContext({
   id: 'weather',
-  context: { city: null as string | null },
+  context: { city: null },
   initial: 'askingCity',
   stages: {
-    askingCity: ask({
+    askingCity: w.ask({
       prompt: 'Weather for which city?',
       on: {
         'intent.*': {
-          guard: when(({ event }) => entity(event, 'city') !== undefined),
+          guard: w.when(({ event }) => w.entity(event, 'city') !== undefined),
           target: 'forecasting',
-          actions: update(({ event }) => ({ city: entity(event, 'city') })),
+          actions: w.update(({ event }) => ({ city: String(w.entity(event, 'city')) })),
         },
       },
     }),
     // No onError: a throwing service is a failure escape here, like a slow one.
     forecasting: {
-      invoke: {
-        src: 'forecast',
-        input: ({ context }: { context: { city: string } }) => ({ city: context.city }),
-        onDone: { target: 'answering', actions: say(({ event }) => `Forecast: ${String(event.output)}.`) },
-      },
+      invoke: w.invoke('forecast', forecast, {
+        input: ({ context }) => ({ city: context.city ?? '' }),
+        onDone: { target: 'answering', actions: w.say(({ event }) => `Forecast: ${event.output}.`) },
+      }),
     },
-    answering: ask({ prompt: 'Another city?', on: { 'intent.deny': 'done' } }),
-    done: finish('done'),
+    answering: w.ask({ prompt: 'Another city?', on: { 'intent.deny': 'done' } }),
+    done: w.finish('done'),
   },
-  onFailure: { target: '.done', actions: say('No forecast for that city.') },
-  actors: {
-    forecast: service(async ({ city }: { city: string }, { services }) => String(await services.forecast!({ city }))),
-  },
+  onFailure: { target: '.done', actions: w.say('No forecast for that city.') },
 });
 
 /** Side thread 2: reading the news, which can hand over to the weather for good. */
-export const news = defineContext({
+const n = contextKit<object>();
+export const news = n.defineContext({
   id: 'news',
   initial: 'reading',
   stages: {
-    reading: ask({
+    reading: n.ask({
       prompt: 'Sports or politics?',
       on: {
-        'intent.weather.instead': { actions: replaceTo('weather') },
+        'intent.weather.instead': { actions: n.replaceTo('weather') },
         'intent.deny': 'done',
       },
     }),
-    done: finish('done'),
+    done: n.finish('done'),
   },
-  onCancel: { actions: [say('No more news.'), propagate()] },
+  onCancel: { actions: [n.say('No more news.'), n.propagate()] },
 });
 
 export const tripSpec: BotSpec = {

@@ -3,6 +3,7 @@ export { NluError, type NluErrorCode } from './nlu.error';
 export { BuiltinNlu, NONE_LABEL, type BuiltinNluOptions, type ModelInfo, type Analysis } from './builtin.nlu';
 export { decideIntent, isOpen, DEFAULT_OPEN_BONUS, DEFAULT_THRESHOLD, type IntentPolicyOptions } from './intent.policy';
 export { loadCorpus, parseCorpus } from './corpus/corpus.loader';
+export { entityTypesSource, entityTypesFile } from './corpus/entity-types';
 export type { Corpus, EntityDef, BuiltinEntity } from './corpus/corpus.types';
 export type { MoneyEntity } from './entities/entity.types';
 export { evaluateBot, evaluateCases, formatReport, EVAL_NOW, type EvalReport, type EvaluateOptions } from './eval/nlu.evaluator';

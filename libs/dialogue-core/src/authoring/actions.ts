@@ -2,8 +2,10 @@ import { assign, raise, sendParent } from 'xstate';
 import type { Json } from '../ports/memory.port';
 import { currentTurn, record } from '../runtime/turn-scope';
 import type { EscapeKind } from '../types';
-import { dialogueArgs, resolve, type DialogueArgs, type Dynamic } from './args';
+import { asAction, dialogueArgs, resolve, type XStateArgs } from './args';
+import type { Action, DialogueArgs, DialogueEvent, Dynamic } from './authoring.types';
 import { withThreadTarget } from './check-bot';
+import type { MemoryView } from './memory';
 import { scopeKey } from './memory';
 
 /**
@@ -12,8 +14,10 @@ import { scopeKey } from './memory';
  * @example
  * entry: say(({ context }) => `请付${context.price}元`)
  */
-export function say(text: Dynamic<string>) {
-  return record((args: any) => ({ type: 'reply', text: resolve(text, args) })) as any;
+export function say<TData = unknown, TEvent = DialogueEvent, TMemory = MemoryView>(
+  text: Dynamic<string, TData, TEvent, TMemory>,
+): Action<TData, TEvent> {
+  return asAction(record((args: XStateArgs) => ({ type: 'reply', text: resolve(text, args) })));
 }
 
 /**
@@ -22,8 +26,10 @@ export function say(text: Dynamic<string>) {
  * @example
  * actions: update(({ event }) => ({ flavor: entity(event, 'flavor') }))
  */
-export function update(patch: Dynamic<Record<string, unknown>>) {
-  return assign((args: any) => resolve(patch, args)) as any;
+export function update<TData = unknown, TEvent = DialogueEvent, TMemory = MemoryView>(
+  patch: Dynamic<Partial<TData>, TData, TEvent, TMemory>,
+): Action<TData, TEvent> {
+  return asAction(assign((args: XStateArgs) => resolve(patch, args) as Record<string, unknown>));
 }
 
 /**
@@ -33,26 +39,26 @@ export function update(patch: Dynamic<Record<string, unknown>>) {
  * @example
  * actions: remember('customer', ({ memory }) => ({ ...memory.customer, member: true }))
  */
-export function remember(
+export function remember<TData = unknown, TEvent = DialogueEvent, TMemory = MemoryView>(
   name: string,
-  data: Json | ((args: DialogueArgs) => unknown),
-  dimensions?: Dynamic<Record<string, string | number>>,
-) {
-  return (args: any) => {
+  data: Dynamic<Json, TData, TEvent, TMemory>,
+  dimensions?: Dynamic<Record<string, string | number>, TData, TEvent, TMemory>,
+): Action<TData, TEvent> {
+  return asAction((args: XStateArgs) => {
     const turn = currentTurn();
-    const value = resolve(data as Dynamic<unknown>, args) as Json;
+    const value = resolve(data, args);
     const scope = scopeKey(turn.catalog, name, turn, dimensions ? resolve(dimensions, args) : {});
     if (!dimensions) turn.view[name] = value;
     turn.effects.push({ type: 'memory.write', scope, name, data: value });
-  };
+  });
 }
 
 /**
  * Start an escape (`cancel`, `reject`, `failure`, `quit`) at this context. It bubbles to the contexts that depend on
  * this one, innermost first; any of them may intercept it with `onCancel`/`onReject`/`onFailure`/`onQuit`.
  */
-export function escape(kind: EscapeKind, reason?: string) {
-  return raise({ type: `escape.${kind}`, reason } as any) as any;
+export function escape<TData = unknown, TEvent = DialogueEvent>(kind: EscapeKind, reason?: string): Action<TData, TEvent> {
+  return asAction(raise({ type: `escape.${kind}`, reason } as { type: string }));
 }
 
 /**
@@ -63,59 +69,76 @@ export function escape(kind: EscapeKind, reason?: string) {
  * @example
  * onCancel: { actions: [say('好的, 您的订单已取消'), propagate()] }
  */
-export function propagate(kind?: EscapeKind) {
-  return sendParent(({ event, self }: any) => ({
-    type: 'bubble',
-    event: kind ? { type: `escape.${kind}`, announced: true } : { ...event, announced: true },
-    from: self.id,
-  })) as any;
+export function propagate<TData = unknown, TEvent = DialogueEvent>(kind?: EscapeKind): Action<TData, TEvent> {
+  return asAction(
+    sendParent(({ event, self }) => ({
+      type: 'bubble',
+      event: kind ? { type: `escape.${kind}`, announced: true } : { ...event, announced: true },
+      from: self.id,
+    })),
+  );
 }
 
 /** Put this thread to sleep and give focus to `thread` (started, or woken if it sleeps). */
-export function sleepTo(thread: string, input?: Dynamic<Record<string, unknown>>) {
+export function sleepTo<TData = unknown, TEvent = DialogueEvent>(
+  thread: string,
+  input?: Dynamic<Record<string, unknown>, TData, TEvent>,
+): Action<TData, TEvent> {
   return openThreadFrom(thread, 'sleep', input);
 }
 
 /** Replace this thread by `thread`: this one ends without falling back, the new one takes focus. */
-export function replaceTo(thread: string, input?: Dynamic<Record<string, unknown>>) {
+export function replaceTo<TData = unknown, TEvent = DialogueEvent>(
+  thread: string,
+  input?: Dynamic<Record<string, unknown>, TData, TEvent>,
+): Action<TData, TEvent> {
   return openThreadFrom(thread, 'replace', input);
 }
 
 /** A request to the process machine, bubbling up from the context that makes it. */
-function openThreadFrom(thread: string, mode: 'sleep' | 'replace', input?: Dynamic<Record<string, unknown>>) {
-  const action = raise((args: any) => ({
+function openThreadFrom<TData, TEvent>(
+  thread: string,
+  mode: 'sleep' | 'replace',
+  input?: Dynamic<Record<string, unknown>, TData, TEvent>,
+): Action<TData, TEvent> {
+  const action = raise((args: XStateArgs) => ({
     type: 'thread.open',
     target: thread,
     mode,
     input: input ? resolve(input, args) : {},
   }));
-  return withThreadTarget(action, thread) as any;
+  return asAction(withThreadTarget(action, thread));
 }
 
 /**
  * Ask the host to deliver `event` to this conversation later (a durable timer: survives restarts, fires once).
  * The event arrives as `ext.<type>`.
  */
-export function schedule(options: {
+export function schedule<TData = unknown, TEvent = DialogueEvent>(options: {
   inMs: number;
-  event: Dynamic<{ type: string; [key: string]: unknown }>;
+  event: Dynamic<{ type: string; [key: string]: unknown }, TData, TEvent>;
   key?: string;
-}) {
-  return (args: any) => {
+}): Action<TData, TEvent> {
+  return asAction((args: XStateArgs) => {
     const turn = currentTurn();
     const at = new Date(turn.clock.now().getTime() + options.inMs).toISOString();
     turn.effects.push({ type: 'schedule', at, event: resolve(options.event, args), key: options.key });
-  };
+  });
 }
 
 /** Ask the host to call a third-party service after the turn commits. */
-export function call(service: string, input: Dynamic<Json>) {
-  return (args: any) => {
+export function call<TData = unknown, TEvent = DialogueEvent>(
+  service: string,
+  input: Dynamic<Json, TData, TEvent>,
+): Action<TData, TEvent> {
+  return asAction((args: XStateArgs) => {
     currentTurn().effects.push({ type: 'call', service, input: resolve(input, args) });
-  };
+  });
 }
 
 /** Run any function with the dialogue arguments (for effects the helpers above do not cover). */
-export function run(fn: (args: ReturnType<typeof dialogueArgs>) => void) {
-  return (args: any) => fn(dialogueArgs(args));
+export function run<TData = unknown, TEvent = DialogueEvent, TMemory = MemoryView>(
+  fn: (args: DialogueArgs<TData, TEvent, TMemory>) => void,
+): Action<TData, TEvent> {
+  return asAction((args: XStateArgs) => fn(dialogueArgs(args)));
 }

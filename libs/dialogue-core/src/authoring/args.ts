@@ -1,41 +1,64 @@
 import type { Entity } from '../ports/nlu.port';
 import { currentTurn } from '../runtime/turn-scope';
-import type { MemoryView } from './memory';
+import type { Action, DialogueArgs, DialogueEvent, Dynamic, EntityTypes } from './authoring.types';
 
-/** What a bot author's guards, actions and prompts receive. */
-export interface DialogueArgs<TContext = any> {
-  context: TContext;
-  /** The event being handled: an `intent.*`, `escape.*`, `ext.*` event, or a child's `xstate.done.actor.*`. */
-  event: any;
-  /** User- and conversation-scoped memory (read-only here; write with `remember()`). */
-  memory: MemoryView;
-  /** "Now", from the turn's clock. */
-  now: Date;
+export type { DialogueArgs, Dynamic } from './authoring.types';
+
+/** What XState hands to actions and guards (the part Parley reads). */
+export interface XStateArgs {
+  context: unknown;
+  event: unknown;
 }
 
-/** A value, or a function of the dialogue arguments that computes it. */
-export type Dynamic<T, TContext = any> = T | ((args: DialogueArgs<TContext>) => T);
-
-export function dialogueArgs(xstateArgs: { context: any; event: any }): DialogueArgs {
+/** The dialogue arguments of the running turn, for XState's action or guard arguments. */
+export function dialogueArgs<TData, TEvent, TMemory>(xstateArgs: XStateArgs): DialogueArgs<TData, TEvent, TMemory> {
   const turn = currentTurn();
-  return { context: xstateArgs.context, event: xstateArgs.event, memory: turn.view, now: turn.clock.now() };
+  return {
+    context: xstateArgs.context as TData,
+    event: xstateArgs.event as TEvent,
+    memory: turn.view as TMemory,
+    now: turn.clock.now(),
+  };
 }
 
-export function resolve<T>(value: Dynamic<T>, xstateArgs: { context: any; event: any }): T {
-  return typeof value === 'function' ? (value as (a: DialogueArgs) => T)(dialogueArgs(xstateArgs)) : value;
+export function resolve<T>(value: Dynamic<T, never, never, never>, xstateArgs: XStateArgs): T {
+  return typeof value === 'function'
+    ? (value as (args: DialogueArgs<unknown, unknown, unknown>) => T)(dialogueArgs(xstateArgs))
+    : value;
+}
+
+/** An XState action (or action object) as a typed Parley action. */
+export function asAction<TData, TEvent = DialogueEvent>(action: unknown): Action<TData, TEvent> {
+  return action as Action<TData, TEvent>;
 }
 
 /**
- * The value of the first entity called `name` in an intent event, or undefined.
+ * Use an XState action as it is (e.g. `raise(...)`), where Parley's helpers do not cover what you need. It runs with
+ * XState's arguments, not the dialogue arguments.
  *
  * @example
- * guard: ({ event }) => entity(event, 'flavor') === '苹果'
+ * actions: xstateAction(raise({ type: 'tick' }))
  */
-export function entity(event: { entities?: Entity[] } | undefined, name: string): string | number | undefined {
-  return event?.entities?.find((e) => e.name === name)?.value;
+export function xstateAction<TData = unknown, TEvent = DialogueEvent>(action: unknown): Action<TData, TEvent> {
+  return asAction(action);
+}
+
+/**
+ * The value of the first entity called `name` in an intent event, or undefined. In a kit made with typed entities
+ * (`botKit<{ entities: … }>()`), the name is checked and the value typed.
+ *
+ * @example
+ * guard: when(({ event }) => entity(event, 'flavor') === '苹果')
+ */
+export function entity<TEntities extends EntityTypes = EntityTypes, K extends keyof TEntities & string = string>(
+  event: unknown,
+  name: K,
+): TEntities[K] | undefined {
+  const entities = (event as { entities?: readonly Entity[] } | undefined)?.entities;
+  return entities?.find((e) => e.name === name)?.value as TEntities[K] | undefined;
 }
 
 /** True when the event carries an entity called `name`. */
-export function hasEntity(event: { entities?: Entity[] } | undefined, name: string): boolean {
+export function hasEntity(event: unknown, name: string): boolean {
   return entity(event, name) !== undefined;
 }

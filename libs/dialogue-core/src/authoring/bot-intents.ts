@@ -1,11 +1,18 @@
 import { raise } from 'xstate';
 import { record } from '../runtime/turn-scope';
-import { resolve, type Dynamic } from './args';
+import type { ExternalEvent, IntentEvent } from '../types';
+import { asAction, resolve, type XStateArgs } from './args';
+import type { Action, Dynamic, TransitionConfig } from './authoring.types';
 import { say } from './actions';
 import { withThreadTarget } from './check-bot';
 
 /** Action: ask the pending question again at the end of the turn. */
 export const reask = record({ type: 'parley.reask' });
+
+/** A bot-wide intent handler: what `openThread`, `reply` return, or a transition of the process. */
+export type IntentHandler = TransitionConfig<unknown, IntentEvent>;
+/** An external event handler: what `push`, `blockThread`, `openThread` return, or a transition of the process. */
+export type EventHandler = TransitionConfig<unknown, ExternalEvent>;
 
 /**
  * Bot-wide intent or external event handler: open (or wake) a thread and give it focus; the focused thread sleeps.
@@ -14,14 +21,14 @@ export const reask = record({ type: 'parley.reask' });
  * @example
  * intents: { 'order.juice': openThread('order'), 'order.resume': openThread('order') }
  */
-export function openThread(thread: string) {
-  const action = raise(({ event }: any) => ({
+export function openThread(thread: string): { actions: Action<unknown, IntentEvent & ExternalEvent> } {
+  const action = raise(({ event }: XStateArgs) => ({
     type: 'thread.open',
     target: thread,
     mode: 'sleep',
     input: { trigger: event },
   }));
-  return { actions: withThreadTarget(action, thread) } as any;
+  return { actions: asAction(withThreadTarget(action, thread)) };
 }
 
 /**
@@ -30,24 +37,24 @@ export function openThread(thread: string) {
  * @example
  * intents: { help: reply('我可以帮您买果汁、查天气、办会员。') }
  */
-export function reply(text: Dynamic<string>) {
-  return { actions: [say(text), reask] } as any;
+export function reply(text: Dynamic<string, unknown, IntentEvent>): IntentHandler {
+  return { actions: [say(text), asAction(reask)] };
 }
 
 /** External event handler: push a message to the user (delivered through the outbox). */
-export function push(text: Dynamic<string>) {
-  return { actions: say(text) } as any;
+export function push(text: Dynamic<string, unknown, ExternalEvent>): EventHandler {
+  return { actions: say(text) };
 }
 
 /**
  * External event handler: start `thread` (or move it, if running) onto the blocking stack. Its question is pushed now;
  * it takes focus when the user's next message arrives, and the focused thread goes to sleep.
  */
-export function blockThread(thread: string, input?: Dynamic<Record<string, unknown>>) {
-  const action = raise((args: any) => ({
+export function blockThread(thread: string, input?: Dynamic<Record<string, unknown>, unknown, ExternalEvent>): EventHandler {
+  const action = raise((args: XStateArgs) => ({
     type: 'thread.block',
     target: thread,
     input: { trigger: args.event, ...(input ? resolve(input, args) : {}) },
   }));
-  return { actions: withThreadTarget(action, thread) } as any;
+  return { actions: asAction(withThreadTarget(action, thread)) };
 }

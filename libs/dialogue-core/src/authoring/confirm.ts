@@ -1,24 +1,23 @@
 import { raise, sendParent } from 'xstate';
 import { record } from '../runtime/turn-scope';
 import type { EscapeKind } from '../types';
-import { resolve, type Dynamic } from './args';
+import { resolve } from './args';
+import type { Actions, ConfirmHandler, DialogueEvent, Dynamic } from './authoring.types';
+import type { MemoryView } from './memory';
 
 /** Key of the marker `confirm()` returns; `defineContext` expands it into the transitions below. */
 const CONFIRM = 'parley.confirm';
 
-export interface ConfirmSpec {
+export interface ConfirmSpec<TData = unknown, TMemory = MemoryView> {
   /** The question, e.g. 'Do you really want to cancel your order?'. */
-  prompt: Dynamic<string>;
+  prompt: Dynamic<string, TData, DialogueEvent, TMemory>;
   /** Actions when the user confirms (then the escape goes on, announced by these actions). */
-  yes?: unknown;
+  yes?: Actions<TData>;
   /** Actions when the user says no (then the question that was interrupted is asked again). */
-  no?: unknown;
+  no?: Actions<TData>;
 }
 
-/** What `confirm()` returns: a marker for the escape handler it is given to. */
-export interface ConfirmHandler {
-  readonly [CONFIRM]: ConfirmSpec;
-}
+export type { ConfirmHandler };
 
 /**
  * An escape handler that asks the user to confirm before the escape goes on. Nothing moves while the question is
@@ -33,11 +32,11 @@ export interface ConfirmHandler {
  *   no: say("Good, let's carry on."),
  * })
  */
-export function confirm(spec: ConfirmSpec): ConfirmHandler {
+export function confirm<TData = unknown, TMemory = MemoryView>(spec: ConfirmSpec<TData, TMemory>): ConfirmHandler<TData> {
   return { [CONFIRM]: spec };
 }
 
-export function isConfirm(handler: unknown): handler is ConfirmHandler {
+export function isConfirm(handler: unknown): handler is ConfirmHandler<unknown> {
   return typeof handler === 'object' && handler !== null && CONFIRM in handler;
 }
 
@@ -47,8 +46,8 @@ export function isConfirm(handler: unknown): handler is ConfirmHandler {
  * request); the process routes the answer back down the thread as `confirm.yes` / `confirm.no`, which bubbles up to
  * this level again.
  */
-export function expandConfirm(kind: EscapeKind, handler: ConfirmHandler): Record<string, Record<string, unknown>> {
-  const { prompt, yes, no } = handler[CONFIRM];
+export function expandConfirm(kind: EscapeKind, handler: ConfirmHandler<unknown>): Record<string, Record<string, unknown>> {
+  const { prompt, yes, no } = handler[CONFIRM] as ConfirmSpec;
   const isKind = ({ event }: { event: { kind?: unknown } }) => event.kind === kind;
   const goOn =
     yes === undefined

@@ -6,7 +6,7 @@ import type { ProcessContext } from '../runtime/threads';
 import { checkContexts, checkHandlers, declaredEvents } from './check-bot';
 import { buildContextMachine, type ContextDefinition } from './define-context';
 import type { MemoryCatalog, MemoryDeclaration } from './memory';
-import { reask } from './bot-intents';
+import { reask, type EventHandler, type IntentHandler } from './bot-intents';
 import { record, type Services } from '../runtime/turn-scope';
 import { say } from './actions';
 
@@ -38,7 +38,18 @@ export interface BotMessages {
 }
 
 /** A snapshot migration: the persisted process snapshot of version `n - 1` → version `n` (JSON → JSON). */
-export type SnapshotMigration = (snapshot: any) => any;
+export type SnapshotMigration = (snapshot: PersistedSnapshot) => PersistedSnapshot;
+
+/**
+ * A persisted snapshot as migrations see it: XState's tree of `{ value, context, children: { <id>: { src, snapshot } } }`
+ * (see `mapContexts`, `renameStage`).
+ */
+export interface PersistedSnapshot {
+  value?: unknown;
+  context?: Record<string, unknown>;
+  children?: Record<string, { src?: unknown; snapshot?: PersistedSnapshot }>;
+  [key: string]: unknown;
+}
 
 export interface BotSpec {
   id: string;
@@ -52,9 +63,9 @@ export interface BotSpec {
   home: string;
   contexts: readonly ContextDefinition[];
   /** Bot-wide intents (open everywhere unless a stage captures them): `openThread(...)`, `reply(...)`, or a transition. */
-  intents?: Record<string, any>;
+  intents?: Record<string, IntentHandler>;
   /** External events (`ext.<type>` inside the charts): `push(...)`, `blockThread(...)`, `openThread(...)`. */
-  events?: Record<string, any>;
+  events?: Record<string, EventHandler>;
   /**
    * Names of the intents that mean cancel / quit / go back, and yes / no to a `confirm()` question
    * (defaults: `cancel`, `quit`, `back`, `affirm`, `deny`).

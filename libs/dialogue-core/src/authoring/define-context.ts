@@ -3,54 +3,74 @@ import { DefinitionError } from '../errors';
 import { contextPlumbing, plumbingActions, RESERVED_EVENTS, RESTART_EVENT } from '../runtime/plumbing';
 import { currentTurn } from '../runtime/turn-scope';
 import type { EscapeKind } from '../types';
-import { dialogueArgs, type DialogueArgs } from './args';
+import type { ExternalEvent, IntentEvent } from '../types';
+import { dialogueArgs } from './args';
+import type { Action, DialogueArgs, DialogueEvent, EscapeHandler, On, StageConfig } from './authoring.types';
 import type { MemoryDeclaration, MemoryView } from './memory';
-import { expandConfirm, isConfirm, type ConfirmHandler } from './confirm';
-import type { StageConfig, Transition } from './stages';
+import { expandConfirm, isConfirm } from './confirm';
+import { SERVICE_LOGIC } from './services';
 import { counted, countedAll, failureOnError, type Where } from './transitions';
 
-/** How a context starts: its input (from `dependOn`'s `input`, or `{ trigger }` when it starts a thread). */
-export interface ContextInitArgs {
-  input: Record<string, any>;
-  memory: MemoryView;
+/** What a context starts with: `dependOn`'s `input`, or `{ trigger }` (the message or event) when it starts a thread. */
+export interface ContextInput {
+  /** The message or external event that opened this thread (take slots said early from it). */
+  trigger?: IntentEvent | ExternalEvent;
+  [key: string]: unknown;
+}
+
+/** How a context starts: its input, memory and the clock. */
+export interface ContextInitArgs<TMemory = MemoryView> {
+  input: ContextInput;
+  memory: TMemory;
   now: Date;
 }
 
 /**
- * A dialogue context: a self-contained multi-turn unit with stages (states), its own data, and a result.
+ * A dialogue context: a self-contained multi-turn unit with stages (states), its own data (`TData`, plain JSON), and
+ * a result (`TResult`, returned by its final stages to whoever depends on it).
  */
-export interface ContextSpec<TContext extends object = Record<string, any>> {
+export interface ContextSpec<TData extends object = object, TMemory = MemoryView> {
   /** Registration key, unique in the bot: other contexts `dependOn` it and threads are named by it. */
   id: string;
   description?: string;
   /** Initial data (plain JSON), or a function of the input and memory. */
-  context?: TContext | ((args: ContextInitArgs) => TContext);
+  context?: TData | ((args: ContextInitArgs<TMemory>) => TData);
   memory?: Record<string, MemoryDeclaration>;
   initial: string;
-  stages: Record<string, StageConfig>;
+  stages: Record<string, StageConfig<TData>>;
   /** Context-level handlers, consulted when the active stage does not handle an event. */
-  on?: Record<string, Transition>;
+  on?: On<TData>;
   /** Escape handlers at context level (stages may have their own). Handling an escape intercepts it. */
-  onCancel?: Transition | ConfirmHandler;
-  onReject?: Transition | ConfirmHandler;
-  onFailure?: Transition | ConfirmHandler;
-  onQuit?: Transition | ConfirmHandler;
+  onCancel?: EscapeHandler<TData>;
+  onReject?: EscapeHandler<TData>;
+  onFailure?: EscapeHandler<TData>;
+  onQuit?: EscapeHandler<TData>;
   /** Named guards (visible by name in diagrams), written against the dialogue arguments. */
-  guards?: Record<string, (args: DialogueArgs<NoInfer<TContext>>) => boolean>;
+  guards?: Record<string, (args: DialogueArgs<NoInfer<TData>, DialogueEvent, TMemory>) => boolean>;
   /** Named actions. */
-  actions?: Record<string, any>;
+  actions?: Record<string, Action<NoInfer<TData>>>;
   /** Invoked actors such as services (`service(...)`), by key. */
   actors?: Record<string, AnyActorLogic>;
 }
 
-/** A defined context: the spec, validated, plus the contexts it depends on. Built into a machine by `defineBot`. */
-export interface ContextDefinition {
+declare const definitionTypes: unique symbol;
+
+/**
+ * A defined context: the spec, validated, plus the contexts it depends on. Built into a machine by `defineBot`.
+ * `TResult` types what a caller's `dependOn(thisContext, { onDone })` receives.
+ */
+export interface ContextDefinition<TData extends object = object, TResult extends object = object> {
   readonly kind: 'parley.context';
   readonly id: string;
-  readonly spec: ContextSpec;
+  /** The spec as written (its types erased: the engine reads it, authors read their own). */
+  readonly spec: ContextSpec<object, unknown>;
   /** Context keys this one invokes (`dependOn`). */
   readonly dependsOn: readonly string[];
+  readonly [definitionTypes]?: { types(data: TData, result: TResult): void };
 }
+
+/** A stage as XState takes it, after Parley's additions. */
+type XStateStage = Record<string, unknown>;
 
 const ESCAPE_HANDLERS: Record<string, EscapeKind> = {
   onCancel: 'cancel',
@@ -73,7 +93,11 @@ const ESCAPE_HANDLERS: Record<string, EscapeKind> = {
  *   },
  * });
  */
-export function defineContext<TContext extends object>(spec: ContextSpec<TContext>): ContextDefinition {
+export function defineContext<
+  TData extends object,
+  TResult extends object = Record<string, unknown>,
+  TMemory = MemoryView,
+>(spec: ContextSpec<TData, TMemory>): ContextDefinition<TData, TResult> {
   const where = { context: spec?.id };
   if (!spec || typeof spec.id !== 'string' || !/^[a-z][a-zA-Z0-9_-]*$/.test(spec.id)) {
     throw new DefinitionError(
@@ -92,10 +116,22 @@ export function defineContext<TContext extends object>(spec: ContextSpec<TContex
   }
   checkReserved(spec.id, spec.on ?? {});
   const dependsOn = new Set<string>();
+  const services: Record<string, AnyActorLogic> = {};
   walkStages(spec.stages, (stage, path) => {
     checkReserved(spec.id, stage.on ?? {}, path);
-    const src = stage.invoke?.src;
-    if (typeof src === 'string' && !spec.actors?.[src]) dependsOn.add(src);
+    for (const invoke of toList(stage.invoke ?? [])) {
+      const { src, [SERVICE_LOGIC]: logic } = invoke as { src?: unknown; [SERVICE_LOGIC]?: AnyActorLogic };
+      if (typeof src !== 'string') continue;
+      if (logic) {
+        if (services[src] && services[src] !== logic) {
+          throw new DefinitionError(
+            `Context '${spec.id}' invokes two different services under the key '${src}'. Give each its own key.`,
+            where,
+          );
+        }
+        services[src] = logic;
+      } else if (!spec.actors?.[src]) dependsOn.add(src);
+    }
     if (stage.after) {
       throw new DefinitionError(
         `Stage '${spec.id}.${path}' uses \`after\`: XState timers are lost between turns. Use \`schedule({ inMs, event })\` and handle the \`ext.*\` event instead.`,
@@ -103,12 +139,17 @@ export function defineContext<TContext extends object>(spec: ContextSpec<TContex
       );
     }
   });
-  return { kind: 'parley.context', id: spec.id, spec: spec as unknown as ContextSpec, dependsOn: [...dependsOn] };
+  return {
+    kind: 'parley.context',
+    id: spec.id,
+    spec: { ...spec, actors: { ...services, ...(spec.actors ?? {}) } } as unknown as ContextSpec<object, unknown>,
+    dependsOn: [...dependsOn],
+  };
 }
 
 /** Build the XState machine of a context; `children` are the machines of the contexts it depends on. */
 export function buildContextMachine(
-  definition: ContextDefinition,
+  definition: ContextDefinition<object, object>,
   children: Record<string, AnyStateMachine>,
 ): AnyStateMachine {
   const { spec } = definition;
@@ -150,8 +191,12 @@ export function buildContextMachine(
  * a context can be restarted by the engine (`parley.restart`) when that context failed and the failure was stopped
  * without leaving the stage.
  */
-function mapStages(stages: Record<string, StageConfig>, contextId: string, prefix = ''): Record<string, StageConfig> {
-  const result: Record<string, StageConfig> = {};
+function mapStages(
+  stages: Record<string, StageConfig<unknown>>,
+  contextId: string,
+  prefix = '',
+): Record<string, XStateStage> {
+  const result: Record<string, XStateStage> = {};
   for (const [name, stage] of Object.entries(stages)) {
     const path = prefix ? `${prefix}.${name}` : name;
     const where = { context: contextId, stage: path };
@@ -177,7 +222,12 @@ function mapStages(stages: Record<string, StageConfig>, contextId: string, prefi
 
 function mapInvoke(invoke: unknown, where: Where): unknown {
   if (Array.isArray(invoke)) return invoke.map((one) => mapInvoke(one, where));
-  const config = invoke as { src?: unknown; onDone?: unknown; onError?: unknown };
+  const { [SERVICE_LOGIC]: _logic, ...config } = invoke as {
+    src?: unknown;
+    onDone?: unknown;
+    onError?: unknown;
+    [SERVICE_LOGIC]?: unknown;
+  };
   const onError = config.onError ?? { actions: failureOnError('SERVICE_FAILED', String(config.src), where) };
   return {
     ...config,

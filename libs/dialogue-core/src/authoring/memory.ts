@@ -23,8 +23,11 @@ export interface MemoryCatalog {
   declarations: Record<string, MemoryDeclaration>;
 }
 
-/** The synchronous view of user- and conversation-scoped memory that guards and actions receive as `memory`. */
-export type MemoryView = Readonly<Record<string, any>>;
+/**
+ * The synchronous view of user- and conversation-scoped memory that guards and actions receive as `memory`. A bot's
+ * kit types it (`botKit<{ memory: { customer: Customer } }>()`).
+ */
+export type MemoryView = Readonly<Record<string, Json | undefined>>;
 
 export function isPreloaded(declaration: MemoryDeclaration): boolean {
   return declaration.scope === 'user' || declaration.scope === 'conversation';

@@ -1,4 +1,6 @@
-import { fromPromise } from 'xstate';
+import { fromPromise, type PromiseActorLogic } from 'xstate';
+import { resolve, type XStateArgs } from './args';
+import type { Dynamic, InvokeConfig, ServiceDoneEvent, ServiceErrorEvent, Transitions } from './authoring.types';
 import type { Json } from '../ports/memory.port';
 import { currentTurn, type Services } from '../runtime/turn-scope';
 import { scopeKey } from './memory';
@@ -13,23 +15,53 @@ export interface ServiceApi {
   remember: (name: string, data: Json, dimensions?: Record<string, string | number>) => void;
 }
 
+/** A service actor made by `service(...)`: input `TInput`, output `TOutput`. */
+export type ServiceLogic<TInput = unknown, TOutput = unknown> = PromiseActorLogic<TOutput, TInput>;
+
 /**
  * An invoked actor for anything async (a service call, a memory read whose scope depends on what was just said).
- * The turn waits for it (bounded by the turn's time limit); its result arrives in `onDone`, a throw in `onError`.
+ * The turn waits for it (bounded by the turn's time limit); its result arrives in `onDone`, a throw is a failure
+ * escape at the context that invoked it (unless that invoke has its own `onError`).
  *
  * @example
- * actors: {
- *   forecast: service(async ({ city, date }, { services, recall, remember }) => {
- *     const cached = await recall('forecast', { city, date });
- *     if (cached) return cached;
- *     const fresh = await services.forecast({ city, date });
- *     remember('forecast', fresh, { city, date });
- *     return fresh;
- *   }),
- * }
+ * const forecast = service(async ({ city, date }: { city: string; date: string }, { services, recall, remember }) => {
+ *   const cached = await recall('forecast', { city, date });
+ *   if (cached) return cached as Forecast;
+ *   const fresh = (await services.forecast!({ city, date })) as Forecast;
+ *   remember('forecast', fresh, { city, date });
+ *   return fresh;
+ * });
  */
-export function service<TInput = any, TOutput = any>(fn: (input: TInput, api: ServiceApi) => Promise<TOutput>) {
+export function service<TInput, TOutput>(
+  fn: (input: TInput, api: ServiceApi) => Promise<TOutput>,
+): ServiceLogic<TInput, TOutput> {
   return fromPromise<TOutput, TInput>(({ input }) => fn(input, serviceApi()));
+}
+
+/** Where `invokeService` keeps the logic it invokes, for `defineContext` to register under its key. */
+export const SERVICE_LOGIC = 'parley.service';
+
+/**
+ * An `invoke` of a service by its key, typed: `input` is the service's input, `onDone` receives its output. The
+ * context registers the service under `key` (it never invokes logic inline, which would not survive a restore).
+ */
+export function invokeService<TData, TInput, TOutput>(
+  key: string,
+  logic: ServiceLogic<TInput, TOutput>,
+  config: {
+    input: Dynamic<TInput, TData>;
+    onDone: Transitions<TData, ServiceDoneEvent<TOutput>>;
+    onError?: Transitions<TData, ServiceErrorEvent>;
+  },
+): InvokeConfig<TData, TOutput> {
+  const { input, onDone, onError } = config;
+  return {
+    src: key,
+    input: (args: XStateArgs) => resolve(input, args),
+    onDone,
+    ...(onError !== undefined ? { onError } : {}),
+    [SERVICE_LOGIC]: logic,
+  } as InvokeConfig<TData, TOutput>;
 }
 
 /** Read custom-scoped memory from outside a service actor's body (same as `api.recall`). */

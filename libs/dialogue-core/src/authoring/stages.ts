@@ -1,14 +1,22 @@
 import { and, raise, sendParent } from 'xstate';
-import { dialogueArgs, resolve, type DialogueArgs, type Dynamic } from './args';
+import { resolve, dialogueArgs, type XStateArgs } from './args';
 import type { ContextResult } from '../types';
 import { say } from './actions';
+import type {
+  DialogueArgs,
+  DialogueEvent,
+  Dynamic,
+  Guard,
+  ResultEvent,
+  ResultOf,
+  ResultStatus,
+  StageConfig,
+  Transitions,
+  TransitionConfig,
+} from './authoring.types';
+import { defineContext, type ContextDefinition } from './define-context';
+import type { MemoryView } from './memory';
 import { failureOnError } from './transitions';
-
-/** An XState transition config (or list of them), as bot authors write it. */
-export type Transition = string | Record<string, any> | readonly (string | Record<string, any>)[];
-
-/** A stage: an XState state config, plus the optional escape handlers `onCancel`/`onReject`/`onFailure`/`onQuit`. */
-export type StageConfig = Record<string, any>;
 
 /** Marks the state nodes that ask a question; the engine re-asks `meta.prompt` after a fallback, back step or miss. */
 export const QUESTION_TAG = 'parley.question';
@@ -20,13 +28,21 @@ export const YIELD_TAG = 'parley.yielding';
  * @example
  * { guard: when(({ memory }) => memory.customer?.member === true), target: 'paying' }
  */
-export function when(predicate: (args: DialogueArgs) => boolean) {
-  return (args: any) => predicate(dialogueArgs(args));
+export function when<TData = unknown, TEvent = DialogueEvent, TMemory = MemoryView>(
+  predicate: (args: DialogueArgs<TData, TEvent, TMemory>) => boolean,
+): Guard<TData, TEvent> {
+  return (args: XStateArgs) => predicate(dialogueArgs(args));
+}
+
+/** `ask(...)`'s options: the prompt (text, or a function of the dialogue arguments) and the stage itself. */
+export interface AskConfig<TData, TMemory = MemoryView> extends StageConfig<TData> {
+  prompt: Dynamic<string, TData, DialogueEvent, TMemory>;
+  /** Do not say the prompt on entry (only when it is asked again), e.g. for the home context's idle stage. */
+  quiet?: boolean;
 }
 
 /**
  * A stage that asks a question and waits for the answer. The prompt is data, so the engine can re-ask it.
- * `quiet: true` does not say it on entry (only on re-asks), e.g. for the home context's idle stage.
  *
  * @example
  * askingIce: ask({
@@ -34,7 +50,7 @@ export function when(predicate: (args: DialogueArgs) => boolean) {
  *   on: { 'intent.affirm': { target: 'askingPackage', actions: update({ ice: true }) } },
  * })
  */
-export function ask(config: { prompt: Dynamic<string>; quiet?: boolean } & StageConfig): StageConfig {
+export function ask<TData = unknown, TMemory = MemoryView>(config: AskConfig<TData, TMemory>): StageConfig<TData> {
   const { prompt, quiet, entry, on, tags, meta, ...rest } = config;
   return {
     ...rest,
@@ -42,70 +58,80 @@ export function ask(config: { prompt: Dynamic<string>; quiet?: boolean } & Stage
     meta: { ...(meta ?? {}), prompt },
     entry: [...(quiet ? [] : [say(prompt)]), ...toArray(entry)],
     // A question asked here keeps the turn, even inside a stage that hosts a sub-context (a "modal" question).
-    on: { turn: { actions: 'parley.deliverToSelf' }, ...(on ?? {}) },
+    on: { turn: { actions: 'parley.deliverToSelf' as never }, ...(on ?? {}) },
   };
 }
 
 /** What to do with each kind of result of a `dependOn` child. Missing kinds escalate as escapes at this level. */
-export interface DependOnResults {
-  done?: Transition;
-  cancelled?: Transition;
-  rejected?: Transition;
-  failed?: Transition;
+export interface DependOnResults<TData = unknown, TResult = Record<string, unknown>> {
+  done?: Transitions<TData, ResultEvent<ResultOf<TResult, 'done'>>>;
+  cancelled?: Transitions<TData, ResultEvent<ResultOf<Partial<TResult>, 'cancelled'>>>;
+  rejected?: Transitions<TData, ResultEvent<ResultOf<Partial<TResult>, 'rejected'>>>;
+  failed?: Transitions<TData, ResultEvent<ResultOf<Partial<TResult>, 'failed'>>>;
 }
 
-const RESULT_ESCAPES: Record<Exclude<ContextResult['status'], 'done'>, string> = {
+/** `dependOn(...)`'s options, on top of the stage's own config. */
+export interface DependOnConfig<TData, TResult> extends Omit<StageConfig<TData>, 'invoke' | 'onDone'> {
+  /** The child's input (its `context` function reads it as `input`). */
+  input?: Dynamic<Record<string, unknown>, TData>;
+  onDone?: DependOnResults<TData, TResult>;
+  /** Intents this stage handles itself before the child sees them (capture phase). */
+  capture?: readonly string[];
+}
+
+const RESULT_ESCAPES: Record<Exclude<ResultStatus, 'done'>, string> = {
   cancelled: 'escape.cancel',
   rejected: 'escape.reject',
   failed: 'escape.failure',
 };
 
 /**
- * A stage that starts the context `contextKey` and waits for its result (`dependOn → intended`). User turns go to the
- * child first; what it does not handle bubbles back here. The child's output arrives in `onDone` per result status.
+ * A stage that starts another context and waits for its result (`dependOn → intended`). User turns go to the child
+ * first; what it does not handle bubbles back here. The child's result arrives in `onDone` per status; given the
+ * child's definition (not only its key), the result is typed.
  *
  * @example
- * offeringMembership: dependOn('member', {
+ * offeringMembership: dependOn(member, {
  *   input: { mode: 'offer' },
  *   onDone: { done: { target: 'paying', actions: update(({ event }) => ({ member: event.output.member })) } },
  * })
  */
-export function dependOn(
-  contextKey: string,
-  config: {
-    input?: Dynamic<Record<string, unknown>>;
-    onDone?: DependOnResults;
-    /** Intents this stage handles itself before the child sees them (capture phase). */
-    capture?: readonly string[];
-  } & StageConfig = {},
-): StageConfig {
+export function dependOn<TData = unknown, TResult extends object = Record<string, unknown>>(
+  child: string | ContextDefinition<never, TResult>,
+  config: DependOnConfig<TData, TResult> = {},
+): StageConfig<TData> {
+  const contextKey = typeof child === 'string' ? child : child.id;
   const { input, onDone, capture, on, meta, ...rest } = config;
-  const results = onDone ?? {};
-  const doneTransitions: Record<string, any>[] = [];
+  const results: Record<string, unknown> = { ...(onDone ?? {}) };
+  const doneTransitions: Record<string, unknown>[] = [];
   for (const status of ['done', 'cancelled', 'rejected', 'failed'] as const) {
-    const handler = results[status];
-    const isStatus = ({ event }: any) => (event.output as ContextResult | undefined)?.status === status;
+    const handler = results[status] as Transitions<unknown, unknown> | undefined;
+    const isStatus = ({ event }: { event: unknown }) =>
+      (event as { output?: ContextResult }).output?.status === status;
     if (handler !== undefined) {
       for (const t of toArray(handler)) {
-        const transition = typeof t === 'string' ? { target: t } : t;
+        const transition: TransitionConfig<unknown, unknown> = typeof t === 'string' ? { target: t } : t;
         // The author's own guard (inline or named) applies on top of the status check.
-        doneTransitions.push({ ...transition, guard: transition.guard ? and([isStatus, transition.guard]) : isStatus });
+        doneTransitions.push({
+          ...transition,
+          guard: transition.guard ? and([isStatus, transition.guard as never]) : isStatus,
+        });
       }
     } else if (status !== 'done') {
-      doneTransitions.push({ guard: isStatus, actions: raise({ type: RESULT_ESCAPES[status] } as any) });
+      doneTransitions.push({ guard: isStatus, actions: raise({ type: RESULT_ESCAPES[status] }) });
     }
   }
   const captured = (capture ?? []).map((type) => ({
-    guard: ({ event }: any) => event.event?.type === type,
+    guard: ({ event }: { event: { event?: { type?: string } } }) => event.event?.type === type,
     actions: 'parley.deliverToSelf',
   }));
-  return {
+  const stage: Record<string, unknown> = {
     ...rest,
     meta: { ...(meta ?? {}), dependOn: contextKey },
     invoke: {
       id: contextKey,
       src: contextKey,
-      input: (args: any) => (input ? resolve(input, args) : {}),
+      input: (args: XStateArgs) => (input ? resolve(input, args) : {}),
       onDone: doneTransitions,
       // A child that crashed becomes a failure escape here: never a crashed conversation.
       onError: { actions: failureOnError('CONTEXT_FAILED', contextKey, { context: contextKey, stage: '(crashed)' }) },
@@ -115,6 +141,7 @@ export function dependOn(
       ...(on ?? {}),
     },
   };
+  return stage;
 }
 
 /**
@@ -123,13 +150,13 @@ export function dependOn(
  * @example
  * paid: finish('done', ({ context }) => ({ flavor: context.flavor }))
  */
-export function finish(
-  status: ContextResult['status'] = 'done',
-  output?: Dynamic<Record<string, unknown>>,
-): StageConfig {
+export function finish<TData = unknown, TResult extends object = Record<string, unknown>>(
+  status: ResultStatus = 'done',
+  output?: Dynamic<TResult, TData>,
+): StageConfig<TData> {
   return {
     type: 'final',
-    output: (args: any) => ({ ...(output ? resolve(output, args) : {}), status }),
+    output: (args: XStateArgs) => ({ ...(output ? resolve(output, args) : {}), status }),
   };
 }
 
@@ -138,19 +165,15 @@ export function finish(
  * arrives, e.g. `on: { 'ext.payment.confirmed': 'paid' }`. When it resumes it waits on the blocking stack and takes
  * focus at the user's next message.
  */
-export function yieldUntil(config: StageConfig): StageConfig {
+export function yieldUntil<TData = unknown>(config: StageConfig<TData>): StageConfig<TData> {
   const { entry, exit, tags, ...rest } = config;
+  const bubble = (type: string) =>
+    sendParent(({ self }) => ({ type: 'bubble', event: { type }, from: self.id })) as unknown as never;
   return {
     ...rest,
     tags: [YIELD_TAG, ...toArray(tags)],
-    entry: [
-      sendParent(({ self }: any) => ({ type: 'bubble', event: { type: 'thread.yield' }, from: self.id })),
-      ...toArray(entry),
-    ],
-    exit: [
-      sendParent(({ self }: any) => ({ type: 'bubble', event: { type: 'thread.resume' }, from: self.id })),
-      ...toArray(exit),
-    ],
+    entry: [bubble('thread.yield'), ...toArray(entry)],
+    exit: [bubble('thread.resume'), ...toArray(exit)],
   };
 }
 
@@ -159,3 +182,18 @@ function toArray<T>(value: T | readonly T[] | undefined): T[] {
   return Array.isArray(value) ? [...(value as T[])] : [value as T];
 }
 
+/**
+ * The usual home context: always present, asking nothing of its own; its quiet question is asked again whenever a
+ * task ends and nothing sleeps.
+ *
+ * @example
+ * defineBot({ home: 'home', contexts: [homeContext({ prompt: 'Anything else?' }), order] })
+ */
+export function homeContext(options: { prompt: Dynamic<string>; id?: string; description?: string }) {
+  return defineContext({
+    id: options.id ?? 'home',
+    description: options.description,
+    initial: 'idle',
+    stages: { idle: ask({ prompt: options.prompt, quiet: true }) },
+  });
+}

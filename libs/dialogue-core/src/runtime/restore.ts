@@ -1,5 +1,5 @@
 import { createActor, type AnyActorRef } from 'xstate';
-import type { BotDefinition } from '../authoring/define-bot';
+import type { BotDefinition, PersistedSnapshot } from '../authoring/define-bot';
 import { UnrecoverableStateError } from '../errors';
 import type { Json } from '../ports/memory.port';
 import type { ConversationState } from '../types';
@@ -59,7 +59,7 @@ export function migrate(bot: BotDefinition, fromVersion: number, snapshot: Json)
     const migration = bot.migrations[version];
     if (!migration) continue;
     try {
-      current = migration(structuredClone(current));
+      current = migration(structuredClone(current) as PersistedSnapshot) as Json;
     } catch (cause) {
       throw new UnrecoverableStateError(`Migration to version ${version} failed.`, where, { cause });
     }
