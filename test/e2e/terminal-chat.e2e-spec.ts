@@ -15,7 +15,7 @@ class Terminal {
   private readonly child: ChildProcessWithoutNullStreams;
 
   constructor(args: string[], env: Record<string, string>) {
-    const command = [process.execPath, '-r', './test/helpers/register-ts.js', 'apps/api/src/cli/chat.ts', ...args].join(
+    const command = [process.execPath, '-r', './scripts/register-ts.js', 'apps/api/src/cli/chat.ts', ...args].join(
       ' ',
     );
     this.child = spawn('script', ['-qfec', command, '/dev/null'], { cwd: ROOT, env: { ...process.env, ...env } });
