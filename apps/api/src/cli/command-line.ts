@@ -66,7 +66,8 @@ export function parseCommandLine(spec: CommandSpec, argv: readonly string[]): Pa
   } catch (error) {
     // Node's messages go on about `--` to pass a positional that starts with '-': the first sentence is the point.
     const message = (error instanceof Error ? error.message : String(error)).replace(/^\w+ \[\w+\]: /, '');
-    throw new UsageError(message.split(/(?<=\.) /)[0]!);
+    const first = message.split(/(?<=\.) /)[0]!;
+    throw new UsageError(first.endsWith('.') ? first : `${first}.`);
   }
   const positionals = parsed.positionals;
   if (positionals.length > expected.length) {
