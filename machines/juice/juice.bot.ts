@@ -7,7 +7,7 @@ import { weather } from './weather.context';
 
 const GREETING = '您好, 欢迎光临果汁店! 我可以帮您买果汁、查天气、办会员。';
 
-/** 果汁店: Parley's demo bot (../shared/SCENARIOS.md). */
+/** 果汁店: Parley's demo bot (its behaviour specification: docs/juice.md). */
 export const juice = defineBot({
   id: 'juice',
   version: 1,
