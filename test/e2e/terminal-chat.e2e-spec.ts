@@ -9,6 +9,9 @@ import { dropSchema, freshSchema, testDatabaseKind } from '../helpers/test-datab
 const ROOT = resolve(__dirname, '../..');
 
 /** The terminal chat under a real pseudo-terminal (util-linux `script`), typed into like a person would. */
+/** Every chat a test started, so that a failed test does not leave one waiting for input. */
+const started: Terminal[] = [];
+
 class Terminal {
   private output = '';
   private waiters: (() => void)[] = [];
@@ -21,6 +24,7 @@ class Terminal {
       ' ',
     );
     this.child = spawn('script', ['-qfec', command, '/dev/null'], { cwd: ROOT, env: { ...process.env, ...env } });
+    started.push(this);
     const onData = (chunk: Buffer) => {
       this.output += chunk.toString();
       for (const wake of this.waiters.splice(0)) wake();
@@ -64,12 +68,22 @@ class Terminal {
   key(sequence: string): void {
     this.child.stdin.write(sequence);
   }
+
+  /** Ends the chat if it still runs (after a failed test). */
+  async end(): Promise<void> {
+    if (this.done) return;
+    this.child.kill('SIGKILL');
+    await this.exited;
+  }
 }
 
 describe(`terminal chat (${testDatabaseKind()})`, () => {
   const schema = freshSchema('chat');
   const env = { DATABASE_SCHEMA: schema, PARLEY_DATA_DIR: mkdtempSync(join(tmpdir(), 'parley-chat-')) };
 
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map((terminal) => terminal.end()));
+  });
   afterAll(() => dropSchema(schema));
 
   it('chats with juice, traces threads and stages, and leaves cleanly on Ctrl-D', async () => {
