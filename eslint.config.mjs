@@ -2,8 +2,8 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  // test/helpers/*.js: plain CommonJS loaders for spawned test processes (not part of the TypeScript project).
-  { ignores: ['dist/**', 'node_modules/**', '.parley/**', '.scratch/**', 'coverage/**', '*.js', '*.mjs', 'test/helpers/*.js'] },
+  // scripts/*.js: the plain CommonJS loader every command runs through (not part of the TypeScript project).
+  { ignores: ['dist/**', 'dist.*/**', 'node_modules/**', '.parley/**', '.scratch/**', 'coverage/**', '*.js', '*.mjs', 'scripts/*.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -1,4 +1,4 @@
-// How TypeScript is compiled for tests (Jest) and for the server processes e2e tests spawn (test/helpers/register-ts.js):
+// How TypeScript is compiled for tests (Jest) and for every command (scripts/register-ts.js, which compiles in memory):
 // swc, no type-check (`npm run typecheck` does that), legacy decorators with metadata for NestJS.
 module.exports = {
   jsc: {

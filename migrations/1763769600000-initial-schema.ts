@@ -2,7 +2,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { schemaOf } from './migration.schema';
 
 /**
- * The conversation store (DESIGN.md §5). `conversation_id` leads every per-conversation key so the tables can be
+ * The conversation store (docs/design.md, data). `conversation_id` leads every per-conversation key so the tables can be
  * distributed by it (Citus); `memories` is keyed by scope (user-scoped memory spans conversations).
  */
 export class InitialSchema1763769600000 implements MigrationInterface {

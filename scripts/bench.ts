@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { Pool } from 'pg';
+import { runCommand, type CommandSpec } from '../apps/api/src/cli/command-line';
 
 /**
  * `npm run bench` (not a test): on real PostgreSQL (DATABASE_URL, default the CI database),
@@ -17,6 +18,19 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const CONCURRENCY = 8;
 const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 1);
 const ROUND_SECONDS = 2;
+
+export const benchCommand: CommandSpec = {
+  name: 'npm run bench --',
+  summary:
+    'Benchmarks (not tests) on real PostgreSQL: the engine alone, NLU latency, and HTTP turns through a Parley server\n' +
+    'process against raw 4 KB jsonb upserts, alternating in rounds of 2 s. Runs in a fresh schema, dropped at the end.',
+  environment: {
+    DATABASE_URL: 'the PostgreSQL server (default postgres://postgres@127.0.0.1:5432/test)',
+    BENCH_SECONDS: 'seconds of each load in all (default 20)',
+    BENCH_INSTANCES: 'server processes sharing the load (default 1)',
+    BENCH_SERVER_NODE_OPTIONS: 'extra node flags for the server processes, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"',
+  },
+};
 
 async function main(): Promise<void> {
   const schema = `bench_${randomBytes(4).toString('hex')}`;
@@ -126,7 +140,7 @@ async function prepareUpserts(pool: Pool, schema: string): Promise<(ms: number) 
 function startServer(schema: string): Promise<{ child: ChildProcess; url: string }> {
   // BENCH_SERVER_NODE_OPTIONS: extra node flags for the server process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
   const nodeFlags = (process.env.BENCH_SERVER_NODE_OPTIONS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeFlags, join(__dirname, 'bench-server.js')], {
+  const child = spawn(process.execPath, [...nodeFlags, '-r', join(__dirname, 'register-ts.js'), join(__dirname, 'bench-server.ts')], {
     env: { ...process.env, DATABASE_URL, DATABASE_SCHEMA: schema, PORT: '0', LOG_LEVEL: 'warn', DB_POOL_SIZE: '10' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -202,7 +216,9 @@ function postJson(agent: Agent, url: string, body: unknown): Promise<number> {
   });
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+if (require.main === module) {
+  runCommand(benchCommand, async () => {
+    await main();
+    return 0;
+  });
+}

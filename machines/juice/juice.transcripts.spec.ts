@@ -7,12 +7,12 @@ import { juice } from './juice.bot';
 import { playTranscript } from '../transcript';
 import { juiceTranscripts } from './juice.transcripts';
 
-// The real NLU, trained from machines/juice/nlu; the transcripts below are SCENARIOS.md T1–T5.
+// The real NLU, trained from machines/juice/nlu; the transcripts below are docs/juice.md's T1–T5.
 const nlu = new BuiltinNlu({ cacheDir: mkdtempSync(join(tmpdir(), 'parley-nlu-')), log: () => undefined });
 const clock = { now: () => new Date('2026-11-22T02:00:00Z') };
 const chat = (options: ConverseOptions = {}) => converse(juice, { nlu, clock, ...options });
 
-describe('juice: SCENARIOS.md transcripts and rules, on the engine', () => {
+describe('juice: the transcripts and rules of docs/juice.md, on the engine', () => {
   it.each(juiceTranscripts.map((transcript) => [transcript.name, transcript] as const))(
     '%s',
     async (_name, transcript) => {

@@ -1,4 +1,4 @@
-/** The juice bot's transcripts: SCENARIOS.md T1–T5 and the rules no transcript shows. */
+/** The juice bot's transcripts: docs/juice.md's T1–T5 and the rules no transcript shows. */
 import { turn, type Transcript } from '../transcript';
 
 const t = turn;

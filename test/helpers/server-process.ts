@@ -17,11 +17,11 @@ export interface ServerProcess {
 }
 
 /**
- * Spawn a Parley server process running the TypeScript sources (through test/helpers/register-ts.js) and wait for its
+ * Spawn a Parley server process running the TypeScript sources (through scripts/register-ts.js) and wait for its
  * "Parley listening on <url>" line. `entry` defaults to the counter-bot test server.
  */
 export function spawnServer(env: Record<string, string | undefined>, entry = 'test/fixtures/server.entry.ts', timeoutMs = 60_000): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['-r', join(ROOT, 'test/helpers/register-ts.js'), join(ROOT, entry)], {
+  const child = spawn(process.execPath, ['-r', join(ROOT, 'scripts/register-ts.js'), join(ROOT, entry)], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, PORT: '0', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -70,7 +70,7 @@ export function runToExit(
   entry: string,
   timeoutMs = 60_000,
 ): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, ['-r', join(ROOT, 'test/helpers/register-ts.js'), join(ROOT, entry)], {
+  const child = spawn(process.execPath, ['-r', join(ROOT, 'scripts/register-ts.js'), join(ROOT, entry)], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, PORT: '0', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -19,7 +19,7 @@ export interface IntentEvent {
   confidence: number;
 }
 
-/** Escapes bubble from the innermost context up its thread (DESIGN.md §1). */
+/** Escapes bubble from the innermost context up its thread (docs/design.md). */
 export type EscapeKind = 'cancel' | 'reject' | 'failure' | 'quit';
 export const ESCAPE_KINDS: readonly EscapeKind[] = ['cancel', 'reject', 'failure', 'quit'];
 

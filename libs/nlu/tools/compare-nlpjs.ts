@@ -1,7 +1,7 @@
 // Measures NLP.js (@nlpjs/basic + @nlpjs/lang-zh) on a bot's corpus and held-out set, for docs/nlu.md.
 // NLP.js is not a project dependency: install it in a scratch folder and point NODE_PATH at it:
 //   mkdir /tmp/nlpjs && (cd /tmp/nlpjs && npm i @nlpjs/basic@4.27.0 @nlpjs/lang-zh@4.26.1)
-//   npm run build && NODE_PATH=/tmp/nlpjs/node_modules node dist/libs/nlu/tools/compare-nlpjs.js juice
+//   NODE_PATH=/tmp/nlpjs/node_modules node -r ./scripts/register-ts.js libs/nlu/tools/compare-nlpjs.ts juice
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';

@@ -6,7 +6,7 @@ import { RUNTIME } from '../tokens';
 import type { Runtime } from '../runtime';
 import { TurnService } from '../turns/turn.service';
 
-/** `POST /channels/rest/:botId` (DESIGN.md §7): one user message (or client event) → one turn → the replies. */
+/** `POST /channels/rest/:botId` (docs/design.md, the HTTP contract): one user message (or client event) → one turn → the replies. */
 @Controller('channels/rest')
 export class RestChannelController {
   private readonly adapter = new RestChannelAdapter();

@@ -29,6 +29,21 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
+/** The variables `loadConfig` reads, with their defaults: `npm start -- --help` prints them (docs/server.md#environment). */
+export const ENVIRONMENT: Readonly<Record<string, string>> = {
+  PORT: 'HTTP port, 0 = any free port (default 3000)',
+  HOST: 'interface to listen on (default 127.0.0.1)',
+  DATABASE_URL: 'postgres://user[:password]@host:port/database (default: the embedded database)',
+  DATABASE_SCHEMA: "schema for Parley's tables (default public)",
+  DB_POOL_SIZE: 'database connections per instance (default 10)',
+  ADMIN_TOKEN: 'bearer token of /api/*, at least 16 characters (default: generated and printed)',
+  PARLEY_DATA_DIR: 'embedded database, NLU model cache, server address file (default ./.parley)',
+  LOG_LEVEL: 'debug, info, warn, error or silent (default info)',
+  TURN_TIME_LIMIT_MS: "how long a turn's service calls may take (default 10000)",
+  SCHEDULER_POLL_MS: 'how often due timers are looked for (default 1000)',
+  OUTBOX_POLL_MS: 'how often outbox items are looked for (default 1000)',
+};
+
 /**
  * Read and validate the configuration. `process.env` is read here and nowhere else.
  *

@@ -1,24 +1,41 @@
 import type { LoggerService } from '@nestjs/common';
+import pino, { type DestinationStream, type Logger } from 'pino';
 import type { LogLevel } from '../config/app.config';
 
-const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 };
-
-/** Structured logs: one JSON object per line on stdout (`level`, `time`, `msg`, then fields such as `conversationId`). */
+/**
+ * Structured logs through pino (Fastify's logger): one JSON object per line on stdout — `level` (a name), `time`
+ * (ISO 8601), `msg`, then fields such as `conversationId`. It is also Nest's logger (`log`, `verbose` = debug).
+ * Lines go to stdout synchronously, as `process.stdout` writes to files and pipes on Linux: nothing is lost when the
+ * process dies, and it costs less CPU than pino's asynchronous writer (docs/server.md#logs-and-metrics). `write`
+ * receives each line instead (tests).
+ */
 export class JsonLogger implements LoggerService {
-  constructor(
-    private readonly level: LogLevel = 'info',
-    private readonly write: (line: string) => void = (line) => process.stdout.write(line),
-  ) {}
+  private readonly pino: Logger;
+
+  constructor(level: LogLevel = 'info', write?: (line: string) => void) {
+    const destination: DestinationStream | undefined = write ? { write } : undefined;
+    this.pino = pino(
+      {
+        level,
+        base: undefined, // no pid and hostname on every line: the platform adds where the process runs
+        timestamp: pino.stdTimeFunctions.isoTime,
+        formatters: { level: (label) => ({ level: label }) },
+        // `err` fields come from describeError (code, context, the cause chain as nested objects): kept as they are.
+        serializers: { err: (err: unknown) => err },
+      },
+      destination ?? pino.destination({ dest: 1, sync: true }),
+    );
+  }
 
   enabled(level: Exclude<LogLevel, 'silent'>): boolean {
-    return RANK[level] >= RANK[this.level];
+    return this.pino.isLevelEnabled(level);
   }
 
   debug(msg: unknown, ...rest: unknown[]): void {
     this.emit('debug', msg, rest);
   }
   info(msg: string, fields: Record<string, unknown> = {}): void {
-    this.emit('info', msg, [fields]);
+    if (this.pino.isLevelEnabled('info')) this.pino.info(fields, msg);
   }
   warn(msg: unknown, ...rest: unknown[]): void {
     this.emit('warn', msg, rest);
@@ -37,17 +54,21 @@ export class JsonLogger implements LoggerService {
     this.emit('error', msg, rest);
   }
 
-  private emit(level: Exclude<LogLevel, 'silent'>, msg: unknown, rest: unknown[]): void {
-    if (!this.enabled(level)) return;
-    const entry: Record<string, unknown> = { level, time: new Date().toISOString() };
-    if (msg instanceof Error) Object.assign(entry, { msg: msg.message, err: describeError(msg) });
-    else entry.msg = typeof msg === 'string' ? msg : JSON.stringify(msg);
+  /** Nest's calling convention (message, then fields, an error, or its context name) → one pino line. */
+  private emit(level: 'debug' | 'warn' | 'error', msg: unknown, rest: unknown[]): void {
+    if (!this.pino.isLevelEnabled(level)) return;
+    const fields: Record<string, unknown> = {};
+    let text: string;
+    if (msg instanceof Error) {
+      text = msg.message;
+      fields.err = describeError(msg);
+    } else text = typeof msg === 'string' ? msg : JSON.stringify(msg);
     for (const extra of rest) {
-      if (extra instanceof Error) entry.err = describeError(extra);
-      else if (extra && typeof extra === 'object') Object.assign(entry, extra);
-      else if (typeof extra === 'string') entry.context = extra; // Nest passes the logger context as a string
+      if (extra instanceof Error) fields.err = describeError(extra);
+      else if (extra && typeof extra === 'object') Object.assign(fields, extra);
+      else if (typeof extra === 'string') fields.context = extra; // Nest passes the logger context as a string
     }
-    this.write(`${JSON.stringify(entry)}\n`);
+    this.pino[level](fields, text);
   }
 }
 

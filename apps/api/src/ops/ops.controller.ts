@@ -26,6 +26,6 @@ export class OpsController {
   @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
   async metrics(): Promise<string> {
     const backlog = await this.outbox.backlog().catch(() => undefined);
-    return this.runtime.metrics.render(backlog);
+    return await this.runtime.metrics.render(backlog);
   }
 }

@@ -59,7 +59,7 @@ export interface TurnDone {
 }
 
 /**
- * The turn pipeline of DESIGN.md §4, after validation: one transaction with the conversation row locked, dedupe,
+ * The turn pipeline of docs/design.md ("One turn"), after validation: one transaction with the conversation row locked, dedupe,
  * state + memory, the engine (NLU inside), every write in one statement, COMMIT, then the response.
  *
  * When this instance committed the conversation's previous turn, it first tries the one-round-trip path: the engine

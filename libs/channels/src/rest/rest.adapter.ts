@@ -20,7 +20,7 @@ export interface RestReply {
   text: string;
 }
 
-/** The response body of `POST /channels/rest/:botId` (DESIGN.md §7). */
+/** The response body of `POST /channels/rest/:botId` (docs/design.md, the HTTP contract). */
 export interface RestResponse {
   conversationId: string;
   messageId: string;

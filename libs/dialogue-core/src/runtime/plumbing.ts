@@ -1,7 +1,7 @@
 import { forwardTo, raise, sendParent, sendTo } from 'xstate';
 
 /**
- * Event routing inside the statecharts ("capture down, bubble up", reference/xstate.md §3.2):
+ * Event routing inside the statecharts ("capture down, bubble up", docs/design.md#routing-capture-down-bubble-up):
  * the host sends `{ type: 'turn', event }` to the process actor; a stage hosting a sub-context forwards `turn` to it;
  * a level that keeps the turn raises the inner event at itself, where the deepest state with a handler wins;
  * what nobody at a level handles is sent to the parent as `bubble` and re-raised there.

@@ -26,7 +26,7 @@ interface ConversationRow {
 }
 
 /**
- * One turn's transaction on one connection (DESIGN.md §4): lock the conversation row, read what the turn needs,
+ * One turn's transaction on one connection (docs/design.md#one-turn): lock the conversation row, read what the turn needs,
  * write everything in one statement. Created by `TurnStore.run`, which commits or rolls back.
  *
  * The usual turn costs two round trips: `BEGIN; lock; lock memory; load` and `write; COMMIT` (several statements in
