@@ -1,6 +1,7 @@
-import { ask, defineBot, defineContext, finish, keywordNlu, say, service, type BotDefinition } from '@parley/dialogue-core';
+import { keywordNlu } from '@parley/dialogue-core';
 import type { ParleyApp } from '../../apps/api/src/app.factory';
 import { counterBot } from '../fixtures/counter.bot';
+import { lookupBot } from '../fixtures/lookup.bot';
 import { get, post, startInProcess, TEST_ADMIN_TOKEN } from '../helpers/in-process-app';
 import { dropSchema, freshSchema, query, testDatabaseKind } from '../helpers/test-database';
 import { expectWholeTurns } from '../helpers/transcript-checks';
@@ -14,28 +15,6 @@ const apps: ParleyApp[] = [];
 let a: ParleyApp;
 let b: ParleyApp;
 const lookups: string[] = [];
-
-/** A bot whose turn calls a service (an invoked actor): such a turn must never run speculatively. */
-function lookupBot(): BotDefinition {
-  const asker = defineContext({
-    id: 'asker',
-    context: {},
-    initial: 'asking',
-    stages: {
-      asking: ask({ prompt: 'Ask me.', quiet: true, on: { 'intent.lookup': 'looking', 'intent.done': 'done' } }),
-      looking: {
-        invoke: {
-          src: 'lookup',
-          input: () => ({}),
-          onDone: { target: 'asking', actions: say(({ event }) => `found ${String(event.output)}`) },
-        },
-      },
-      done: finish('done'),
-    },
-    actors: { lookup: service(async (_input: unknown, { services }) => services.lookup!({})) },
-  });
-  return defineBot({ id: 'looker', version: 1, home: 'asker', contexts: [asker] });
-}
 
 const nlu = keywordNlu({ intents: { add: ['add'], lookup: ['lookup'], help: ['help'], done: ['done'] } });
 

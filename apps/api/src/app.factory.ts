@@ -1,7 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { BotDefinition, ClockPort, NluPort, Services } from '@parley/dialogue-core';
-import { openDatabase, type Database } from '@parley/persistence';
+import { openDatabase, PostgresConversationStore, type Database } from '@parley/persistence';
 import { ChannelError } from '@parley/channels';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { migrations } from '../../../migrations';
@@ -79,6 +79,7 @@ export async function createApp(options: CreateAppOptions): Promise<ParleyApp> {
       logger,
       metrics,
       db,
+      store: new PostgresConversationStore(db),
       bots,
       nlu,
       services: options.services ?? {},
@@ -92,8 +93,10 @@ export async function createApp(options: CreateAppOptions): Promise<ParleyApp> {
     const outbox = new OutboxDispatcher(runtime);
     const scheduler = new SchedulerService(runtime, turns);
     turns.onCommitted = (done) => {
-      if (done.turn?.write.outbox.length) outbox.kick();
-      if (done.turn?.write.schedules.length) scheduler.noticed(done);
+      const { record, result } = done.turn ?? {};
+      if (!record || !result) return;
+      if ((record.pushReplies && result.replies.length > 0) || result.effects.some((e) => e.type === 'call')) outbox.kick();
+      if (result.effects.some((e) => e.type === 'schedule')) scheduler.noticed(done);
     };
     const admin = new AdminService(runtime, turns);
 

@@ -1,10 +1,18 @@
-import type { ConversationState, Json, LiveTree, MemoryAddress, MemoryPort } from '@parley/dialogue-core';
-import { memoryAddressKey, type LockedConversation, type MemoryRow } from '@parley/persistence';
+import type {
+  ConversationRecord,
+  ConversationState,
+  Json,
+  LiveTree,
+  MemoryAddress,
+  MemoryPort,
+  MemoryRecord,
+} from '@parley/dialogue-core';
+import { memoryAddressKey } from '@parley/persistence';
 
 /** What this instance knows of a conversation after committing one of its turns. */
 export interface CachedConversation {
   /** The row as committed (its `snapshot` is not used: `state.snapshot` is). */
-  conversation: Omit<LockedConversation, 'snapshot'>;
+  conversation: Omit<ConversationRecord, 'snapshot'>;
   /** The state as the engine returned it. An entry is taken out for a turn, so no two turns share its objects. */
   state: ConversationState;
   /** JSON text of `state.snapshot` and of each history step, by object (what is serialized once is not again). */
@@ -12,12 +20,12 @@ export interface CachedConversation {
   /** The settled actor tree the next turn continues from, when the engine offered one (no restore from JSON). */
   live?: LiveTree;
   /** The prefetched memory as committed. */
-  memory: MemoryRow[];
+  memory: MemoryRecord[];
 }
 
 /**
  * The last committed state of the conversations this instance served, so that their next turn can run the engine at
- * once and write in one round trip (`TurnStore.writeCurrent`, grouped with other turns). Only an optimisation: the
+ * once and write in one round trip (`ConversationStore.writeIfCurrent`). Only an optimisation: the
  * database stays the truth, and each entry is checked against it (version, memory, dedupe) in the statement that
  * writes the turn. Bounded, least recently used first out; only the `liveCapacity` most recent entries keep their
  * live tree (a few KB more each: 8 KB for the juice bot mid-order, against about 1 KB for the state alone).
@@ -84,7 +92,7 @@ export class CachedMemory implements MemoryPort {
   private readonly known = new Map<string, Json | undefined>();
   missed = false;
 
-  constructor(rows: readonly MemoryRow[]) {
+  constructor(rows: readonly MemoryRecord[]) {
     for (const row of rows) this.known.set(memoryAddressKey(row), row.data);
   }
 

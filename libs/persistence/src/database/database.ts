@@ -1,3 +1,4 @@
+import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { entities } from '../entities';
 import { PersistenceError } from '../persistence.error';
@@ -11,12 +12,17 @@ export interface DatabaseOptions {
   /** Where the embedded database lives (`<dataDir>/pgdata`, locked by `<dataDir>/parley.lock`). */
   dataDir: string;
   schema: string;
+  /** Connections for turns (the conversation store's pool). */
   poolSize: number;
   migrations: readonly MigrationClass[];
 }
 
-/** The open database: TypeORM DataSource, schema-qualified table names, and how to close it all. */
+/**
+ * The open database: a `pg` pool for the turn path (the conversation store), a TypeORM DataSource with a small pool of
+ * its own for migrations and the admin and outbox reads, schema-qualified table names, and how to close it all.
+ */
 export interface Database {
+  readonly pool: Pool;
   readonly dataSource: DataSource;
   readonly tables: Tables;
   readonly embedded: boolean;
@@ -25,23 +31,30 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/** TypeORM's connections: migrations at start, then admin reads and the outbox worker (not the turn path). */
+const SIDE_POOL_SIZE = 3;
+
 /** Connect (starting the embedded database if no URL is given), then migrate under an advisory lock. */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  const sidePool = SIDE_POOL_SIZE;
   let embedded: EmbeddedPostgres | undefined;
-  if (!options.url) embedded = await startEmbeddedPostgres(options.dataDir, options.poolSize);
+  if (!options.url) embedded = await startEmbeddedPostgres(options.dataDir, options.poolSize + sidePool);
+  const url = options.url ?? embedded!.url;
   const dataSource = new DataSource({
     type: 'postgres',
-    url: options.url ?? embedded!.url,
+    url,
     schema: options.schema,
     entities,
     synchronize: false,
     migrationsRun: false,
     applicationName: 'parley',
-    extra: { max: options.poolSize },
+    extra: { max: sidePool },
   });
+  const pool = new Pool({ connectionString: url, max: options.poolSize, application_name: 'parley' });
   try {
     await dataSource.initialize();
   } catch (cause) {
+    await pool.end();
     await embedded?.stop();
     throw new PersistenceError(
       'DATABASE_UNAVAILABLE',
@@ -55,15 +68,18 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     applied = await runMigrations(dataSource, options.schema, options.migrations);
   } catch (error) {
     await dataSource.destroy();
+    await pool.end();
     await embedded?.stop();
     throw error;
   }
   return {
+    pool,
     dataSource,
     tables: new Tables(options.schema),
     embedded: embedded !== undefined,
     applied,
     async close() {
+      if (!pool.ended) await pool.end();
       if (dataSource.isInitialized) await dataSource.destroy();
       await embedded?.stop();
     },

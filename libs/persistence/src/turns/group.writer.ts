@@ -1,7 +1,7 @@
+import type { ConversationRecord } from '@parley/dialogue-core';
 import type { Tables } from '../database/schema';
 import { preparedName, type SqlClient } from './sql';
 import { memoryAddressKey } from './transaction.memory';
-import type { LockedConversation } from './turn.types';
 import { writeParams, writeStatement, writtenTurns, type CurrentWrite } from './turn.write';
 
 /** A pooled connection (`pg`'s PoolClient): released after each batch. */
@@ -12,7 +12,7 @@ export interface PooledClient extends SqlClient {
 interface Pending {
   item: CurrentWrite;
   keys: string[];
-  resolve(written: LockedConversation | undefined): void;
+  resolve(written: ConversationRecord | undefined): void;
   reject(error: unknown): void;
 }
 
@@ -64,7 +64,7 @@ export class GroupWriter {
   }
 
   /** Write the turn if its cached copy is still current: the conversation as written, or undefined (nothing written). */
-  write(item: CurrentWrite): Promise<LockedConversation | undefined> {
+  write(item: CurrentWrite): Promise<ConversationRecord | undefined> {
     return new Promise((resolve, reject) => {
       this.queue.push({ item, keys: conflictKeys(item), resolve, reject });
       this.pump();

@@ -1,0 +1,150 @@
+import { keywordNlu, type ConversationKey, type Services } from '@parley/dialogue-core';
+import { conversationIdFor, InMemoryConversationStore } from '@parley/persistence';
+import { counterBot } from '../../../../test/fixtures/counter.bot';
+import { lookupBot } from '../../../../test/fixtures/lookup.bot';
+import { BotRegistry } from '../bots/bot.registry';
+import { loadConfig } from '../config/app.config';
+import { JsonLogger } from '../logging/json.logger';
+import { Metrics } from '../ops/metrics';
+import { TurnService, type TurnHost } from './turn.service';
+
+/**
+ * Conversation-level behaviour of the turn pipeline, on the in-memory conversation store: two `TurnService`s on one
+ * store are two server instances on one database. (The same scenarios over HTTP on PostgreSQL and the embedded
+ * database: test/e2e/turn-cache.e2e-spec.ts.)
+ */
+const nlu = keywordNlu({ intents: { add: ['add'], lookup: ['lookup'], help: ['help'], done: ['done'] } });
+
+let store: InMemoryConversationStore;
+let lookups: number;
+
+function instance(): { turns: TurnService; metrics: Metrics } {
+  const metrics = new Metrics();
+  const services: Services = { lookup: async () => ++lookups };
+  const host: TurnHost = {
+    store,
+    bots: new BotRegistry([counterBot(1), lookupBot()]),
+    nlu: () => nlu,
+    services,
+    config: loadConfig({}),
+    logger: new JsonLogger('silent'),
+    metrics,
+    clock: undefined,
+  };
+  return { turns: new TurnService(host), metrics };
+}
+
+const keyOf = (userId: string, bot = 'counter'): ConversationKey => ({
+  id: conversationIdFor(bot, 'rest', userId),
+  botId: bot,
+  channel: 'rest',
+  userId,
+});
+
+async function say_(on: TurnService, userId: string, messageId: string, text = 'add', botId = 'counter'): Promise<string> {
+  const bot = botId === 'counter' ? counterBot(1) : lookupBot();
+  const response = await on.take({
+    target: { kind: 'user', bot, key: keyOf(userId, botId) },
+    input: { kind: 'message', text },
+    messageId,
+    dedupeChannel: 'rest',
+    delivery: 'response',
+  });
+  return response.replies.map((r) => r.text).join(' | ');
+}
+
+const cacheCounts = (metrics: Metrics) => {
+  const text = metrics.render(undefined);
+  const n = (result: string) => Number(new RegExp(`parley_turn_cache_total\\{result="${result}"\\} (\\d+)`).exec(text)![1]);
+  return { hit: n('hit'), stale: n('stale'), miss: n('miss') };
+};
+
+const outLines = async (userId: string, bot = 'counter') =>
+  (await store.transcript(keyOf(userId, bot).id)).filter((l) => l.direction === 'out').map((l) => l.text);
+
+beforeEach(() => {
+  store = new InMemoryConversationStore();
+  lookups = 0;
+});
+
+describe('the turn pipeline on the in-memory conversation store', () => {
+  test('the first turn is taken under the lock, the next ones from the cached state, with the same results', async () => {
+    const { turns, metrics } = instance();
+    const replies = [];
+    for (let n = 1; n <= 4; n++) replies.push(await say_(turns, 'ann', `m${n}`));
+    expect(replies).toEqual(['count=1 v1', 'count=2 v1', 'count=3 v1', 'count=4 v1']);
+    expect(cacheCounts(metrics)).toEqual({ hit: 3, stale: 0, miss: 1 });
+    expect(await outLines('ann')).toEqual(replies);
+  });
+
+  test("another instance's turn makes the cached copy stale: refused, re-taken under the lock, nothing lost", async () => {
+    const a = instance();
+    const b = instance();
+    expect(await say_(a.turns, 'bo', 'm1')).toBe('count=1 v1');
+    expect(await say_(b.turns, 'bo', 'm2')).toBe('count=2 v1');
+    expect(await say_(a.turns, 'bo', 'm3')).toBe('count=3 v1');
+    expect(cacheCounts(a.metrics)).toEqual({ hit: 0, stale: 1, miss: 1 });
+    expect(await say_(a.turns, 'bo', 'm4')).toBe('count=4 v1');
+    expect(cacheCounts(a.metrics).hit).toBe(1);
+    expect(await outLines('bo')).toEqual([1, 2, 3, 4].map((n) => `count=${n} v1`));
+  });
+
+  test('a redelivered message id gets the first response again and takes no turn, from the cache or not', async () => {
+    const a = instance();
+    const b = instance();
+    await say_(a.turns, 'cy', 'm1');
+    await say_(a.turns, 'cy', 'm2');
+    expect(await say_(a.turns, 'cy', 'm2')).toBe('count=2 v1');
+    expect(await say_(b.turns, 'cy', 'm1')).toBe('count=1 v1');
+    // The redelivery put the cached state back: the next new message is a cache hit again.
+    const hits = cacheCounts(a.metrics).hit;
+    expect(await say_(a.turns, 'cy', 'm3')).toBe('count=3 v1');
+    expect(cacheCounts(a.metrics).hit).toBe(hits + 1);
+    expect(await outLines('cy')).toEqual([1, 2, 3].map((n) => `count=${n} v1`));
+  });
+
+  test('concurrent messages of one conversation on two instances are taken one at a time, none lost or doubled', async () => {
+    const a = instance();
+    const b = instance();
+    await say_(a.turns, 'dee', 'm0');
+    await say_(b.turns, 'dee', 'm00');
+    const replies = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => say_(i % 2 ? a.turns : b.turns, 'dee', `c${i}`)),
+    );
+    expect(replies.sort()).toEqual(Array.from({ length: 10 }, (_, i) => `count=${i + 3} v1`).sort());
+    expect(await outLines('dee')).toEqual(Array.from({ length: 12 }, (_, i) => `count=${i + 1} v1`));
+  });
+
+  test('user memory written by one conversation is read by the user’s other conversation', async () => {
+    const { turns } = instance();
+    await say_(turns, 'eve', 'm1');
+    await say_(turns, 'eve', 'm2');
+    const sms: ConversationKey = { ...keyOf('eve'), id: conversationIdFor('counter', 'sms', 'eve'), channel: 'sms' };
+    await turns.take({ target: { kind: 'user', bot: counterBot(1), key: sms }, input: { kind: 'message', text: 'add' }, messageId: 's1', dedupeChannel: 'sms', delivery: 'response' });
+    const { loaded } = await store.transaction((tx) =>
+      tx.lockUser(sms, 1, { prefetch: [{ scope: 'counter/user/eve', name: 'total' }] }),
+    );
+    expect(loaded.preloaded[0]?.data).toBe(3);
+  });
+
+  test('a turn that calls a service never runs on the cached state: the service is called once per turn', async () => {
+    const { turns, metrics } = instance();
+    expect(await say_(turns, 'fay', 'l1', 'lookup', 'looker')).toBe('found 1');
+    expect(await say_(turns, 'fay', 'l2', 'lookup', 'looker')).toBe('found 2');
+    expect(lookups).toBe(2);
+    expect(cacheCounts(metrics)).toEqual({ hit: 0, stale: 1, miss: 1 });
+  });
+
+  test('an event for an unknown conversation is CONVERSATION_NOT_FOUND and stores nothing', async () => {
+    const { turns } = instance();
+    await expect(
+      turns.take({
+        target: { kind: 'conversation', id: 'nobody' },
+        input: { kind: 'event', event: { type: 'ping' } },
+        messageId: 'e1',
+        delivery: 'push',
+      }),
+    ).rejects.toMatchObject({ code: 'CONVERSATION_NOT_FOUND' });
+    expect(await store.transcript('nobody')).toEqual([]);
+  });
+});
