@@ -10,6 +10,7 @@ import { AppModule } from './app.module';
 import { BotRegistry } from './bots/bot.registry';
 import { loadConfig, type AppConfig } from './config/app.config';
 import { ErrorFilter } from './errors/error.filter';
+import { clientErrorHandler, frameworkErrorHandler } from './errors/framework-errors';
 import { SchedulerService } from './jobs/scheduler.service';
 import { JsonLogger } from './logging/json.logger';
 import { createServerNlu, singleNlu, type NluResolver } from './nlu/nlu.provider';
@@ -68,7 +69,13 @@ export async function createApp(options: CreateAppOptions): Promise<ParleyApp> {
     dataDir: config.dataDir,
     schema: config.databaseSchema,
     poolSize: config.dbPoolSize,
+    connectTimeoutMs: config.dbConnectTimeoutMs,
     migrations,
+    // A connection the server dropped while idle: the pool replaces it; turns in flight answer 503 and are retried.
+    onConnectionError: (error) => {
+      metrics.countError('DATABASE_CONNECTION_LOST');
+      logger.warn('database connection lost', { err: error.message });
+    },
   });
   try {
     for (const name of db.applied) logger.info('migration applied', { migration: name });
@@ -101,13 +108,26 @@ export async function createApp(options: CreateAppOptions): Promise<ParleyApp> {
     const admin = new AdminService(runtime, turns);
 
     // No Nest middleware here: skipping @fastify/middie saves its hook on every request.
-    const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT, return503OnClosing: true, skipMiddie: true });
+    const adapter = new FastifyAdapter({
+      bodyLimit: BODY_LIMIT,
+      return503OnClosing: true,
+      skipMiddie: true,
+      // Slow or idle clients do not hold connections for ever (Fastify's defaults are no limit).
+      requestTimeout: config.httpRequestTimeoutMs,
+      connectionTimeout: config.httpIdleTimeoutMs,
+      keepAliveTimeout: config.httpKeepAliveTimeoutMs,
+      // Node checks for requests over their time every `connectionsCheckingInterval` (30 s by default).
+      http: { connectionsCheckingInterval: Math.min(1000, config.httpRequestTimeoutMs), headersTimeout: config.httpRequestTimeoutMs },
+      frameworkErrors: frameworkErrorHandler(logger, metrics),
+      clientErrorHandler: clientErrorHandler(logger, metrics),
+    });
     const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(runtime, { turns, admin, outbox, scheduler }), adapter, {
       logger,
       abortOnError: false,
       bodyParser: false,
     });
     installJsonParser(app.getHttpAdapter().getInstance());
+    app.getHttpServer().maxConnections = config.httpMaxConnections;
     app.useGlobalFilters(new ErrorFilter(logger, metrics));
     await app.init();
 

@@ -1,4 +1,5 @@
 export { ChannelError, type ChannelErrorCode } from './channel.error';
+export { jsonProblem, describeJsonProblem, MAX_JSON_DEPTH, type JsonProblem } from './rest/json.checks';
 export {
   RestChannelAdapter,
   parseEvent,

@@ -1,4 +1,5 @@
 export { PersistenceError, type PersistenceErrorCode } from './persistence.error';
+export { asDatabaseUnavailable } from './database/database-unavailable';
 export { openDatabase, type Database, type DatabaseOptions } from './database/database';
 export { startEmbeddedPostgres, type EmbeddedPostgres } from './database/embedded-postgres';
 export { lockDataDir, type DataDirLock } from './database/data-dir.lock';

@@ -11,12 +11,22 @@ export interface AppConfig {
   readonly databaseUrl?: string;
   readonly databaseSchema: string;
   readonly dbPoolSize: number;
+  /** How long a turn waits for a database connection before answering 503 DATABASE_UNAVAILABLE. */
+  readonly dbConnectTimeoutMs: number;
   readonly dataDir: string;
   readonly adminToken: string;
   /** True when `adminToken` was generated at this start (it is printed). */
   readonly adminTokenGenerated: boolean;
   readonly logLevel: LogLevel;
   readonly turnTimeLimitMs: number;
+  /** HTTP: the whole request (headers and body) must arrive within this (else 408); slow clients are dropped. */
+  readonly httpRequestTimeoutMs: number;
+  /** HTTP: a connection idle this long is closed (longer than a turn may take). */
+  readonly httpIdleTimeoutMs: number;
+  /** HTTP: an idle keep-alive connection is closed after this. */
+  readonly httpKeepAliveTimeoutMs: number;
+  /** HTTP: connections open at once; more are refused (closed) until some end. */
+  readonly httpMaxConnections: number;
   readonly schedulerPollMs: number;
   readonly outboxPollMs: number;
 }
@@ -79,14 +89,25 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     databaseUrl,
     databaseSchema,
     dbPoolSize: int('DB_POOL_SIZE', 10, 1, 200),
+    dbConnectTimeoutMs: int('DB_CONNECT_TIMEOUT_MS', 5000, 100, 600_000),
     dataDir: resolve(cwd, env.PARLEY_DATA_DIR || '.parley'),
     adminToken: token || randomBytes(24).toString('base64url'),
     adminTokenGenerated: !token,
     logLevel,
     turnTimeLimitMs: int('TURN_TIME_LIMIT_MS', 10_000, 10, 600_000),
+    httpRequestTimeoutMs: int('HTTP_REQUEST_TIMEOUT_MS', 10_000, 100, 600_000),
+    httpIdleTimeoutMs: int('HTTP_IDLE_TIMEOUT_MS', 60_000, 1000, 3_600_000),
+    httpKeepAliveTimeoutMs: int('HTTP_KEEP_ALIVE_TIMEOUT_MS', 5_000, 100, 3_600_000),
+    httpMaxConnections: int('HTTP_MAX_CONNECTIONS', 1024, 1, 1_000_000),
     schedulerPollMs: int('SCHEDULER_POLL_MS', 1000, 10, 600_000),
     outboxPollMs: int('OUTBOX_POLL_MS', 1000, 10, 600_000),
   };
+  if (config.httpIdleTimeoutMs <= config.turnTimeLimitMs) {
+    problems.push(
+      `HTTP_IDLE_TIMEOUT_MS (${config.httpIdleTimeoutMs}) must be longer than TURN_TIME_LIMIT_MS (${config.turnTimeLimitMs}): ` +
+        'a connection waiting for its turn would be cut',
+    );
+  }
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   return Object.freeze(config);
 }

@@ -14,6 +14,13 @@ export interface DatabaseOptions {
   schema: string;
   /** Connections for turns (the conversation store's pool). */
   poolSize: number;
+  /** How long to wait for a connection (a new one, or a free one from a busy pool) before DATABASE_UNAVAILABLE. */
+  connectTimeoutMs?: number;
+  /**
+   * Told about errors of connections nobody is using at that moment (the server terminated them, restarted, the
+   * network dropped). They are logged, never thrown: the pool replaces the connection.
+   */
+  onConnectionError?: (error: Error) => void;
   migrations: readonly MigrationClass[];
 }
 
@@ -37,6 +44,7 @@ const SIDE_POOL_SIZE = 3;
 /** Connect (starting the embedded database if no URL is given), then migrate under an advisory lock. */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   const sidePool = SIDE_POOL_SIZE;
+  const connectTimeoutMs = options.connectTimeoutMs ?? 5000;
   let embedded: EmbeddedPostgres | undefined;
   if (!options.url) embedded = await startEmbeddedPostgres(options.dataDir, options.poolSize + sidePool);
   const url = options.url ?? embedded!.url;
@@ -48,9 +56,20 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     synchronize: false,
     migrationsRun: false,
     applicationName: 'parley',
-    extra: { max: sidePool },
+    extra: { max: sidePool, connectionTimeoutMillis: connectTimeoutMs },
   });
-  const pool = new Pool({ connectionString: url, max: options.poolSize, application_name: 'parley' });
+  const pool = new Pool({
+    connectionString: url,
+    max: options.poolSize,
+    application_name: 'parley',
+    connectionTimeoutMillis: connectTimeoutMs,
+  });
+  // An error event without a listener would end the process: `pg` emits one on an idle pooled connection (pool
+  // 'error') and on a connection that is checked out but between queries (the client's own 'error', which the pool
+  // stops listening to while the connection is lent).
+  const onError = (error: Error) => options.onConnectionError?.(error);
+  pool.on('error', onError);
+  pool.on('connect', (client) => client.on('error', onError));
   try {
     await dataSource.initialize();
   } catch (cause) {

@@ -8,6 +8,7 @@ import type {
 } from '@parley/dialogue-core';
 import { ConversationRepository } from '../conversations/conversation.repository';
 import type { Database } from '../database/database';
+import { unavailableAsCode } from '../database/database-unavailable';
 import { GroupWriter, type GroupWriterOptions } from './group.writer';
 import { TurnTransaction } from './turn.transaction';
 import { turnWrite } from './turn.rows';
@@ -36,7 +37,8 @@ export class PostgresConversationStore implements ConversationStore {
 
   writeIfCurrent({ turn, memoryRead }: CurrentTurnWrite): Promise<ConversationRecord | undefined> {
     const base = turn.conversation;
-    return this.writer.write({ base, turn: turnWrite(turn), expect: { version: base.version, memory: memoryRead } });
+    const write = turnWrite(turn);
+    return unavailableAsCode(() => this.writer.write({ base, turn: write, expect: { version: base.version, memory: memoryRead } }));
   }
 
   /** The same with the turn's rows built by the caller (tests of the statement). */
@@ -44,7 +46,12 @@ export class PostgresConversationStore implements ConversationStore {
     return this.writer.write(item);
   }
 
-  async transaction<T>(fn: (tx: TurnTransaction) => Promise<T>): Promise<T> {
+  /** Failures that mean the database cannot be reached reject with DATABASE_UNAVAILABLE (retryable). */
+  transaction<T>(fn: (tx: TurnTransaction) => Promise<T>): Promise<T> {
+    return unavailableAsCode(() => this.run(fn));
+  }
+
+  private async run<T>(fn: (tx: TurnTransaction) => Promise<T>): Promise<T> {
     const client = await this.db.pool.connect();
     let broken: Error | undefined;
     try {
@@ -63,16 +70,23 @@ export class PostgresConversationStore implements ConversationStore {
   }
 
   async nextTimerAt(): Promise<Date | undefined> {
-    const { rows } = await this.db.pool.query<{ at: Date | null }>(`SELECT min(run_at) AS at FROM ${this.db.tables.jobs}`);
+    const { rows } = await unavailableAsCode(() =>
+      this.db.pool.query<{ at: Date | null }>(`SELECT min(run_at) AS at FROM ${this.db.tables.jobs}`),
+    );
     return rows[0]?.at ?? undefined;
   }
 
   transcript(conversationId: string, options?: { afterSeq?: number; limit?: number }): Promise<TranscriptEntry[]> {
-    return this.reads.transcript(conversationId, options);
+    return unavailableAsCode(() => this.reads.transcript(conversationId, options));
   }
 
   outbox(conversationId: string): Promise<OutboxEntry[]> {
-    return this.reads.outbox(conversationId);
+    return unavailableAsCode(() => this.reads.outbox(conversationId));
+  }
+
+  /** Whether the turn path can reach the database now (for `/health`). */
+  async ping(): Promise<void> {
+    await unavailableAsCode(() => this.db.pool.query('SELECT 1'));
   }
 }
 
