@@ -127,13 +127,29 @@ export function conversationStoreContract(name: string, open: () => Promise<Stor
         await take(key, 'm2', { replies: ['three'] });
         const loaded = (dedupe: { channel: string; messageId: string }) =>
           store.transaction(async (tx) => (await tx.lockUser(key, 1, { prefetch: [], dedupe })).loaded.duplicate);
-        expect(await loaded({ channel: 'rest', messageId: 'm1' })).toEqual({ replies: ['one', 'two'] });
-        expect(await loaded({ channel: 'rest', messageId: 'm2' })).toEqual({ replies: ['three'] });
+        expect(await loaded({ channel: 'rest', messageId: 'm1' })).toEqual({
+          replies: ['one', 'two'],
+          inbound: { text: 'message m1', event: null },
+        });
+        expect(await loaded({ channel: 'rest', messageId: 'm2' })).toEqual({
+          replies: ['three'],
+          inbound: { text: 'message m2', event: null },
+        });
         expect(await loaded({ channel: 'sms', messageId: 'm1' })).toBeUndefined();
         expect(await loaded({ channel: 'rest', messageId: 'm3' })).toBeUndefined();
+        // An event: what came in is the event itself.
+        await store.transaction(async (tx) => {
+          const { conversation } = await tx.lockUser(key, 1, { prefetch: [] });
+          const event = { type: 'payment.done', amount: 3, items: [{ sku: 'a' }] };
+          return tx.commitTurn({ ...turn(conversation, 'e1'), input: { kind: 'event', event } });
+        });
+        expect(await loaded({ channel: 'rest', messageId: 'e1' })).toEqual({
+          replies: ['reply 3'],
+          inbound: { text: 'payment.done', event: { type: 'payment.done', amount: 3, items: [{ sku: 'a' }] } },
+        });
         // Written anyway, the same message id is refused and nothing of the turn is stored.
         await expect(take(key, 'm1')).rejects.toThrow();
-        expect((await exists(key.id))?.turns).toBe(2);
+        expect((await exists(key.id))?.turns).toBe(3);
       });
 
       test('the back-step history is replaced when a turn changes it, and kept when it does not', async () => {

@@ -51,7 +51,7 @@ describe(`migrations on existing data (${testDatabaseKind()})`, () => {
     const duplicate = await store.transaction(
       async (tx) => (await tx.lockUser(key, 1, { dedupe: { channel: 'rest', messageId: 'm1' }, prefetch: [] })).loaded.duplicate,
     );
-    expect(duplicate).toEqual({ replies: ['Hello!', 'What would you like?'] });
+    expect(duplicate).toMatchObject({ replies: ['Hello!', 'What would you like?'] });
     const fresh = await store.transaction(
       async (tx) => (await tx.lockUser(key, 1, { dedupe: { channel: 'rest', messageId: 'm3' }, prefetch: [] })).loaded.duplicate,
     );

@@ -106,6 +106,16 @@ describe(`REST channel contract (${testDatabaseKind()})`, () => {
     expect(await counts()).toEqual(before);
   });
 
+  test('a messageId reused with a different text: the first response again, and a conflict in the log and /metrics', async () => {
+    const first = await post(endpoint, { userId: 'reuser', messageId: 'reused-1', text: 'add' });
+    const other = await post(endpoint, { userId: 'reuser', messageId: 'reused-1', text: 'done' });
+    expect(other.status).toBe(200);
+    expect(other.text).toBe(first.text);
+    const metrics = await (await fetch(`${app.url}/metrics`)).text();
+    expect(metrics).toMatch(/^parley_errors_total\{code="MESSAGE_ID_CONFLICT"\} 1$/m);
+    expect(logs.some((l) => /reused for a different message/.test(l) && l.includes('reused-1'))).toBe(true);
+  });
+
   test('the transcript lists in/out messages in order with ISO timestamps', async () => {
     const a = await post(endpoint, { userId: 'ivy', messageId: 'i-1', text: 'add' });
     await post(endpoint, { userId: 'ivy', messageId: 'i-2', text: 'add' });

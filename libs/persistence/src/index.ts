@@ -16,4 +16,5 @@ export type { TurnWrite, TranscriptLine, OutboxLine, ScheduleLine } from './turn
 export { ConversationRepository, type StoredConversation, type TranscriptItem } from './conversations/conversation.repository';
 export { OutboxStore, type OutboxDelivery } from './outbox/outbox.store';
 export { entities } from './entities';
+export { sameJson } from './json-equal';
 export { PgliteServer, type PgliteLike } from './database/pglite.server';

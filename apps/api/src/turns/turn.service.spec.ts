@@ -17,6 +17,7 @@ const nlu = keywordNlu({ intents: { add: ['add'], lookup: ['lookup'], help: ['he
 
 let store: InMemoryConversationStore;
 let lookups: number;
+let logs: string[];
 
 function instance(): { turns: TurnService; metrics: Metrics } {
   const metrics = new Metrics();
@@ -27,7 +28,7 @@ function instance(): { turns: TurnService; metrics: Metrics } {
     nlu: () => nlu,
     services,
     config: loadConfig({}),
-    logger: new JsonLogger('silent'),
+    logger: new JsonLogger('warn', (line) => void logs.push(line)),
     metrics,
     clock: undefined,
   };
@@ -65,6 +66,7 @@ const outLines = async (userId: string, bot = 'counter') =>
 beforeEach(() => {
   store = new InMemoryConversationStore();
   lookups = 0;
+  logs = [];
 });
 
 describe('the turn pipeline on the in-memory conversation store', () => {
@@ -101,6 +103,18 @@ describe('the turn pipeline on the in-memory conversation store', () => {
     expect(await say_(a.turns, 'cy', 'm3')).toBe('count=3 v1');
     expect(cacheCounts(a.metrics).hit).toBe(hits + 1);
     expect(await outLines('cy')).toEqual([1, 2, 3].map((n) => `count=${n} v1`));
+  });
+
+  test('a message id reused for a different text gets the first reply (redelivery contract), and is logged and counted', async () => {
+    const { turns, metrics } = instance();
+    expect(await say_(turns, 'gus', 'same', 'add')).toBe('count=1 v1');
+    expect(await say_(turns, 'gus', 'same', 'add')).toBe('count=1 v1');
+    expect(metrics.render(undefined)).not.toContain('MESSAGE_ID_CONFLICT');
+    expect(await say_(turns, 'gus', 'same', 'help')).toBe('count=1 v1');
+    expect(metrics.render(undefined)).toContain('parley_errors_total{code="MESSAGE_ID_CONFLICT"} 1');
+    const warning = logs.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => /reused/.test(String(l.msg)));
+    expect(warning).toMatchObject({ level: 'warn', messageId: 'same', channel: 'rest', conversationId: keyOf('gus').id });
+    expect(await outLines('gus')).toEqual(['count=1 v1']);
   });
 
   test('concurrent messages of one conversation on two instances are taken one at a time, none lost or doubled', async () => {

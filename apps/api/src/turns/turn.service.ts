@@ -11,10 +11,11 @@ import {
   type MemoryRecord,
   type Reply,
   type Services,
+  type TurnInput,
   type TurnRecord,
   type TurnResult,
 } from '@parley/dialogue-core';
-import { memoryAddressKey } from '@parley/persistence';
+import { memoryAddressKey, sameJson } from '@parley/persistence';
 import { ApiError } from '../errors/api.error';
 import type { Runtime } from '../runtime';
 import { CachedMemory, ConversationCache, NeedsLock, type CachedConversation } from './conversation.cache';
@@ -107,6 +108,15 @@ export class TurnService {
           };
     if (loaded.duplicate !== undefined) {
       const replies = loaded.duplicate.replies.map((text): Reply => ({ type: 'text', text }));
+      if (!sameInbound(call.input, loaded.duplicate.inbound)) {
+        // Redelivery contract: the first reply again. But a client that reuses ids for new messages loses them: say so.
+        this.host.metrics.countError('MESSAGE_ID_CONFLICT');
+        this.host.logger.warn('message id reused for a different message: answered with the first reply', {
+          conversationId: conversation.id,
+          messageId: call.messageId,
+          channel: call.dedupeChannel,
+        });
+      }
       // The redelivery may have taken this conversation's cache entry (its cached try is refused): put back what was
       // read under the lock, so that the next new message is served from the cache again.
       if (state) {
@@ -249,6 +259,13 @@ export class TurnService {
     }
     this.onCommitted(done);
   }
+}
+
+/** Whether a redelivered message says what the first delivery said (text, or the same event). */
+function sameInbound(input: TurnInput, first: { text: string; event: Json | null }): boolean {
+  return input.kind === 'message'
+    ? first.event === null && first.text === input.text
+    : first.event !== null && sameJson(first.event, input.event as Json);
 }
 
 function withoutSnapshot(conversation: ConversationRecord): CachedConversation['conversation'] {

@@ -111,8 +111,11 @@ export interface LoadRequest {
 
 /** What a locked turn reads before the engine runs. */
 export interface LoadedTurn {
-  /** The message was handled before: the replies that turn gave, to give them again. */
-  duplicate?: { replies: string[] };
+  /**
+   * The message was handled before: the replies that turn gave, to give them again, and what came in then (its text,
+   * or for an event its type and the event) so that a message id reused for another message can be noticed.
+   */
+  duplicate?: { replies: string[]; inbound: { text: string; event: Json | null } };
   /** The back-step history (oldest first). */
   history: Json[];
   /** Memory for the engine: the prefetched records, and any other read inside the transaction. */

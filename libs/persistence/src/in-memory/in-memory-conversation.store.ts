@@ -19,6 +19,7 @@ import { memoryAddressKey } from '../turns/transaction.memory';
 import { afterWrite, turnWrite } from '../turns/turn.rows';
 import type { TurnWrite } from '../turns/turn.types';
 import { turnRows } from '../turns/turn.write';
+import { sameJson } from '../json-equal';
 import { Mutex } from './mutex';
 
 interface Timer {
@@ -103,11 +104,14 @@ export class InMemoryConversationStore implements ConversationStore {
   }
 
   /** The replies of the turn that handled (channel, message id), if one did. */
-  duplicate(conversationId: string, dedupe: { channel: string; messageId: string }): { replies: string[] } | undefined {
+  duplicate(conversationId: string, dedupe: { channel: string; messageId: string }): LoadedTurn['duplicate'] {
     const lines = this.lines.get(conversationId) ?? [];
     const inbound = lines.find((l) => l.channel === dedupe.channel && l.messageId === dedupe.messageId);
     if (!inbound) return undefined;
-    return { replies: lines.filter((l) => l.turn === inbound.turn && l.direction === 'out').map((l) => l.text) };
+    return {
+      replies: lines.filter((l) => l.turn === inbound.turn && l.direction === 'out').map((l) => l.text),
+      inbound: { text: inbound.text, event: structuredClone(inbound.event) },
+    };
   }
 
   history(conversationId: string): Json[] {
@@ -322,15 +326,4 @@ class LockTable {
     if (!mutex) this.locks.set(name, (mutex = new Mutex()));
     return mutex;
   }
-}
-
-/** Equal as PostgreSQL's jsonb compares (object key order does not matter); undefined is "no record". */
-function sameJson(a: Json | undefined, b: Json | undefined): boolean {
-  if (a === undefined || b === undefined) return a === b;
-  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return a === b;
-  if (Array.isArray(a) || Array.isArray(b)) {
-    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => sameJson(x, b[i]));
-  }
-  const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((k) => k in b && sameJson(a[k], b[k]));
 }

@@ -19,7 +19,7 @@ import type { TurnWrite } from './turn.types';
 import { writeParams, writeStatement, writtenTurns } from './turn.write';
 
 interface LoadRow {
-  duplicate: { replies: string[] } | null;
+  duplicate: LoadedTurn['duplicate'] | null;
   history: Json[] | null;
   memory: { scope: string; name: string; data: Json }[];
 }
@@ -135,7 +135,8 @@ export class TurnTransaction implements ConversationTransaction {
       `SELECT
          (SELECT jsonb_build_object('replies', (
                    SELECT coalesce(jsonb_agg(o.text ORDER BY o.seq), '[]'::jsonb) FROM ${this.t.transcript} o
-                    WHERE o.conversation_id = i.conversation_id AND o.turn = i.turn AND o.direction = 'out'))
+                    WHERE o.conversation_id = i.conversation_id AND o.turn = i.turn AND o.direction = 'out'),
+                   'inbound', jsonb_build_object('text', i.text, 'event', i.event))
             FROM ${this.t.transcript} i WHERE i.conversation_id = $2 AND i.channel = $3 AND i.message_id = $4) AS duplicate,
          (SELECT snapshots FROM ${this.t.history} WHERE conversation_id = $2) AS history,
          (SELECT coalesce(jsonb_agg(jsonb_build_object('scope', m.scope, 'name', m.name, 'data', m.data)), '[]'::jsonb)
