@@ -304,6 +304,57 @@ export function conversationStoreContract(name: string, open: () => Promise<Stor
       });
     });
 
+    describe('reads that lock nothing (read, readMemory)', () => {
+      test("a user's first read gives a new conversation, storing nothing; the first turn written from it creates it", async () => {
+        const key = newKey();
+        const first = await store.read({ key, botVersion: 1 }, (who) => ({ prefetch: [memoryOf({ ...key, userId: who.userId })] }));
+        expect(first?.conversation).toEqual({ ...key, botVersion: 1, snapshot: null, turns: 0, status: 'active', transcriptSeq: 0, version: 0 });
+        expect(await exists(key.id)).toBeUndefined();
+        expect(first?.loaded).toMatchObject({ history: [], preloaded: [{ ...memoryOf(key), data: undefined }] });
+        expect(first?.loaded.duplicate).toBeUndefined();
+        const written = await store.writeIfCurrent({ turn: turn(first!.conversation, 'm1', { effects: [remember(key, 1)] }), memoryRead: first!.loaded.preloaded });
+        expect(written).toMatchObject({ turns: 1, version: 1 });
+        // Read again: the turn, its memory, and the message id as a redelivery.
+        const again = await store.read({ key, botVersion: 1 }, () => ({ prefetch: [memoryOf(key)], dedupe: { channel: 'rest', messageId: 'm1' } }));
+        expect(again?.conversation).toMatchObject({ turns: 1, version: 1, snapshot: { turn: 1 } });
+        expect(again?.loaded.preloaded).toEqual([{ ...memoryOf(key), data: 1 }]);
+        expect(again?.loaded.duplicate?.replies).toEqual(['reply 1']);
+        expect(await store.readMemory([memoryOf(key), memoryOf(key, 'none')])).toEqual([1, undefined]);
+        expect(await again!.loaded.memory.read([memoryOf(key), memoryOf(key, 'none')])).toEqual([1, undefined]);
+      });
+
+      test('two first turns of a new conversation from two reads: one is written, the other refused', async () => {
+        const key = newKey();
+        const reads = await Promise.all([1, 2].map(() => store.read({ key, botVersion: 1 }, () => ({ prefetch: [] }))));
+        const results = await Promise.all(
+          reads.map((read, i) => store.writeIfCurrent({ turn: turn(read!.conversation, `first-${i}`), memoryRead: [] })),
+        );
+        expect(results.filter((r) => r !== undefined)).toHaveLength(1);
+        expect((await store.transcript(key.id)).filter((l) => l.direction === 'in')).toHaveLength(1);
+      });
+
+      test('by id: undefined for no such conversation; what to load is decided from its user', async () => {
+        expect(await store.read({ id: 'no-such-conversation' }, () => ({ prefetch: [] }))).toBeUndefined();
+        const key = newKey();
+        await take(key, 'm1', { effects: [remember(key, 'x')] });
+        const read = await store.read({ id: key.id }, (who) => ({ prefetch: [memoryOf({ ...key, userId: who.userId })] }));
+        expect(read?.conversation).toMatchObject({ id: key.id, userId: key.userId, turns: 1 });
+        expect(read?.loaded.preloaded).toEqual([{ ...memoryOf(key), data: 'x' }]);
+      });
+
+      onServer('a read does not wait for a turn under the lock, and sees the last commit', async () => {
+        const key = newKey();
+        await take(key, 'm1');
+        await store.transaction(async (tx) => {
+          const { conversation } = await tx.lockUser(key, 1, { prefetch: [memoryOf(key)] });
+          expect((await store.read({ key, botVersion: 1 }, () => ({ prefetch: [memoryOf(key)] })))?.conversation.version).toBe(conversation.version);
+          expect(await store.readMemory([memoryOf(key)])).toEqual([undefined]);
+          await tx.commitTurn(turn(conversation, 'm2', { effects: [remember(key, 2)] }));
+        });
+        expect((await store.read({ id: key.id }, () => ({ prefetch: [] })))?.conversation.turns).toBe(2);
+      });
+    });
+
     describe('outbox and message ids', () => {
       test('pushed replies and outbound calls become outbox items with stable message ids', async () => {
         const key = newKey();

@@ -1,4 +1,4 @@
-import { keywordNlu, type ConversationKey, type Services } from '@parley/dialogue-core';
+import { keywordNlu, type ConversationKey, type ConversationStore, type NluPort, type Services } from '@parley/dialogue-core';
 import { conversationIdFor, InMemoryConversationStore } from '@parley/persistence';
 import { counterBot } from '../../../../test/fixtures/counter.bot';
 import { lookupBot } from '../../../../test/fixtures/lookup.bot';
@@ -19,15 +19,18 @@ let store: InMemoryConversationStore;
 let lookups: number;
 let logs: string[];
 
-function instance(): { turns: TurnService; metrics: Metrics } {
+function instance(
+  services: Services = { lookup: async () => ++lookups },
+  on: ConversationStore = store,
+  options: { nlu?: NluPort; TURN_TIME_LIMIT_MS?: string } = {},
+): { turns: TurnService; metrics: Metrics } {
   const metrics = new Metrics();
-  const services: Services = { lookup: async () => ++lookups };
   const host: TurnHost = {
-    store,
+    store: on,
     bots: new BotRegistry([counterBot(1), lookupBot()]),
-    nlu: () => nlu,
+    nlu: () => options.nlu ?? nlu,
     services,
-    config: loadConfig({}),
+    config: loadConfig({ TURN_TIME_LIMIT_MS: options.TURN_TIME_LIMIT_MS }),
     logger: new JsonLogger('warn', (line) => void logs.push(line)),
     metrics,
     clock: undefined,
@@ -141,12 +144,52 @@ describe('the turn pipeline on the in-memory conversation store', () => {
     expect(loaded.preloaded[0]?.data).toBe(3);
   });
 
-  test('a turn that calls a service never runs on the cached state: the service is called once per turn', async () => {
+  test('a turn that calls a service runs from the cached state too; the service is called once per turn', async () => {
     const { turns, metrics } = instance();
     expect(await say_(turns, 'fay', 'l1', 'lookup', 'looker')).toBe('found 1');
     expect(await say_(turns, 'fay', 'l2', 'lookup', 'looker')).toBe('found 2');
     expect(lookups).toBe(2);
-    expect(cacheCounts(metrics)).toEqual({ hit: 0, stale: 1, miss: 1 });
+    expect(cacheCounts(metrics)).toEqual({ hit: 1, stale: 0, miss: 1 });
+  });
+
+  test('while a turn waits for a slow service nothing is locked; a turn that came first meanwhile wins, and the slow one runs again on its result without calling the service again', async () => {
+    let release!: (value: number) => void;
+    let started!: () => void;
+    const waiting = new Promise<void>((resolve) => (started = resolve));
+    const { turns } = instance({
+      lookup: () => {
+        lookups++;
+        started();
+        return new Promise<number>((resolve) => (release = resolve));
+      },
+    });
+    await say_(turns, 'hal', 'h0', 'help', 'looker');
+    const slow = say_(turns, 'hal', 'h1', 'lookup', 'looker');
+    await waiting;
+    expect(store.conversationLocks.held(keyOf('hal', 'looker').id)).toBe(false);
+    // The same user's next message is not held up by the slow one.
+    expect(await say_(turns, 'hal', 'h2', 'help', 'looker')).toBe("Sorry, I didn't understand that. | Ask me.");
+    release(42);
+    expect(await slow).toBe('found 42');
+    expect(lookups).toBe(1);
+    const lines = await store.transcript(keyOf('hal', 'looker').id);
+    expect(lines.filter((l) => l.direction === 'in').map((l) => l.messageId)).toEqual(['h0', 'h2', 'h1']);
+  });
+
+  test('a conversation too busy for a turn from a copy: taken under the lock, with the answers its attempts got', async () => {
+    // A store on which every write from a copy is refused, as if other turns always came first.
+    const busy = Object.assign(Object.create(store) as InMemoryConversationStore, { writeIfCurrent: async () => undefined });
+    const { turns } = instance(undefined, busy);
+    expect(await say_(turns, 'ida', 'i1', 'lookup', 'looker')).toBe('found 1');
+    expect(await say_(turns, 'ida', 'i2', 'lookup', 'looker')).toBe('found 2');
+    expect(lookups).toBe(2);
+    expect(await outLines('ida', 'looker')).toEqual(['found 1', 'found 2']);
+  });
+
+  test('the NLU is bounded like a service: one that does not answer fails the turn with NLU_TIMEOUT, and nothing is stored', async () => {
+    const { turns } = instance(undefined, store, { nlu: { understand: () => new Promise(() => undefined) }, TURN_TIME_LIMIT_MS: '50' });
+    await expect(say_(turns, 'jo', 'j1')).rejects.toMatchObject({ code: 'NLU_TIMEOUT' });
+    expect(await store.transcript(keyOf('jo').id)).toEqual([]);
   });
 
   test('an event for an unknown conversation is CONVERSATION_NOT_FOUND and stores nothing', async () => {

@@ -11,15 +11,15 @@ import {
   type MemoryAddress,
   type MemoryRecord,
   type Reply,
-  type Services,
   type TurnInput,
   type TurnRecord,
   type TurnResult,
 } from '@parley/dialogue-core';
-import { memoryAddressKey, sameJson } from '@parley/persistence';
+import { asDatabaseUnavailable, memoryAddressKey, sameJson } from '@parley/persistence';
 import { ApiError } from '../errors/api.error';
 import type { Runtime } from '../runtime';
-import { CachedMemory, ConversationCache, NeedsLock, type CachedConversation } from './conversation.cache';
+import { ConversationCache, CopyMemory, type CachedConversation } from './conversation.cache';
+import { TurnMemo } from './turn.memo';
 import type { TurnCall, TurnDone, TurnResponse } from './turn.call';
 import { turnRecord } from './turn.record';
 
@@ -30,18 +30,36 @@ const CACHE_ENTRIES = 10_000;
 /** …of which the most recent keep their live actor tree too (a few KB more each). */
 const LIVE_TREES = 2_000;
 
+/** Tries of a turn from a copy before it is taken under the lock (each refused because another turn came first). */
+const ATTEMPTS = 3;
+
+/** A copy of a conversation a turn runs on: cached by this instance, or read. */
+interface Copy {
+  bot: BotDefinition;
+  conversation: ConversationRecord;
+  state: ConversationState | null;
+  /** JSON texts of the state's parts already serialized (see `turnRecord`). */
+  texts: ReadonlyMap<unknown, string>;
+  live?: CachedConversation['live'];
+  /** The prefetched memory records as the copy has them. */
+  memory: MemoryRecord[];
+}
+
 /** What the turn service uses of the process's runtime. */
 export type TurnHost = Pick<Runtime, 'store' | 'bots' | 'nlu' | 'clock' | 'services' | 'config' | 'logger' | 'metrics'>;
 
 /**
- * The turn pipeline after validation: with the conversation locked, dedupe, state + memory, the engine (NLU inside),
- * every write at once, commit, then the response. Storage is the `ConversationStore` port.
+ * The turn pipeline after validation. Storage is the `ConversationStore` port.
  *
- * When this instance committed the conversation's previous turn, it first tries the one-round-trip path: the engine
- * runs on the cached state and the store writes the turn only if that state is still current
- * (`ConversationStore.writeIfCurrent`: version, the memory the turn read, the dedupe record). Any doubt (another
- * instance took a turn, the message is a redelivery, the turn calls a service or reads uncached memory, an error)
- * falls back to the locked path, so results are those of the locked path.
+ * A turn is taken **from a copy** of its conversation: the state this instance committed last time (its cache), or
+ * else a read that locks nothing. The engine runs on the copy (the NLU and services included) while no database
+ * connection and no lock is held, and the store writes the turn only if the copy is still current
+ * (`writeIfCurrent`: version, every memory record the turn read, the dedupe record); turns ready at the same moment
+ * share one statement (group commit). If another turn moved the conversation on, nothing was written and the turn is
+ * run again on a fresh read, with the answers the NLU and services gave the first time (`TurnMemo`): a slow service is
+ * waited for once, by this turn alone. After `ATTEMPTS` refusals (a conversation this busy) the turn is taken **under
+ * the lock**, which waits its turn; with the remembered answers the lock is held only for the engine's own work.
+ * Timer turns (the scheduler) are taken under the lock.
  */
 export class TurnService {
   /** Called after a commit that wrote outbox items or timers, so the local workers can act at once. */
@@ -54,29 +72,24 @@ export class TurnService {
     const started = performance.now();
     // An event the bot does not handle is refused before any work (for a conversation by id, the turn refuses it).
     if (call.target.kind === 'user' && call.input.kind === 'event') assertEventDeclared(call.target.bot, call.input.event.type);
-    if (call.target.kind === 'user') {
-      // Taken out: one turn at a time continues from an entry (its objects and live tree are that turn's alone).
-      const cached = this.cache.take(call.target.key.id);
-      if (cached) {
-        const done = await this.takeCached(cached, call.target.bot, call);
-        if (done) {
-          this.host.metrics.countCache('hit');
-          this.finished(done, started);
-          return done.response;
-        }
-        this.host.metrics.countCache('stale');
-      } else this.host.metrics.countCache('miss');
+    const memo = new TurnMemo(this.host.nlu, this.host.services, this.host.config.turnTimeLimitMs);
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      const done = await this.fromCopy(call, memo, attempt === 0);
+      if (done) {
+        this.finished(done, started);
+        return done.response;
+      }
     }
     const { target } = call;
     const done = await this.host.store.transaction(async (tx) => {
       if (target.kind === 'user') {
         const { bot, key } = target;
         const { conversation, loaded } = await tx.lockUser(key, bot.version, loadRequest(bot, key, call));
-        return this.runWith(tx, conversation, bot, call, loaded);
+        return this.runWith(tx, conversation, bot, call, loaded, memo);
       }
       const conversation = await tx.lockExisting(target.id);
-      if (!conversation) throw new ApiError('CONVERSATION_NOT_FOUND', `No conversation '${target.id}'.`);
-      return this.runLocked(tx, conversation, this.host.bots.get(conversation.botId), call);
+      if (!conversation) throw notFound(target.id);
+      return this.runLocked(tx, conversation, this.host.bots.get(conversation.botId), call, memo);
     });
     this.finished(done, started);
     return done.response;
@@ -88,8 +101,9 @@ export class TurnService {
     conversation: ConversationRecord,
     bot: BotDefinition,
     call: Omit<TurnCall, 'target'>,
+    memo = new TurnMemo(this.host.nlu, this.host.services, this.host.config.turnTimeLimitMs),
   ): Promise<TurnDone> {
-    return this.runWith(tx, conversation, bot, call, await tx.load(loadRequest(bot, conversation, call)));
+    return this.runWith(tx, conversation, bot, call, await tx.load(loadRequest(bot, conversation, call)), memo);
   }
 
   private async runWith(
@@ -98,45 +112,14 @@ export class TurnService {
     bot: BotDefinition,
     call: Omit<TurnCall, 'target'>,
     loaded: LoadedTurn,
+    memo: TurnMemo,
   ): Promise<TurnDone> {
-    const state: ConversationState | null =
-      conversation.snapshot === null
-        ? null
-        : {
-            bot: bot.id,
-            version: conversation.botVersion,
-            snapshot: conversation.snapshot,
-            history: loaded.history,
-            turns: conversation.turns,
-          };
-    if (loaded.duplicate !== undefined) {
-      const replies = loaded.duplicate.replies.map((text): Reply => ({ type: 'text', text }));
-      if (!sameInbound(call.input, loaded.duplicate.inbound)) {
-        // Redelivery contract: the first reply again. But a client that reuses ids for new messages loses them: say so.
-        this.host.metrics.countError('MESSAGE_ID_CONFLICT');
-        this.host.logger.warn('message id reused for a different message: answered with the first reply', {
-          conversationId: conversation.id,
-          messageId: call.messageId,
-          channel: call.dedupeChannel,
-        });
-      }
-      // The redelivery may have taken this conversation's cache entry (its cached try is refused): put back what was
-      // read under the lock, so that the next new message is served from the cache again.
-      if (state) {
-        this.cache.set(conversation.id, {
-          conversation: withoutSnapshot(conversation),
-          state,
-          texts: new Map(),
-          memory: loaded.preloaded,
-        });
-      }
-      return { response: { conversationId: conversation.id, messageId: call.messageId, replies }, duplicate: true };
-    }
-
+    const state = stateOf(bot, conversation, loaded.history);
+    if (loaded.duplicate !== undefined) return this.duplicate(conversation, state, call, { ...loaded, duplicate: loaded.duplicate });
     const result = await runTurn(
       bot,
       { conversationId: conversation.id, userId: conversation.userId, state, input: call.input },
-      { memory: loaded.memory, nlu: this.host.nlu(bot.id), clock: this.host.clock, services: this.host.services },
+      { memory: loaded.memory, nlu: memo.nlu(bot.id), clock: this.host.clock, services: memo.services },
       { timeLimitMs: this.host.config.turnTimeLimitMs },
     );
     const { record, texts } = turnRecord(conversation, call, result, loaded.history.length > 0);
@@ -145,48 +128,104 @@ export class TurnService {
     return this.done(bot, record, result);
   }
 
+  /** A redelivered message: the replies its turn gave, again; no turn. */
+  private duplicate(
+    conversation: ConversationRecord,
+    state: ConversationState | null,
+    call: Omit<TurnCall, 'target'>,
+    loaded: LoadedTurn & { duplicate: NonNullable<LoadedTurn['duplicate']> },
+  ): TurnDone {
+    const replies = loaded.duplicate.replies.map((text): Reply => ({ type: 'text', text }));
+    if (!sameInbound(call.input, loaded.duplicate.inbound)) {
+      // Redelivery contract: the first reply again. But a client that reuses ids for new messages loses them: say so.
+      this.host.metrics.countError('MESSAGE_ID_CONFLICT');
+      this.host.logger.warn('message id reused for a different message: answered with the first reply', {
+        conversationId: conversation.id,
+        messageId: call.messageId,
+        channel: call.dedupeChannel,
+      });
+    }
+    // The redelivery may have taken this conversation's cache entry (its cached try is refused): put back what was
+    // read, so that the next new message is served from the cache again.
+    if (state) {
+      this.cache.set(conversation.id, {
+        conversation: withoutSnapshot(conversation),
+        state,
+        texts: new Map(),
+        memory: loaded.preloaded,
+      });
+    }
+    return { response: { conversationId: conversation.id, messageId: call.messageId, replies }, duplicate: true };
+  }
+
   /**
-   * The one-round-trip turn from the cached state (see the class comment). Undefined when it must be taken under the
-   * lock instead; nothing was written then.
+   * One attempt from a copy (see the class comment): the cached state on the first attempt when there is one, else a
+   * read. Undefined when the copy was stale (nothing was written): try again.
    */
-  private async takeCached(
-    cached: CachedConversation,
-    bot: BotDefinition,
-    call: TurnCall,
-  ): Promise<TurnDone | undefined> {
-    const id = cached.conversation.id;
-    try {
-      if (cached.conversation.botId !== bot.id || cached.conversation.botVersion > bot.version) return undefined;
-      const { state, texts, live } = cached;
-      const conversation: ConversationRecord = { ...cached.conversation, snapshot: state.snapshot };
-      const memory = new CachedMemory(cached.memory);
-      // A service call may have effects outside the database: never make it in a turn that may be thrown away.
-      let calledService = false;
-      const services: Services = {};
-      for (const name of Object.keys({ ...bot.services, ...this.host.services })) {
-        services[name] = () => {
-          calledService = true;
-          return Promise.reject(new NeedsLock(`service ${name}`));
-        };
+  private async fromCopy(call: TurnCall, memo: TurnMemo, useCache: boolean): Promise<TurnDone | undefined> {
+    const { target } = call;
+    let cached: CachedConversation | undefined;
+    if (useCache && target.kind === 'user') {
+      // Taken out: one turn at a time continues from an entry (its objects and live tree are that turn's alone).
+      cached = this.cache.take(target.key.id);
+      if (cached && (cached.conversation.botId !== target.bot.id || cached.conversation.botVersion > target.bot.version)) {
+        cached = undefined;
       }
-      const result = await runTurn(
+      if (!cached) this.host.metrics.countCache('miss');
+    }
+    let copy: Copy;
+    if (cached) {
+      const conversation: ConversationRecord = { ...cached.conversation, snapshot: cached.state.snapshot };
+      copy = { bot: (target as { bot: BotDefinition }).bot, conversation, state: cached.state, texts: cached.texts, live: cached.live, memory: cached.memory };
+    } else {
+      const read = await this.host.store.read(
+        target.kind === 'user' ? { key: target.key, botVersion: target.bot.version } : { id: target.id },
+        (who) => loadRequest(target.kind === 'user' ? target.bot : this.host.bots.get(who.botId), who, call),
+      );
+      if (!read) throw notFound(target.kind === 'conversation' ? target.id : target.key.id);
+      const bot = target.kind === 'user' ? target.bot : this.host.bots.get(read.conversation.botId);
+      const state = stateOf(bot, read.conversation, read.loaded.history);
+      if (read.loaded.duplicate !== undefined) {
+        return this.duplicate(read.conversation, state, call, { ...read.loaded, duplicate: read.loaded.duplicate });
+      }
+      copy = { bot, conversation: read.conversation, state, texts: new Map(), memory: read.loaded.preloaded };
+    }
+
+    const { bot, conversation, state } = copy;
+    const memory = new CopyMemory(copy.memory, this.host.store);
+    let result: TurnResult;
+    try {
+      result = await runTurn(
         bot,
-        { conversationId: id, userId: conversation.userId, state, input: call.input, live },
-        { memory, nlu: this.host.nlu(bot.id), clock: this.host.clock, services },
+        { conversationId: conversation.id, userId: conversation.userId, state, input: call.input, live: copy.live },
+        { memory, nlu: memo.nlu(bot.id), clock: this.host.clock, services: memo.services },
         { timeLimitMs: this.host.config.turnTimeLimitMs },
       );
-      if (calledService || memory.missed) return undefined;
-      const { record, texts: nextTexts } = turnRecord(conversation, call, result, state.history.length > 0, texts);
-      const written = await this.host.store.writeIfCurrent({ turn: record, memoryRead: cached.memory });
-      if (!written) return undefined;
-      this.remember(written, result, nextTexts, cached.memory);
-      return this.done(bot, record, result);
     } catch (error) {
-      // Nothing was committed, or (connection lost around the commit) the locked path finds the dedupe record.
-      this.host.logger.warn('cached turn failed, taking it under the lock', {
-        conversationId: id,
-        err: String(error),
-      });
+      // From a read, the error is the turn's own. From the cache (a live tree), try once more from a read.
+      if (!cached) throw error;
+      this.host.logger.warn('turn from the cached state failed, reading it again', { conversationId: conversation.id, err: String(error) });
+      this.host.metrics.countCache('stale');
+      return undefined;
+    }
+    const { record, texts } = turnRecord(conversation, call, result, (state?.history.length ?? 0) > 0, copy.texts);
+    const written = await this.writeIfCurrent(record, memory);
+    if (cached) this.host.metrics.countCache(written ? 'hit' : 'stale');
+    if (!written) return undefined;
+    this.remember(written, result, texts, copy.memory);
+    return this.done(bot, record, result);
+  }
+
+  /** The write of a turn from a copy: the conversation as written, or undefined when the copy was stale. */
+  private async writeIfCurrent(record: TurnRecord, memory: CopyMemory): Promise<ConversationRecord | undefined> {
+    try {
+      return await this.host.store.writeIfCurrent({ turn: record, memoryRead: memory.records() });
+    } catch (error) {
+      // The database is away: say so (503). Any other failure of the statement (it failed for its whole batch, say a
+      // deadlock) wrote nothing: this turn is tried again.
+      const unavailable = asDatabaseUnavailable(error);
+      if (unavailable) throw unavailable;
+      this.host.logger.warn('turn write failed, trying again', { conversationId: record.conversation.id, err: String(error) });
       return undefined;
     }
   }
@@ -267,6 +306,16 @@ export class TurnService {
     }
     this.onCommitted(done);
   }
+}
+
+function notFound(id: string): ApiError {
+  return new ApiError('CONVERSATION_NOT_FOUND', `No conversation '${id}'.`, { conversationId: id });
+}
+
+/** The engine's view of a stored conversation (null before its first turn). */
+function stateOf(bot: BotDefinition, conversation: ConversationRecord, history: Json[]): ConversationState | null {
+  if (conversation.snapshot === null) return null;
+  return { bot: bot.id, version: conversation.botVersion, snapshot: conversation.snapshot, history, turns: conversation.turns };
 }
 
 /** Whether a redelivered message says what the first delivery said (text, or the same event). */

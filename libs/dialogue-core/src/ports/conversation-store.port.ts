@@ -7,12 +7,12 @@ import type { Json, MemoryAddress, MemoryPort } from './memory.port';
  * contract test suite runs against both.
  *
  * A turn is taken one of two ways:
+ * - **from a copy** (`read`, or the state the host committed last time, then `writeIfCurrent`): nothing is locked and
+ *   no connection is held while the engine runs (the NLU, services); the turn is written only if the copy is still
+ *   current, otherwise nothing is written and the host tries again.
  * - **under the lock**: `transaction(fn)` gives `fn` a transaction; `lockUser`/`lockExisting` lock the conversation
  *   (every other turn of it, on any instance, waits), `load` reads what the turn needs, and `commitTurn` writes
  *   everything the turn did at once and commits. Throwing from `fn` leaves no trace.
- * - **from a copy the host kept** (`writeIfCurrent`): the engine ran on the state the host committed last time, and
- *   the turn is written only if that copy is still current; otherwise nothing is written and the host takes the turn
- *   under the lock.
  *
  * The store owns how a turn becomes rows: transcript lines, the dedupe record, outbox items and their message ids,
  * timers, memory records, the back-step history.
@@ -27,6 +27,15 @@ import type { Json, MemoryAddress, MemoryPort } from './memory.port';
  * });
  */
 export interface ConversationStore {
+  /**
+   * Read a conversation and what its turn needs (as `lockUser` and `load` do), locking nothing: a copy for
+   * `writeIfCurrent`. A user's conversation that does not exist yet comes back new (version 0, nothing stored): the
+   * first write creates it. Undefined for an id that does not exist.
+   * `request` says what to load, given who the conversation is (its bot and user).
+   */
+  read(target: ReadTarget, request: (who: ConversationKey) => LoadRequest): Promise<LockedTurn | undefined>;
+  /** Memory records as last committed, locking nothing (a turn from a copy lists what it read in `memoryRead`). */
+  readMemory(addresses: readonly MemoryAddress[]): Promise<(Json | undefined)[]>;
   /** Run `fn` in a transaction: committed by `commitTurn` (or when `fn` returns), rolled back when it throws. */
   transaction<T>(fn: (tx: ConversationTransaction) => Promise<T>): Promise<T>;
   /**
@@ -43,6 +52,9 @@ export interface ConversationStore {
   /** The outbox items a conversation's turns wrote, oldest first. */
   outbox(conversationId: string): Promise<OutboxEntry[]>;
 }
+
+/** A user's conversation on a channel (created on first contact), or an existing conversation by id. */
+export type ReadTarget = { key: ConversationKey; botVersion: number } | { id: string };
 
 /** One transaction of `ConversationStore.transaction`: at most one conversation locked in it. */
 export interface ConversationTransaction {
@@ -124,6 +136,7 @@ export interface LoadedTurn {
   preloaded: MemoryRecord[];
 }
 
+/** A conversation and what its turn loaded (under the lock, or read as a copy). */
 export interface LockedTurn {
   conversation: ConversationRecord;
   loaded: LoadedTurn;

@@ -12,12 +12,14 @@ import type {
   MemoryAddress,
   MemoryPort,
   OutboxEntry,
+  ReadTarget,
   TranscriptEntry,
   TurnRecord,
 } from '@parley/dialogue-core';
 import { memoryAddressKey } from '../turns/transaction.memory';
 import { afterWrite, turnWrite } from '../turns/turn.rows';
 import type { TurnWrite } from '../turns/turn.types';
+import { newConversation } from '../turns/turn.reads';
 import { turnRows } from '../turns/turn.write';
 import { sameJson } from '../json-equal';
 import { Mutex } from './mutex';
@@ -63,9 +65,31 @@ export class InMemoryConversationStore implements ConversationStore {
     }
   }
 
+  async read(target: ReadTarget, request: (who: ConversationKey) => LoadRequest): Promise<LockedTurn | undefined> {
+    const conversation =
+      this.conversation('id' in target ? target.id : target.key.id) ??
+      ('key' in target ? newConversation(target.key, target.botVersion) : undefined);
+    if (!conversation) return undefined;
+    const { dedupe, prefetch } = request(conversation);
+    return {
+      conversation: { ...conversation, snapshot: structuredClone(conversation.snapshot) },
+      loaded: {
+        duplicate: dedupe ? this.duplicate(conversation.id, dedupe) : undefined,
+        history: this.history(conversation.id),
+        memory: { read: (addresses) => this.readMemory(addresses) },
+        preloaded: prefetch.map((address) => ({ scope: address.scope, name: address.name, data: this.recordOf(address) })),
+      },
+    };
+  }
+
+  async readMemory(addresses: readonly MemoryAddress[]): Promise<(Json | undefined)[]> {
+    return addresses.map((address) => this.recordOf(address));
+  }
+
   async writeIfCurrent({ turn, memoryRead }: CurrentTurnWrite): Promise<ConversationRecord | undefined> {
     const base = turn.conversation;
-    const stored = this.conversations.get(base.id);
+    // A new conversation (version 0) is created by its first write.
+    const stored = this.conversations.get(base.id) ?? (base.version === 0 ? base : undefined);
     if (!stored || stored.version !== base.version || this.conversationLocks.held(base.id)) return undefined;
     if (turn.dedupeChannel !== undefined && this.handled(base.id, turn.dedupeChannel, turn.messageId)) return undefined;
     for (const record of memoryRead) {
@@ -118,7 +142,7 @@ export class InMemoryConversationStore implements ConversationStore {
     return structuredClone(this.histories.get(conversationId) ?? []);
   }
 
-  readMemory(address: MemoryAddress): Json | undefined {
+  recordOf(address: MemoryAddress): Json | undefined {
     return structuredClone(this.memories.get(memoryAddressKey(address)));
   }
 
@@ -235,13 +259,13 @@ class InMemoryTransaction implements ConversationTransaction {
     }
     const store = this.store;
     const memory: MemoryPort = {
-      read: async (addresses) => addresses.map((address) => store.readMemory(address)),
+      read: async (addresses) => addresses.map((address) => store.recordOf(address)),
     };
     return {
       duplicate: dedupe ? this.store.duplicate(conversation.id, dedupe) : undefined,
       history: this.store.history(conversation.id),
       memory,
-      preloaded: prefetch.map((address) => ({ scope: address.scope, name: address.name, data: this.store.readMemory(address) })),
+      preloaded: prefetch.map((address) => ({ scope: address.scope, name: address.name, data: this.store.recordOf(address) })),
     };
   }
 

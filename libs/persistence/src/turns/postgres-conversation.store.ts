@@ -1,15 +1,24 @@
 import { createHash } from 'node:crypto';
 import type {
+  ConversationKey,
   ConversationRecord,
   ConversationStore,
   CurrentTurnWrite,
+  Json,
+  LoadRequest,
+  LockedTurn,
+  MemoryAddress,
   OutboxEntry,
+  ReadTarget,
   TranscriptEntry,
 } from '@parley/dialogue-core';
 import { ConversationRepository } from '../conversations/conversation.repository';
 import type { Database } from '../database/database';
 import { unavailableAsCode } from '../database/database-unavailable';
 import { GroupWriter, type GroupWriterOptions } from './group.writer';
+import { inline, lastRows, rowsAt } from './sql';
+import { memoryAddressKey, memorySelect } from './transaction.memory';
+import { conversationSql, loadSql, newConversation, toLoaded, toRecord, type ConversationRow, type LoadRow } from './turn.reads';
 import { TurnTransaction } from './turn.transaction';
 import { turnWrite } from './turn.rows';
 import type { CurrentWrite } from './turn.write';
@@ -44,6 +53,41 @@ export class PostgresConversationStore implements ConversationStore {
   /** The same with the turn's rows built by the caller (tests of the statement). */
   writeRows(item: CurrentWrite): Promise<ConversationRecord | undefined> {
     return this.writer.write(item);
+  }
+
+  /**
+   * One round trip (the conversation row and the load, in one simple query). Autocommit: nothing stays locked, the
+   * connection goes back to the pool at once.
+   */
+  read(target: ReadTarget, request: (who: ConversationKey) => LoadRequest): Promise<LockedTurn | undefined> {
+    return unavailableAsCode(async () => {
+      const t = this.db.tables;
+      const reader = { query: <R>(sql: string, params?: unknown[]) => this.db.pool.query(sql, params).then((r) => r.rows as R[]) };
+      if ('id' in target) {
+        const [row] = await reader.query<ConversationRow>(conversationSql(t, 'none'), [target.id]);
+        if (!row) return undefined;
+        const conversation = toRecord(row);
+        const load = request(conversation);
+        const [loaded] = await reader.query<LoadRow>(loadSql(t, conversation.id, load, false));
+        return { conversation, loaded: toLoaded(reader, t, loaded, load.prefetch) };
+      }
+      const { key, botVersion } = target;
+      const load = request(key);
+      const result = await this.db.pool.query(`${inline(conversationSql(t, 'none'), [key.id])};\n${loadSql(t, key.id, load, false)}`);
+      const row = rowsAt<ConversationRow>(result, 0)[0];
+      const conversation = row ? toRecord(row) : newConversation(key, botVersion);
+      return { conversation, loaded: toLoaded(reader, t, lastRows<LoadRow>(result)[0], load.prefetch) };
+    });
+  }
+
+  readMemory(addresses: readonly MemoryAddress[]): Promise<(Json | undefined)[]> {
+    return unavailableAsCode(async () => {
+      const { rows } = await this.db.pool.query<{ scope: string; name: string; data: Json }>(memorySelect(this.db.tables), [
+        JSON.stringify(addresses),
+      ]);
+      const found = new Map(rows.map((r) => [memoryAddressKey(r), r.data]));
+      return addresses.map((a) => found.get(memoryAddressKey(a)));
+    });
   }
 
   /** Failures that mean the database cannot be reached reject with DATABASE_UNAVAILABLE (retryable). */

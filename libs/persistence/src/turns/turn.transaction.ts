@@ -3,7 +3,6 @@ import type {
   ConversationRecord,
   ConversationTransaction,
   DueTimer,
-  Json,
   LoadedTurn,
   LoadRequest,
   LockedTurn,
@@ -12,30 +11,18 @@ import type {
 } from '@parley/dialogue-core';
 import type { Tables } from '../database/schema';
 import { inline, lastRows, rowsAt, type SqlClient } from './sql';
-import { memoryLockSql } from './memory.locks';
-import { memoryAddressKey, memorySelect, TransactionMemory } from './transaction.memory';
+import {
+  conversationSql,
+  createConversationSql,
+  loadSql,
+  toLoaded,
+  toRecord,
+  type ConversationRow,
+  type LoadRow,
+} from './turn.reads';
 import { turnWrite } from './turn.rows';
 import type { TurnWrite } from './turn.types';
 import { writeParams, writeStatement, writtenTurns } from './turn.write';
-
-interface LoadRow {
-  duplicate: LoadedTurn['duplicate'] | null;
-  history: Json[] | null;
-  memory: { scope: string; name: string; data: Json }[];
-}
-
-interface ConversationRow {
-  id: string;
-  bot_id: string;
-  channel: string;
-  user_id: string;
-  bot_version: number;
-  snapshot: Json | null;
-  turns: number;
-  status: 'active' | 'ended';
-  transcript_seq: number;
-  version: number;
-}
 
 /**
  * One turn's transaction on one connection: lock the conversation row, read what the turn needs, write everything in
@@ -78,13 +65,13 @@ export class TurnTransaction implements ConversationTransaction {
    */
   async lockUser(key: ConversationKey, botVersion: number, request: LoadRequest): Promise<LockedTurn> {
     const withBegin = !this.begun;
-    const sql = `${withBegin ? 'BEGIN;\n' : ''}${inline(this.lockSql(false), [key.id])};\n${this.loadSql(key.id, request)}`;
+    const sql = `${withBegin ? 'BEGIN;\n' : ''}${inline(conversationSql(this.t, 'wait'), [key.id])};\n${loadSql(this.t, key.id, request, true)}`;
     const result = await this.client.query(sql);
     this.begun = true;
     const rows = rowsAt<ConversationRow>(result, withBegin ? 1 : 0);
     if (rows[0]) {
       this.locked = toRecord(rows[0]);
-      return { conversation: this.locked, loaded: this.toLoaded(lastRows<LoadRow>(result)[0], request.prefetch) };
+      return { conversation: this.locked, loaded: toLoaded(this, this.t, lastRows<LoadRow>(result)[0], request.prefetch) };
     }
     const conversation = await this.lock(key, botVersion);
     return { conversation, loaded: await this.load(request) };
@@ -97,11 +84,7 @@ export class TurnTransaction implements ConversationTransaction {
   async lock(key: ConversationKey, botVersion: number): Promise<ConversationRecord> {
     let row = await this.selectForUpdate(key.id, false);
     if (!row) {
-      await this.query(
-        `INSERT INTO ${this.t.conversations} (id, bot_id, channel, user_id, bot_version) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (id) DO NOTHING`,
-        [key.id, key.botId, key.channel, key.userId, botVersion],
-      );
+      await this.query(createConversationSql(this.t), [key.id, key.botId, key.channel, key.userId, botVersion]);
       row = await this.selectForUpdate(key.id, false);
     }
     if (!row) throw new Error(`Conversation ${key.id} vanished while being created.`);
@@ -123,38 +106,8 @@ export class TurnTransaction implements ConversationTransaction {
    * and the memory the turn will read first.
    */
   async load(request: LoadRequest): Promise<LoadedTurn> {
-    const [row] = await this.query<LoadRow>(this.loadSql(this.current().id, request));
-    return this.toLoaded(row, request.prefetch);
-  }
-
-  private loadSql(conversationId: string, { dedupe, prefetch }: LoadRequest): string {
-    // The memory locks first, as a statement of their own: the load's fresh snapshot then sees what their previous
-    // holder committed.
-    const memoryLocks = memoryLockSql(this.t, conversationId, prefetch);
-    const load = inline(
-      `SELECT
-         (SELECT jsonb_build_object('replies', (
-                   SELECT coalesce(jsonb_agg(o.text ORDER BY o.seq), '[]'::jsonb) FROM ${this.t.transcript} o
-                    WHERE o.conversation_id = i.conversation_id AND o.turn = i.turn AND o.direction = 'out'),
-                   'inbound', jsonb_build_object('text', i.text, 'event', i.event))
-            FROM ${this.t.transcript} i WHERE i.conversation_id = $2 AND i.channel = $3 AND i.message_id = $4) AS duplicate,
-         (SELECT snapshots FROM ${this.t.history} WHERE conversation_id = $2) AS history,
-         (SELECT coalesce(jsonb_agg(jsonb_build_object('scope', m.scope, 'name', m.name, 'data', m.data)), '[]'::jsonb)
-            FROM (${memorySelect(this.t)}) m) AS memory`,
-      [JSON.stringify(prefetch), conversationId, dedupe?.channel ?? null, dedupe?.messageId ?? null],
-    );
-    return memoryLocks ? `${memoryLocks};\n${load}` : load;
-  }
-
-  private toLoaded(row: LoadRow | undefined, prefetch: readonly MemoryAddress[]): LoadedTurn {
-    const rows = row?.memory ?? [];
-    const found = new Map(rows.map((r) => [memoryAddressKey(r), r.data]));
-    return {
-      duplicate: row?.duplicate ?? undefined,
-      history: row?.history ?? [],
-      memory: new TransactionMemory(this, this.t, prefetch, rows),
-      preloaded: prefetch.map((a) => ({ scope: a.scope, name: a.name, data: found.get(memoryAddressKey(a)) })),
-    };
+    const [row] = await this.query<LoadRow>(loadSql(this.t, this.current().id, request, true));
+    return toLoaded(this, this.t, row, request.prefetch);
   }
 
   async commitTurn(turn: TurnRecord): Promise<ConversationRecord> {
@@ -239,27 +192,7 @@ export class TurnTransaction implements ConversationTransaction {
     return this.locked;
   }
 
-  private lockSql(skipLocked: boolean): string {
-    return `SELECT id, bot_id, channel, user_id, bot_version, snapshot, turns, status, transcript_seq, version
-              FROM ${this.t.conversations} WHERE id = $1 FOR UPDATE${skipLocked ? ' SKIP LOCKED' : ''}`;
-  }
-
   private async selectForUpdate(id: string, skipLocked: boolean): Promise<ConversationRow | undefined> {
-    return (await this.query<ConversationRow>(this.lockSql(skipLocked), [id]))[0];
+    return (await this.query<ConversationRow>(conversationSql(this.t, skipLocked ? 'skip' : 'wait'), [id]))[0];
   }
-}
-
-function toRecord(row: ConversationRow): ConversationRecord {
-  return {
-    id: row.id,
-    botId: row.bot_id,
-    channel: row.channel,
-    userId: row.user_id,
-    botVersion: row.bot_version,
-    snapshot: row.snapshot,
-    turns: row.turns,
-    status: row.status,
-    transcriptSeq: row.transcript_seq,
-    version: row.version,
-  };
 }
