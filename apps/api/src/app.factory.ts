@@ -70,6 +70,7 @@ export async function createApp(options: CreateAppOptions): Promise<ParleyApp> {
     schema: config.databaseSchema,
     poolSize: config.dbPoolSize,
     connectTimeoutMs: config.dbConnectTimeoutMs,
+    embeddedIdleInTransactionMs: config.embeddedIdleInTransactionMs,
     migrations,
     // A connection the server dropped while idle: the pool replaces it; turns in flight answer 503 and are retried.
     onConnectionError: (error) => {

@@ -7,7 +7,9 @@ import { loadConfig } from './config/app.config';
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const parley = await createApp({ bots, config });
-  const database = parley.db.embedded ? `embedded PostgreSQL in ${config.dataDir}` : 'PostgreSQL from DATABASE_URL';
+  const database = parley.db.embedded
+    ? `embedded PostgreSQL in ${config.dataDir} (Unix socket in ${parley.db.socketDir}, this user only)`
+    : 'PostgreSQL from DATABASE_URL';
   process.stdout.write(
     `Parley listening on ${parley.url}\n` +
       `  database: ${database}\n` +

@@ -11,6 +11,8 @@ export interface AppConfig {
   readonly databaseUrl?: string;
   readonly databaseSchema: string;
   readonly dbPoolSize: number;
+  /** Embedded database: a connection idle this long inside a transaction is closed (it would stall every turn). */
+  readonly embeddedIdleInTransactionMs: number;
   /** How long a turn waits for a database connection before answering 503 DATABASE_UNAVAILABLE. */
   readonly dbConnectTimeoutMs: number;
   readonly dataDir: string;
@@ -90,6 +92,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     databaseSchema,
     dbPoolSize: int('DB_POOL_SIZE', 10, 1, 200),
     dbConnectTimeoutMs: int('DB_CONNECT_TIMEOUT_MS', 5000, 100, 600_000),
+    embeddedIdleInTransactionMs: int('EMBEDDED_IDLE_IN_TRANSACTION_MS', 60_000, 100, 3_600_000),
     dataDir: resolve(cwd, env.PARLEY_DATA_DIR || '.parley'),
     adminToken: token || randomBytes(24).toString('base64url'),
     adminTokenGenerated: !token,
@@ -102,6 +105,12 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     schedulerPollMs: int('SCHEDULER_POLL_MS', 1000, 10, 600_000),
     outboxPollMs: int('OUTBOX_POLL_MS', 1000, 10, 600_000),
   };
+  if (config.embeddedIdleInTransactionMs <= config.turnTimeLimitMs) {
+    problems.push(
+      `EMBEDDED_IDLE_IN_TRANSACTION_MS (${config.embeddedIdleInTransactionMs}) must be longer than TURN_TIME_LIMIT_MS ` +
+        `(${config.turnTimeLimitMs}): a turn under the lock may hold its transaction that long`,
+    );
+  }
   if (config.httpIdleTimeoutMs <= config.turnTimeLimitMs) {
     problems.push(
       `HTTP_IDLE_TIMEOUT_MS (${config.httpIdleTimeoutMs}) must be longer than TURN_TIME_LIMIT_MS (${config.turnTimeLimitMs}): ` +

@@ -14,6 +14,8 @@ export interface DatabaseOptions {
   schema: string;
   /** Connections for turns (the conversation store's pool). */
   poolSize: number;
+  /** Embedded database: close a connection idle this long inside a transaction (it would stall every other one). */
+  embeddedIdleInTransactionMs?: number;
   /** How long to wait for a connection (a new one, or a free one from a busy pool) before DATABASE_UNAVAILABLE. */
   connectTimeoutMs?: number;
   /**
@@ -33,6 +35,8 @@ export interface Database {
   readonly dataSource: DataSource;
   readonly tables: Tables;
   readonly embedded: boolean;
+  /** Embedded database: the directory of its Unix socket (`psql -h <dir> -U postgres` connects, as this user). */
+  readonly socketDir?: string;
   /** Migrations applied by this start (empty when the schema was current). */
   readonly applied: string[];
   close(): Promise<void>;
@@ -46,7 +50,12 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   const sidePool = SIDE_POOL_SIZE;
   const connectTimeoutMs = options.connectTimeoutMs ?? 5000;
   let embedded: EmbeddedPostgres | undefined;
-  if (!options.url) embedded = await startEmbeddedPostgres(options.dataDir, options.poolSize + sidePool);
+  if (!options.url) {
+    embedded = await startEmbeddedPostgres(options.dataDir, {
+      maxConnections: options.poolSize + sidePool,
+      idleInTransactionMs: options.embeddedIdleInTransactionMs,
+    });
+  }
   const url = options.url ?? embedded!.url;
   const dataSource = new DataSource({
     type: 'postgres',
@@ -96,6 +105,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     dataSource,
     tables: new Tables(options.schema),
     embedded: embedded !== undefined,
+    socketDir: embedded?.socketDir,
     applied,
     async close() {
       if (!pool.ended) await pool.end();
