@@ -20,6 +20,8 @@ export interface AppConfig {
   /** True when `adminToken` was generated at this start (it is printed). */
   readonly adminTokenGenerated: boolean;
   readonly logLevel: LogLevel;
+  /** REST channel: bots that require signed requests, with their shared secrets (`REST_CHANNEL_SECRETS`). */
+  readonly restChannelSecrets: Readonly<Record<string, string>>;
   readonly turnTimeLimitMs: number;
   /** HTTP: the whole request (headers and body) must arrive within this (else 408); slow clients are dropped. */
   readonly httpRequestTimeoutMs: number;
@@ -85,6 +87,23 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
   if (!['debug', 'info', 'warn', 'error', 'silent'].includes(logLevel)) {
     problems.push(`LOG_LEVEL must be debug, info, warn, error or silent (got ${JSON.stringify(logLevel)})`);
   }
+  const restChannelSecrets: Record<string, string> = {};
+  if (env.REST_CHANNEL_SECRETS) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(env.REST_CHANNEL_SECRETS);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      problems.push('REST_CHANNEL_SECRETS must be a JSON object of bot id → shared secret, e.g. {"juice":"<32 random characters>"}');
+    } else {
+      for (const [bot, secret] of Object.entries(parsed)) {
+        if (typeof secret !== 'string' || secret.length < 16) problems.push(`REST_CHANNEL_SECRETS: the secret of '${bot}' must be a string of at least 16 characters`);
+        else restChannelSecrets[bot] = secret;
+      }
+    }
+  }
   const config: AppConfig = {
     port: int('PORT', 3000, 0, 65535),
     host: env.HOST || '127.0.0.1',
@@ -97,6 +116,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     adminToken: token || randomBytes(24).toString('base64url'),
     adminTokenGenerated: !token,
     logLevel,
+    restChannelSecrets: Object.freeze(restChannelSecrets),
     turnTimeLimitMs: int('TURN_TIME_LIMIT_MS', 10_000, 10, 600_000),
     httpRequestTimeoutMs: int('HTTP_REQUEST_TIMEOUT_MS', 10_000, 100, 600_000),
     httpIdleTimeoutMs: int('HTTP_IDLE_TIMEOUT_MS', 60_000, 1000, 3_600_000),

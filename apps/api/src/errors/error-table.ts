@@ -21,6 +21,7 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = Object.freeze({
   // an external event the bot does not declare (the message names the declared ones)
   EVENT_NOT_DECLARED: 400,
   UNAUTHORIZED: 401,
+  SIGNATURE_INVALID: 401,
   BOT_NOT_FOUND: 404,
   CONVERSATION_NOT_FOUND: 404,
   ROUTE_NOT_FOUND: 404,
