@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   // scripts/*.js: the plain CommonJS loader every command runs through (not part of the TypeScript project).
-  { ignores: ['dist/**', 'dist.*/**', 'node_modules/**', '.parley/**', '.scratch/**', 'coverage/**', '*.js', '*.mjs', 'scripts/*.js'] },
+  { ignores: ['dist/**', 'dist.*/**', 'node_modules/**', '.parley/**', '.scratch/**', 'coverage/**', '*.js', '*.mjs', 'scripts/*.js', 'test/helpers/*.js', 'test/helpers/*.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -44,5 +44,55 @@ export default tseslint.config(
   {
     files: ['**/*.spec.ts', '**/*.e2e-spec.ts', 'test/**/*.ts'],
     rules: { '@typescript-eslint/unbound-method': 'off' },
+  },
+  // Dependencies point one way: machines → dialogue-core; persistence, nlu, channels → dialogue-core; apps/api wires
+  // everything. Libraries are imported through their index (`@parley/<lib>`), never by a path into them.
+  {
+    files: ['libs/**/*.ts', 'machines/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/apps/**'], message: 'Libraries and bots never import the server (apps/).' }] },
+      ],
+    },
+  },
+  {
+    files: ['libs/dialogue-core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/apps/**'], message: 'Libraries and bots never import the server (apps/).' },
+            {
+              group: ['@nestjs/*', 'typeorm', 'typeorm/*', 'pg', 'pg/*', 'pg-*', 'fastify', '@fastify/*', '@electric-sql/*'],
+              message: 'The engine is pure: no framework, no database driver. Put I/O behind a port (src/ports).',
+            },
+            {
+              group: ['@parley/*', '!@parley/dialogue-core', '**/libs/**', '**/persistence/**', '**/nlu/**', '**/channels/**', '**/machines/**'],
+              message: 'dialogue-core depends on no other Parley library or bot.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['machines/**/*.ts'],
+    ignores: ['machines/**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/apps/**', '**/libs/**'], message: 'Bots import Parley only as @parley/dialogue-core.' },
+            {
+              group: ['@parley/*', '!@parley/dialogue-core', '@nestjs/*', 'typeorm', 'pg', 'fastify'],
+              message: 'Bots depend on @parley/dialogue-core only (and their own files).',
+            },
+          ],
+        },
+      ],
+    },
   },
 );

@@ -3,11 +3,15 @@ import {
   defineBot,
   finish,
   keywordNlu,
+  service,
   type BotDefinition,
   type NluPort,
 } from '@parley/dialogue-core';
 
-/** The benchmark's bot: every turn changes the context's data, writes user memory and replies (a realistic small turn). */
+/**
+ * The benchmark's bot: every turn changes the context's data, writes user memory and replies (a realistic small turn).
+ * «slow» calls the `slow` service (a dependency that takes its time: scripts/bench-slow.ts).
+ */
 export function benchBot(): BotDefinition {
   const kit = botKit<{ memory: { total: number } }>().context<{ count: number }>();
   const counter = kit.defineContext({
@@ -27,13 +31,28 @@ export function benchBot(): BotDefinition {
               kit.say(({ context }) => `count=${String(context.count)}`),
             ],
           },
+          'intent.slow': 'waiting',
           'intent.done': 'finished',
         },
       }),
+      waiting: {
+        invoke: { src: 'slow', input: () => ({}), onDone: { target: 'counting', actions: kit.say('slow done') } },
+      },
       finished: finish('done'),
     },
+    actors: { slow: service(async (_input: unknown, { services }) => services.slow!({})) },
   });
   return defineBot({ id: 'bench', version: 1, home: 'counter', contexts: [counter] });
 }
 
-export const benchNlu: NluPort = keywordNlu({ intents: { add: ['add'], done: ['done'] } });
+const keywords = keywordNlu({ intents: { add: ['add'], slow: ['slow'], done: ['done'] } });
+
+/** Keywords; a message containing «slowly» is understood only after BENCH_SLOW_MS (a slow NLU). */
+export function benchNlu(slowMs = 0): NluPort {
+  return {
+    async understand(text, options) {
+      if (slowMs > 0 && text.includes('slowly')) await new Promise((resolve) => setTimeout(resolve, slowMs));
+      return keywords.understand(text, options);
+    },
+  };
+}

@@ -1,9 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { Agent, request } from 'node:http';
-import { join } from 'node:path';
+import { Agent } from 'node:http';
 import { Pool } from 'pg';
 import { runCommand, type CommandSpec } from '../apps/api/src/cli/command-line';
+import { postJson, startServer } from './bench-http';
+import { benchSlowNeighbours } from './bench-slow';
 
 /**
  * `npm run bench` (not a test): on real PostgreSQL (DATABASE_URL, default the CI database),
@@ -11,7 +12,8 @@ import { runCommand, type CommandSpec } from '../apps/api/src/cli/command-line';
  *  2. the physical limit: 4 KB jsonb upserts by id through `pg`, 8 connections,
  *  3. HTTP turns through a Parley server process, 8 concurrent conversations (each waits for its reply),
  * and the ratio of 3 to 2 (goal ≥ 35%, p99 < 50 ms). 2 and 3 alternate in rounds of 2 s (BENCH_SECONDS of each in
- * all). Everything runs in one fresh schema, dropped at the end.
+ * all). Then 4. a fast user's latency next to 20 users waiting for a slow service or a slow NLU (scripts/bench-slow.ts).
+ * Everything runs in one fresh schema, dropped at the end.
  */
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
@@ -46,7 +48,7 @@ async function main(): Promise<void> {
     const upserts = await prepareUpserts(pool, schema);
     const urls: string[] = [];
     for (let i = 0; i < INSTANCES; i++) {
-      const { child, url } = await startServer(schema);
+      const { child, url } = await startServer(DATABASE_URL, schema);
       servers.push(child);
       urls.push(url);
     }
@@ -78,6 +80,7 @@ async function main(): Promise<void> {
         `per round ${(ratios[0]! * 100).toFixed(0)}–${(ratios[ratios.length - 1]! * 100).toFixed(0)}%) · ` +
         `p99 ${stats.p99 < 50 ? '<' : '≥'} 50 ms (goal < 50 ms)`,
     );
+    await benchSlowNeighbours(urls[0]!, SECONDS);
   } finally {
     for (const child of servers) child.kill('SIGTERM');
     await Promise.all(
@@ -137,24 +140,6 @@ async function prepareUpserts(pool: Pool, schema: string): Promise<(ms: number) 
   };
 }
 
-function startServer(schema: string): Promise<{ child: ChildProcess; url: string }> {
-  // BENCH_SERVER_NODE_OPTIONS: extra node flags for the server process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
-  const nodeFlags = (process.env.BENCH_SERVER_NODE_OPTIONS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeFlags, '-r', join(__dirname, 'register-ts.js'), join(__dirname, 'bench-server.ts')], {
-    env: { ...process.env, DATABASE_URL, DATABASE_SCHEMA: schema, PORT: '0', LOG_LEVEL: 'warn', DB_POOL_SIZE: '10' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /Parley listening on (\S+)/.exec(out);
-      if (match) resolve({ child, url: match[1]! });
-    });
-    child.once('exit', (code) => reject(new Error(`bench server exited with ${code}: ${out}`)));
-  });
-}
-
 /** The HTTP load: CONCURRENCY users, each sending its next message when the reply to the last one arrived. */
 class TurnLoad {
   private readonly agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
@@ -194,26 +179,6 @@ class TurnLoad {
     const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
     return { rate: sorted.length / seconds, p50: at(0.5), p99: at(0.99), errors: this.errors };
   }
-}
-
-function postJson(agent: Agent, url: string, body: unknown): Promise<number> {
-  const payload = JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      {
-        method: 'POST',
-        agent,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
 }
 
 if (require.main === module) {

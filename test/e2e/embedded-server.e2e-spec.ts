@@ -1,6 +1,10 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { Client } from 'pg';
+import { listeningSockets } from '../helpers/listening-sockets';
 import { get, post, TEST_ADMIN_TOKEN } from '../helpers/in-process-app';
 import { runToExit, spawnServer, type ServerProcess } from '../helpers/server-process';
 import { testDatabaseKind } from '../helpers/test-database';
@@ -17,6 +21,42 @@ describeEmbedded('the embedded database (no DATABASE_URL)', () => {
   afterAll(async () => {
     await Promise.all(running.map((s) => s.stop()));
     rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  test('the database listens only on a Unix socket only its user may open; a client idle in a transaction cannot stall turns', async () => {
+    const own = mkdtempSync(join(tmpdir(), 'parley-embedded-socket-'));
+    const server = await spawnServer({ ...env, PARLEY_DATA_DIR: own, TURN_TIME_LIMIT_MS: '500', EMBEDDED_IDLE_IN_TRANSACTION_MS: '1000' });
+    running.push(server);
+    try {
+      // No TCP port but the HTTP one; one Unix socket, 0600 in a 0700 directory.
+      const { tcpPorts, unixPaths } = listeningSockets(server.pid);
+      expect(tcpPorts).toEqual([Number(new URL(server.url).port)]);
+      expect(unixPaths).toHaveLength(1);
+      const socket = unixPaths[0]!;
+      expect(socket).toMatch(/\.s\.PGSQL\.5432$/);
+      expect(statSync(socket).mode & 0o777).toBe(0o600);
+      expect(statSync(dirname(socket)).mode & 0o777).toBe(0o700);
+      if (process.getuid?.() === 0) {
+        // Another user cannot even reach it.
+        const script = `require('net').connect(${JSON.stringify(socket)}).on('connect', () => { console.log('connected'); process.exit(0); }).on('error', (e) => { console.log(e.code); process.exit(0); })`;
+        const { stdout } = await promisify(execFile)('runuser', ['-u', 'nobody', '--', process.execPath, '-e', script]);
+        expect(stdout.trim()).toBe('EACCES');
+      }
+      // This user's client opens a transaction and goes quiet: PGlite runs one transaction at a time, so without the
+      // idle limit every turn would wait for it for ever.
+      const client = new Client({ host: dirname(socket), port: 5432, user: 'postgres', database: 'postgres' });
+      client.on('error', () => undefined);
+      await client.connect();
+      await client.query('BEGIN');
+      await client.query('SELECT 1');
+      const turn = await post(`${server.url}/channels/rest/counter`, { userId: 'after-stall', text: 'add' });
+      expect(turn.status).toBe(200);
+      await expect(client.query('SELECT 1')).rejects.toThrow();
+      await client.end().catch(() => undefined);
+    } finally {
+      await server.stop();
+      rmSync(own, { recursive: true, force: true });
+    }
   });
 
   test('serves turns, refuses a second process on the same data, survives kill -9, and stops cleanly', async () => {

@@ -1,11 +1,10 @@
-import type { Pool } from 'pg';
+import type { ConversationRecord } from '@parley/dialogue-core';
 import {
   GroupWriter,
   memoryLockKey,
   openDatabase,
-  TurnStore,
+  PostgresConversationStore,
   type Database,
-  type LockedConversation,
   type TurnWrite,
 } from '@parley/persistence';
 import { migrations } from '../../migrations';
@@ -24,11 +23,11 @@ import {
  */
 const schema = freshSchema('group');
 let db: Database;
-let store: TurnStore;
+let store: PostgresConversationStore;
 
 beforeAll(async () => {
   db = await openDatabase({ url: testDatabaseUrl(), dataDir: '.parley-unused', schema, poolSize: 4, migrations });
-  store = new TurnStore(db);
+  store = new PostgresConversationStore(db);
 });
 
 afterAll(async () => {
@@ -40,7 +39,7 @@ const memoryKey = (user: string) => ({ scope: `bot/user/${user}`, name: 'total' 
 
 /** A turn after `base`: one line in, one reply out, the dedupe record, optionally a memory write. */
 function nextTurn(
-  base: LockedConversation,
+  base: ConversationRecord,
   messageId: string,
   memory: { scope: string; name: string; data: number }[] = [],
 ): TurnWrite {
@@ -65,9 +64,9 @@ function nextTurn(
 async function conversation(
   id: string,
   memory: { scope: string; name: string; data: number }[] = [],
-): Promise<LockedConversation> {
-  return store.run(async (tx) => {
-    const { locked } = await tx.lockAndLoad({ id, botId: 'bot', channel: 'rest', userId: id }, 1, undefined, []);
+): Promise<ConversationRecord> {
+  return store.transaction(async (tx) => {
+    const { conversation: locked } = await tx.lockUser({ id, botId: 'bot', channel: 'rest', userId: id }, 1, { prefetch: [] });
     await tx.write(nextTurn(locked, `${id}-1`, memory), { commit: true });
     return tx.conversation!;
   });
@@ -131,7 +130,7 @@ describe(`group commit of cached turns (${testDatabaseKind()})`, () => {
       memoryKey('g-changed').scope,
     ]);
     const expectMemory = (id: string) => [{ ...memoryKey(id), data: 1 }];
-    const item = (base: LockedConversation, messageId: string) => ({
+    const item = (base: ConversationRecord, messageId: string) => ({
       base,
       turn: nextTurn(base, messageId, [{ ...memoryKey(base.id), data: 2 }]),
       expect: { version: base.version, memory: expectMemory(base.id) },
@@ -140,11 +139,11 @@ describe(`group commit of cached turns (${testDatabaseKind()})`, () => {
     const before = { ...store.writer.sent };
     // The first write goes out alone; the other four arrive while it is in the database and form the next batch.
     const results = await Promise.all([
-      store.writeCurrent(item(lead!, 'g-lead-2')),
-      store.writeCurrent(item(fine!, 'g-fine-2')),
-      store.writeCurrent(item(stale!, 'g-stale-2')),
-      store.writeCurrent(item(redelivered!, 'g-redeliver-1')),
-      store.writeCurrent(item(changed!, 'g-changed-2')),
+      store.writeRows(item(lead!, 'g-lead-2')),
+      store.writeRows(item(fine!, 'g-fine-2')),
+      store.writeRows(item(stale!, 'g-stale-2')),
+      store.writeRows(item(redelivered!, 'g-redeliver-1')),
+      store.writeRows(item(changed!, 'g-changed-2')),
     ]);
     expect({
       batches: store.writer.sent.batches - before.batches,
@@ -183,16 +182,16 @@ describe(`group commit of cached turns (${testDatabaseKind()})`, () => {
     const [b, c] = await Promise.all([conversation('g-one', [{ ...shared, data: 1 }]), conversation('g-two')]);
     const before = { ...store.writer.sent };
     const results = await Promise.all([
-      store.writeCurrent({ base: a, turn: nextTurn(a, 'g-twice-2'), expect: { version: a.version, memory: [] } }),
+      store.writeRows({ base: a, turn: nextTurn(a, 'g-twice-2'), expect: { version: a.version, memory: [] } }),
       // Computed from the same cached copy as the first: must see that one's write and be refused.
-      store.writeCurrent({ base: a, turn: nextTurn(a, 'g-twice-3'), expect: { version: a.version, memory: [] } }),
-      store.writeCurrent({
+      store.writeRows({ base: a, turn: nextTurn(a, 'g-twice-3'), expect: { version: a.version, memory: [] } }),
+      store.writeRows({
         base: b,
         turn: nextTurn(b, 'g-one-2', [{ ...shared, data: 2 }]),
         expect: { version: b.version, memory: [{ ...shared, data: 1 }] },
       }),
       // Read the shared record as 1 too (and writes only its own): refused once the other turn's write of 2 is committed.
-      store.writeCurrent({
+      store.writeRows({
         base: c,
         turn: nextTurn(c, 'g-two-2', [{ ...memoryKey('g-two'), data: 5 }]),
         expect: { version: c.version, memory: [{ ...shared, data: 1 }] },
@@ -220,12 +219,12 @@ describe(`group commit of cached turns (${testDatabaseKind()})`, () => {
         await other.query('BEGIN');
         await other.query(`SELECT 1 FROM "${schema}".conversations WHERE id = $1 FOR UPDATE`, [held.id]);
         const results = await Promise.all([
-          store.writeCurrent({
+          store.writeRows({
             base: held,
             turn: nextTurn(held, 'g-held-2'),
             expect: { version: held.version, memory: [] },
           }),
-          store.writeCurrent({
+          store.writeRows({
             base: free,
             turn: nextTurn(free, 'g-free-2'),
             expect: { version: free.version, memory: [] },
@@ -247,18 +246,17 @@ describe(`group commit of cached turns (${testDatabaseKind()})`, () => {
       // The user's conversation on this channel, cached after a turn that left the user's total at 1.
       const cached = await conversation('g-chan-rest', [{ ...shared, data: 1 }]);
       const attempt = (messageId: string, read: number) =>
-        store.writeCurrent({
+        store.writeRows({
           base: cached,
           turn: nextTurn(cached, messageId, [{ ...shared, data: read + 1 }]),
           expect: { version: cached.version, memory: [{ ...shared, data: read }] },
         });
       // The same user's conversation on another channel takes a turn under the lock: it reads the total (1) ...
-      await store.run(async (tx) => {
-        const { locked, context } = await tx.lockAndLoad(
+      await store.transaction(async (tx) => {
+        const { conversation: locked, loaded: context } = await tx.lockUser(
           { id: 'g-chan-sms', botId: 'bot', channel: 'sms', userId: 'g-two-channels' },
           1,
-          undefined,
-          [shared],
+          { prefetch: [shared] },
         );
         expect(context.preloaded).toEqual([{ ...shared, data: 1 }]);
         // ... and while it has not written yet, the cached turn reads 1 as well: it must not be written.
@@ -277,15 +275,14 @@ describe(`group commit of cached turns (${testDatabaseKind()})`, () => {
   onServer('the same for a record that does not exist yet: the turn that holds its lock creates it, the other is refused', async () => {
     const shared = memoryKey('g-new-user');
     const cached = await conversation('g-new-rest');
-    await store.run(async (tx) => {
-      const { locked, context } = await tx.lockAndLoad(
+    await store.transaction(async (tx) => {
+      const { conversation: locked, loaded: context } = await tx.lockUser(
         { id: 'g-new-sms', botId: 'bot', channel: 'sms', userId: 'g-new-user' },
         1,
-        undefined,
-        [shared],
+        { prefetch: [shared] },
       );
       expect(context.preloaded).toEqual([{ ...shared, data: undefined }]);
-      const attempt = await store.writeCurrent({
+      const attempt = await store.writeRows({
         base: cached,
         turn: nextTurn(cached, 'g-new-rest-2', [{ ...shared, data: 1 }]),
         expect: { version: cached.version, memory: [{ ...shared, data: undefined }] },
@@ -308,12 +305,11 @@ describe(`group commit of cached turns (${testDatabaseKind()})`, () => {
         shared.scope,
         shared.name,
       ]);
-      const reading = store.run(async (tx) => {
-        const { context } = await tx.lockAndLoad(
+      const reading = store.transaction(async (tx) => {
+        const { loaded: context } = await tx.lockUser(
           { id: 'g-waiter-sms', botId: 'bot', channel: 'sms', userId: 'g-waiter' },
           1,
-          undefined,
-          [shared],
+          { prefetch: [shared] },
         );
         return context.preloaded;
       });
@@ -337,8 +333,8 @@ describe(`group commit of cached turns (${testDatabaseKind()})`, () => {
   test('a record a cached turn saw absent is created once: a second turn that saw it absent too is refused', async () => {
     const fresh = memoryKey('g-fresh');
     const [one, two] = await Promise.all([conversation('g-fresh-1'), conversation('g-fresh-2')]);
-    const create = (base: LockedConversation, data: number) =>
-      store.writeCurrent({
+    const create = (base: ConversationRecord, data: number) =>
+      store.writeRows({
         base,
         turn: nextTurn(base, `${base.id}-2`, [{ ...fresh, data }]),
         // `data` undefined: the turn read that there was no such record.
@@ -351,7 +347,7 @@ describe(`group commit of cached turns (${testDatabaseKind()})`, () => {
   });
 
   test('under load the next batch goes out on the connection the last one used; it returns to the pool when idle', async () => {
-    const pool = (db.dataSource.driver as unknown as { master: Pool }).master;
+    const pool = db.pool;
     let connects = 0;
     const writer = new GroupWriter(() => {
       connects++;
@@ -378,7 +374,7 @@ describe(`group commit of cached turns (${testDatabaseKind()})`, () => {
       conversation('g-good'),
       conversation('g-broken'),
     ]);
-    const first = store.writeCurrent({
+    const first = store.writeRows({
       base: lead,
       turn: nextTurn(lead, 'g-lead2-2'),
       expect: { version: lead.version, memory: [] },
@@ -386,12 +382,12 @@ describe(`group commit of cached turns (${testDatabaseKind()})`, () => {
     // A cached copy whose transcript position is wrong: its lines collide with stored ones (primary key violation).
     const wrong = { ...broken, transcriptSeq: 0 };
     const batch = [
-      store.writeCurrent({
+      store.writeRows({
         base: good,
         turn: nextTurn(good, 'g-good-2'),
         expect: { version: good.version, memory: [] },
       }),
-      store.writeCurrent({
+      store.writeRows({
         base: wrong,
         turn: nextTurn(wrong, 'g-broken-2'),
         expect: { version: wrong.version, memory: [] },
@@ -407,7 +403,7 @@ describe(`group commit of cached turns (${testDatabaseKind()})`, () => {
       expect(rows.inbound).toEqual([`${id}-1`]);
     }
     // The writer goes on: the good turn, sent again, is written.
-    const again = await store.writeCurrent({
+    const again = await store.writeRows({
       base: good,
       turn: nextTurn(good, 'g-good-2'),
       expect: { version: good.version, memory: [] },

@@ -1,4 +1,4 @@
-import { openDatabase, runMigrations, TurnStore, type Database } from '@parley/persistence';
+import { openDatabase, runMigrations, PostgresConversationStore, type Database } from '@parley/persistence';
 import { migrations } from '../../migrations';
 import { InitialSchema1763769600000 } from '../../migrations/1763769600000-initial-schema';
 import { DedupeInTranscript1763856000000 } from '../../migrations/1763856000000-dedupe-in-transcript';
@@ -46,14 +46,14 @@ describe(`migrations on existing data (${testDatabaseKind()})`, () => {
     expect(await query(`SELECT to_regclass('"${schema}".inbound_messages') AS t`)).toEqual([{ t: null }]);
 
     // The turn pipeline finds the earlier answer: a redelivery of m1 gets its two replies again, no second turn.
-    const store = new TurnStore(db);
+    const store = new PostgresConversationStore(db);
     const key = { id: 'c1', botId: 'bot', channel: 'rest', userId: 'u1' };
-    const duplicate = await store.run(
-      async (tx) => (await tx.lockAndLoad(key, 1, { channel: 'rest', messageId: 'm1' }, [])).context.duplicate,
+    const duplicate = await store.transaction(
+      async (tx) => (await tx.lockUser(key, 1, { dedupe: { channel: 'rest', messageId: 'm1' }, prefetch: [] })).loaded.duplicate,
     );
-    expect(duplicate).toEqual({ replies: ['Hello!', 'What would you like?'] });
-    const fresh = await store.run(
-      async (tx) => (await tx.lockAndLoad(key, 1, { channel: 'rest', messageId: 'm3' }, [])).context.duplicate,
+    expect(duplicate).toMatchObject({ replies: ['Hello!', 'What would you like?'] });
+    const fresh = await store.transaction(
+      async (tx) => (await tx.lockUser(key, 1, { dedupe: { channel: 'rest', messageId: 'm3' }, prefetch: [] })).loaded.duplicate,
     );
     expect(fresh).toBeUndefined();
     // And the index refuses a second line with the same (channel, message id).

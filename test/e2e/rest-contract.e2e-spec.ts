@@ -2,7 +2,7 @@ import { defineBot } from '@parley/dialogue-core';
 import type { ParleyApp } from '../../apps/api/src/app.factory';
 import { counterBot } from '../fixtures/counter.bot';
 import { nluWithBrokenBot } from '../fixtures/broken.nlu';
-import { get, post, startInProcess, TEST_ADMIN_TOKEN } from '../helpers/in-process-app';
+import { get, post, raw, startInProcess, TEST_ADMIN_TOKEN } from '../helpers/in-process-app';
 import { dropSchema, freshSchema, query, testDatabaseKind } from '../helpers/test-database';
 
 const schema = freshSchema('rest');
@@ -77,6 +77,12 @@ describe(`REST channel contract (${testDatabaseKind()})`, () => {
     expect(res.body.replies).toEqual([{ type: 'text', text: 'pong hi' }]);
   });
 
+  test('an event nested up to the limit (64 levels, the body counting as one) and emoji in the text are accepted', async () => {
+    const body = `{"userId":"deep-ok","event":{"type":"ping","v":${'['.repeat(62)}1${']'.repeat(62)}}}`;
+    expect((await post(endpoint, body, json)).status).toBe(200);
+    expect((await post(endpoint, { userId: 'emoji', text: 'add 🍊\u{1F600}' })).status).toBe(200);
+  });
+
   test('not understood: the bot says so and re-asks', async () => {
     const res = await post(endpoint, { userId: 'frank', text: 'what?' });
     expect(res.status).toBe(200);
@@ -100,6 +106,16 @@ describe(`REST channel contract (${testDatabaseKind()})`, () => {
     expect(await counts()).toEqual(before);
   });
 
+  test('a messageId reused with a different text: the first response again, and a conflict in the log and /metrics', async () => {
+    const first = await post(endpoint, { userId: 'reuser', messageId: 'reused-1', text: 'add' });
+    const other = await post(endpoint, { userId: 'reuser', messageId: 'reused-1', text: 'done' });
+    expect(other.status).toBe(200);
+    expect(other.text).toBe(first.text);
+    const metrics = await (await fetch(`${app.url}/metrics`)).text();
+    expect(metrics).toMatch(/^parley_errors_total\{code="MESSAGE_ID_CONFLICT"\} 1$/m);
+    expect(logs.some((l) => /reused for a different message/.test(l) && l.includes('reused-1'))).toBe(true);
+  });
+
   test('the transcript lists in/out messages in order with ISO timestamps', async () => {
     const a = await post(endpoint, { userId: 'ivy', messageId: 'i-1', text: 'add' });
     await post(endpoint, { userId: 'ivy', messageId: 'i-2', text: 'add' });
@@ -120,6 +136,9 @@ describe(`REST channel contract (${testDatabaseKind()})`, () => {
 
 describe(`bad input is refused with a 4xx and nothing is stored (${testDatabaseKind()})`, () => {
   const long = 'y'.repeat(4097);
+  const nested = (open: string, inner: string, close: string, levels: number) =>
+    `{"userId":"u","event":{"type":"deep","v":${open.repeat(levels)}${inner}${close.repeat(levels)}}}`;
+  const transcriptOf = (id: string, query = '') => get(`${app.url}/api/conversations/${id}/transcript${query}`, TEST_ADMIN_TOKEN);
   const cases: [string, () => Promise<{ status: number; body: any }>, number, string][] = [
     ['malformed JSON', () => post(endpoint, '{"userId": "u", "text": ', json), 400, 'INVALID_JSON'],
     ['an empty JSON body', () => post(endpoint, '', json), 400, 'INVALID_JSON'],
@@ -225,6 +244,31 @@ describe(`bad input is refused with a 4xx and nothing is stored (${testDatabaseK
       400,
       'INVALID_REQUEST',
     ],
+    // Nesting: refused before anything walks it (a recursive walk overflowed the stack at ~4,200 levels).
+    ['an event nested 5,000 arrays deep', () => post(endpoint, nested('[', '1', ']', 5000), json), 400, 'INVALID_REQUEST'],
+    ['an event nested 5,000 objects deep', () => post(endpoint, nested('{"a":', '1', '}', 5000), json), 400, 'INVALID_REQUEST'],
+    ['a body nested 65 levels deep (the limit is 64)', () => post(endpoint, nested('[', '1', ']', 63), json), 400, 'INVALID_REQUEST'],
+    // Lone UTF-16 surrogates: not Unicode, and PostgreSQL refuses them (`text`, and `jsonb`'s \ud800 escape).
+    ['a lone surrogate in text', () => post(endpoint, { userId: 'u', text: 'a\ud800' }), 400, 'INVALID_REQUEST'],
+    ['a lone surrogate in userId', () => post(endpoint, { userId: 'u\udfff', text: 'add' }), 400, 'INVALID_REQUEST'],
+    ['a lone surrogate in messageId', () => post(endpoint, { userId: 'u', messageId: '\ud83d', text: 'add' }), 400, 'INVALID_REQUEST'],
+    ['a lone surrogate in an event value', () => post(endpoint, { userId: 'u', event: { type: 'x', note: 'a\ud800b' } }), 400, 'INVALID_REQUEST'],
+    ['a lone surrogate in an event key', () => post(endpoint, { userId: 'u', event: { type: 'x', ['k\udc00']: 1 } }), 400, 'INVALID_REQUEST'],
+    ['%00 in an admin path id', () => transcriptOf('%00'), 400, 'INVALID_REQUEST'],
+    ['%00 in an admin path id (conversation)', () => get(`${app.url}/api/conversations/a%00b`, TEST_ADMIN_TOKEN), 400, 'INVALID_REQUEST'],
+    ['an encoded lone surrogate in an admin path id', () => transcriptOf('%ED%A0%80'), 400, 'BAD_REQUEST'],
+    ['after out of the integer range', () => transcriptOf('nope', '?after=2147483648'), 400, 'INVALID_REQUEST'],
+    ['after that is not a number', () => transcriptOf('nope', '?after=1e3'), 400, 'INVALID_REQUEST'],
+    // Errors Fastify and Node raise before a route runs.
+    ['a URL with broken percent-encoding', () => transcriptOf('%E0%A4%A'), 400, 'BAD_REQUEST'],
+    ['a path parameter over 100 characters', () => transcriptOf('c'.repeat(101)), 414, 'URL_TOO_LONG'],
+    [
+      'request headers over 16 KB',
+      () => post(endpoint, { userId: 'u', text: 'add' }, { ...json, 'x-padding': 'p'.repeat(20_000) }),
+      431,
+      'HEADERS_TOO_LARGE',
+    ],
+    ['a malformed HTTP request', () => raw(app.url, 'NOT HTTP AT ALL\r\n\r\n'), 400, 'BAD_REQUEST'],
     [
       'an admin event with an extra field',
       () => post(`${app.url}/api/conversations/nope/events`, { event: { type: 'ping' }, x: 1 }, { ...json, ...admin }),

@@ -128,8 +128,8 @@ describe(`terminal chat (${testDatabaseKind()})`, () => {
       await terminal.until((screen) => screen.includes('you> '));
       expect(terminal.text()).toContain(`through the server at ${server.url}`);
       // the conversation the local chat left waiting for the ice answer, asked again, with its trace
-      expect(terminal.text()).toMatch(/bot> 要加冰吗[^\n]*\n\s*\[focus order \| order\.askingIce/);
-      expect(await terminal.say('常温')).toMatch(/杯装还是碗装[\s\S]*\[focus order \| order\.askingPackage/);
+      expect(terminal.text()).toMatch(/bot> 要加冰吗[^\n]*\n\s*\[focus order \| order\.ordering\.ice/);
+      expect(await terminal.say('常温')).toMatch(/杯装还是碗装[\s\S]*\[focus order \| order\.ordering\.package/);
       terminal.key('\x04');
       expect(await terminal.exited).toBe(0);
       // the turn went through the server: it is in the REST channel's transcript the server serves

@@ -4,6 +4,7 @@ import type { CommandSpec } from '../../apps/api/src/cli/command-line';
 import { chatCommand } from '../../apps/api/src/cli/chat/chat.command';
 import { startCommand } from '../../apps/api/src/cli/start.command';
 import { benchCommand } from '../../scripts/bench';
+import { benchSlowCommand } from '../../scripts/bench-slow';
 import { buildCommand } from '../../scripts/build';
 import { nluEvalCommand } from '../../scripts/nlu-eval';
 import { nluTypesCommand } from '../../scripts/nlu-types';
@@ -17,6 +18,7 @@ export const COMMANDS: { script: string; spec: CommandSpec }[] = [
   { script: 'nlu:eval', spec: nluEvalCommand },
   { script: 'nlu:types', spec: nluTypesCommand },
   { script: 'bench', spec: benchCommand },
+  { script: 'bench:slow', spec: benchSlowCommand },
   { script: 'build', spec: buildCommand },
 ];
 

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import type { BotDefinition, NluPort } from '@parley/dialogue-core';
 import { createApp, type CreateAppOptions, type ParleyApp } from '../../apps/api/src/app.factory';
 import { loadConfig } from '../../apps/api/src/config/app.config';
@@ -39,6 +40,28 @@ export async function post(
   return read(
     await fetch(url, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) }),
   );
+}
+
+/** Send `request` as raw bytes on a new connection (for requests fetch will not make); the answer once it closes. */
+export function raw(url: string, request: string): Promise<HttpResult> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => socket.write(request));
+    let received = '';
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString('utf8')));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(received)?.[1] ?? 0);
+      const text = received.slice(received.indexOf('\r\n\r\n') + 4);
+      let body: unknown;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        body = undefined;
+      }
+      resolve({ status, body, text });
+    });
+  });
 }
 
 export async function get(url: string, token?: string): Promise<HttpResult> {

@@ -1,7 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { BotDefinition, ClockPort, NluPort, Services } from '@parley/dialogue-core';
-import { openDatabase, type Database } from '@parley/persistence';
+import { openDatabase, PostgresConversationStore, type Database } from '@parley/persistence';
 import { ChannelError } from '@parley/channels';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { migrations } from '../../../migrations';
@@ -10,6 +10,7 @@ import { AppModule } from './app.module';
 import { BotRegistry } from './bots/bot.registry';
 import { loadConfig, type AppConfig } from './config/app.config';
 import { ErrorFilter } from './errors/error.filter';
+import { clientErrorHandler, frameworkErrorHandler } from './errors/framework-errors';
 import { SchedulerService } from './jobs/scheduler.service';
 import { JsonLogger } from './logging/json.logger';
 import { createServerNlu, singleNlu, type NluResolver } from './nlu/nlu.provider';
@@ -68,7 +69,14 @@ export async function createApp(options: CreateAppOptions): Promise<ParleyApp> {
     dataDir: config.dataDir,
     schema: config.databaseSchema,
     poolSize: config.dbPoolSize,
+    connectTimeoutMs: config.dbConnectTimeoutMs,
+    embeddedIdleInTransactionMs: config.embeddedIdleInTransactionMs,
     migrations,
+    // A connection the server dropped while idle: the pool replaces it; turns in flight answer 503 and are retried.
+    onConnectionError: (error) => {
+      metrics.countError('DATABASE_CONNECTION_LOST');
+      logger.warn('database connection lost', { err: error.message });
+    },
   });
   try {
     for (const name of db.applied) logger.info('migration applied', { migration: name });
@@ -79,6 +87,7 @@ export async function createApp(options: CreateAppOptions): Promise<ParleyApp> {
       logger,
       metrics,
       db,
+      store: new PostgresConversationStore(db),
       bots,
       nlu,
       services: options.services ?? {},
@@ -92,19 +101,34 @@ export async function createApp(options: CreateAppOptions): Promise<ParleyApp> {
     const outbox = new OutboxDispatcher(runtime);
     const scheduler = new SchedulerService(runtime, turns);
     turns.onCommitted = (done) => {
-      if (done.turn?.write.outbox.length) outbox.kick();
-      if (done.turn?.write.schedules.length) scheduler.noticed(done);
+      const { record, result } = done.turn ?? {};
+      if (!record || !result) return;
+      if ((record.pushReplies && result.replies.length > 0) || result.effects.some((e) => e.type === 'call')) outbox.kick();
+      if (result.effects.some((e) => e.type === 'schedule')) scheduler.noticed(done);
     };
     const admin = new AdminService(runtime, turns);
 
     // No Nest middleware here: skipping @fastify/middie saves its hook on every request.
-    const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT, return503OnClosing: true, skipMiddie: true });
+    const adapter = new FastifyAdapter({
+      bodyLimit: BODY_LIMIT,
+      return503OnClosing: true,
+      skipMiddie: true,
+      // Slow or idle clients do not hold connections for ever (Fastify's defaults are no limit).
+      requestTimeout: config.httpRequestTimeoutMs,
+      connectionTimeout: config.httpIdleTimeoutMs,
+      keepAliveTimeout: config.httpKeepAliveTimeoutMs,
+      // Node checks for requests over their time every `connectionsCheckingInterval` (30 s by default).
+      http: { connectionsCheckingInterval: Math.min(1000, config.httpRequestTimeoutMs), headersTimeout: config.httpRequestTimeoutMs },
+      frameworkErrors: frameworkErrorHandler(logger, metrics),
+      clientErrorHandler: clientErrorHandler(logger, metrics),
+    });
     const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(runtime, { turns, admin, outbox, scheduler }), adapter, {
       logger,
       abortOnError: false,
       bodyParser: false,
     });
     installJsonParser(app.getHttpAdapter().getInstance());
+    app.getHttpServer().maxConnections = config.httpMaxConnections;
     app.useGlobalFilters(new ErrorFilter(logger, metrics));
     await app.init();
 

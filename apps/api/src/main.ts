@@ -26,7 +26,9 @@ async function serve(): Promise<number> {
     database: databaseLabel(config),
     startedAt: new Date().toISOString(),
   });
-  const database = parley.db.embedded ? `embedded PostgreSQL in ${config.dataDir}` : 'PostgreSQL from DATABASE_URL';
+  const database = parley.db.embedded
+    ? `embedded PostgreSQL in ${config.dataDir} (Unix socket in ${parley.db.socketDir}, this user only)`
+    : 'PostgreSQL from DATABASE_URL';
   process.stdout.write(
     `Parley listening on ${parley.url}\n` +
       `  database: ${database}\n` +

@@ -1,4 +1,4 @@
-import type { BotDefinition, ClockPort, Services } from '@parley/dialogue-core';
+import type { BotDefinition, ClockPort, ConversationStore, Services } from '@parley/dialogue-core';
 import type { Database } from '@parley/persistence';
 import type { BotRegistry } from './bots/bot.registry';
 import type { AppConfig } from './config/app.config';
@@ -13,6 +13,8 @@ export interface Runtime {
   logger: JsonLogger;
   metrics: Metrics;
   db: Database;
+  /** Where conversations are kept: the turn path's only way to the database. */
+  store: ConversationStore;
   bots: BotRegistry;
   nlu: NluResolver;
   /** Services bots call from invoked actors during a turn. */

@@ -1,5 +1,13 @@
 export { ChannelError, type ChannelErrorCode } from './channel.error';
 export {
+  signRestRequest,
+  verifyRestSignature,
+  SIGNATURE_HEADER,
+  TIMESTAMP_HEADER,
+  SIGNATURE_TOLERANCE_SECONDS,
+} from './rest/rest.signature';
+export { jsonProblem, describeJsonProblem, MAX_JSON_DEPTH, type JsonProblem } from './rest/json.checks';
+export {
   RestChannelAdapter,
   parseEvent,
   MAX_TEXT_LENGTH,

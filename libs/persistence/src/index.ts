@@ -1,28 +1,20 @@
 export { PersistenceError, type PersistenceErrorCode } from './persistence.error';
+export { asDatabaseUnavailable } from './database/database-unavailable';
 export { openDatabase, type Database, type DatabaseOptions } from './database/database';
 export { startEmbeddedPostgres, type EmbeddedPostgres } from './database/embedded-postgres';
 export { lockDataDir, type DataDirLock } from './database/data-dir.lock';
 export { runMigrations, type MigrationClass } from './database/migrate';
 export { Tables, SCHEMA_NAME } from './database/schema';
-export { TurnStore, conversationIdFor } from './turns/turn.store';
+export { PostgresConversationStore, conversationIdFor } from './turns/postgres-conversation.store';
+export { InMemoryConversationStore } from './in-memory/in-memory-conversation.store';
 export { memoryLockKey } from './turns/memory.locks';
 export { TurnTransaction } from './turns/turn.transaction';
 export { GroupWriter, type GroupWriterOptions } from './turns/group.writer';
 export type { CurrentWrite, WriteExpectation } from './turns/turn.write';
 export { TransactionMemory, memoryAddressKey } from './turns/transaction.memory';
-export type {
-  ConversationKey,
-  LockedConversation,
-  MemoryRow,
-  TurnContext,
-  TurnWrite,
-  TranscriptLine,
-  OutboxLine,
-  ScheduleLine,
-  ClaimedJob,
-} from './turns/turn.types';
+export type { TurnWrite, TranscriptLine, OutboxLine, ScheduleLine } from './turns/turn.types';
 export { ConversationRepository, type StoredConversation, type TranscriptItem } from './conversations/conversation.repository';
 export { OutboxStore, type OutboxDelivery } from './outbox/outbox.store';
-export { nextJobAt } from './maintenance';
 export { entities } from './entities';
+export { sameJson } from './json-equal';
 export { PgliteServer, type PgliteLike } from './database/pglite.server';

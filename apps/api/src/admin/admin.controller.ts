@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '
 import { ChannelError, parseEvent, MAX_ID_LENGTH } from '@parley/channels';
 import { AdminGuard } from './admin.guard';
 import { AdminService } from './admin.service';
+import { ConversationIdPipe } from './conversation-id.pipe';
 
 /** The admin API (`/api/*`, bearer token). */
 @Controller('api')
@@ -15,38 +16,44 @@ export class AdminController {
   }
 
   @Get('conversations/:id')
-  conversation(@Param('id') id: string) {
+  conversation(@Param('id', ConversationIdPipe) id: string) {
     return this.admin.conversation(id);
   }
 
   @Get('conversations/:id/transcript')
-  transcript(@Param('id') id: string, @Query('after') after?: string) {
+  transcript(@Param('id', ConversationIdPipe) id: string, @Query('after') after?: string) {
     const afterSeq = after === undefined ? undefined : Number(after);
-    if (afterSeq !== undefined && (!Number.isInteger(afterSeq) || afterSeq < 0)) {
-      throw new ChannelError('INVALID_REQUEST', "'after' must be a transcript sequence number (an integer ≥ 0).", { channel: 'admin', field: 'after' });
+    if (afterSeq !== undefined && (!/^\d+$/.test(after!) || afterSeq > MAX_SEQ)) {
+      throw new ChannelError('INVALID_REQUEST', `'after' must be a transcript sequence number (an integer from 0 to ${MAX_SEQ}).`, {
+        channel: 'admin',
+        field: 'after',
+      });
     }
     return this.admin.transcript(id, afterSeq);
   }
 
   @Get('conversations/:id/outbox')
-  outbox(@Param('id') id: string) {
+  outbox(@Param('id', ConversationIdPipe) id: string) {
     return this.admin.outbox(id);
   }
 
   /** Body: `{"event": {"type": "...", ...}, "messageId"?: "..."}`. */
   @Post('conversations/:id/events')
   @HttpCode(200)
-  event(@Param('id') id: string, @Body() body: unknown) {
+  event(@Param('id', ConversationIdPipe) id: string, @Body() body: unknown) {
     const { event, messageId } = parseEventBody(body);
     return this.admin.postEvent(id, event, messageId);
   }
 
   @Post('conversations/:id/reset')
   @HttpCode(200)
-  reset(@Param('id') id: string) {
+  reset(@Param('id', ConversationIdPipe) id: string) {
     return this.admin.reset(id);
   }
 }
+
+/** Transcript positions are PostgreSQL integers. */
+const MAX_SEQ = 2_147_483_647;
 
 function parseEventBody(body: unknown): { event: { type: string; [key: string]: unknown }; messageId?: string } {
   const invalid = (message: string, field?: string) => new ChannelError('INVALID_REQUEST', message, { channel: 'admin', field });

@@ -123,24 +123,11 @@ export class AdminService {
 
   /** Forget the dialogue state (and conversation-scoped memory, and pending timers); the transcript stays. */
   async reset(id: string): Promise<{ conversationId: string; status: 'reset' }> {
-    await this.turns.store.run(async (tx) => {
+    await this.runtime.store.transaction(async (tx) => {
       const locked = await tx.lockExisting(id);
       if (!locked) throw notFound(id);
       const bot = this.runtime.bots.find(locked.botId);
-      const scopes = bot ? conversationScopes(bot, locked) : [];
-      await tx.write({
-        botVersion: locked.botVersion,
-        snapshot: null,
-        turns: locked.turns,
-        status: 'active',
-        history: [],
-        transcript: [],
-        memory: [],
-        outbox: [],
-        schedules: [],
-      });
-      await tx.clearJobs();
-      await tx.deleteMemory(scopes);
+      await tx.reset(bot ? conversationScopes(bot, locked) : []);
     });
     // The reset moved the version on, so a cached copy would only be refused: drop it now.
     this.turns.forget(id);

@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
-import { RestChannelAdapter, type RestResponse } from '@parley/channels';
+import { RestChannelAdapter, verifyRestSignature, type RestResponse } from '@parley/channels';
 import { conversationIdFor } from '@parley/persistence';
 import type { FastifyRequest } from 'fastify';
 import { RUNTIME } from '../tokens';
@@ -20,6 +20,9 @@ export class RestChannelController {
   @HttpCode(200)
   async receive(@Param('botId') botId: string, @Req() request: FastifyRequest, @Body() body: unknown): Promise<RestResponse> {
     const bot = this.runtime.bots.get(botId);
+    // Unsigned, the channel trusts the caller's userId (docs/server.md, "Who may call the REST channel").
+    const secret = this.runtime.config.restChannelSecrets[bot.id];
+    if (secret) verifyRestSignature(secret, request.headers, (request as FastifyRequest & { rawBody?: Buffer }).rawBody ?? Buffer.alloc(0));
     const inbound = this.adapter.parseInbound(request.headers['content-type'], body);
     const channel = this.adapter.channel;
     const response = await this.turns.take({

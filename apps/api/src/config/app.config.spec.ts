@@ -14,7 +14,32 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({ port: 0, databaseUrl: 'postgres://app@db:5432/parley', adminToken: 'a-long-enough-token', adminTokenGenerated: false });
   });
 
+  test('HTTP limits, the connect timeout and REST secrets have defaults and can be set', () => {
+    expect(loadConfig({})).toMatchObject({
+      httpRequestTimeoutMs: 10_000,
+      httpIdleTimeoutMs: 60_000,
+      httpKeepAliveTimeoutMs: 5_000,
+      httpMaxConnections: 1024,
+      dbConnectTimeoutMs: 5000,
+      embeddedIdleInTransactionMs: 60_000,
+      restChannelSecrets: {},
+    });
+    const config = loadConfig({
+      HTTP_REQUEST_TIMEOUT_MS: '2000',
+      HTTP_MAX_CONNECTIONS: '50',
+      DB_CONNECT_TIMEOUT_MS: '800',
+      REST_CHANNEL_SECRETS: '{"juice":"0123456789abcdef"}',
+    });
+    expect(config).toMatchObject({ httpRequestTimeoutMs: 2000, httpMaxConnections: 50, dbConnectTimeoutMs: 800 });
+    expect(config.restChannelSecrets).toEqual({ juice: '0123456789abcdef' });
+  });
+
   test.each([
+    [{ REST_CHANNEL_SECRETS: 'juice=secret' }, /REST_CHANNEL_SECRETS must be a JSON object/],
+    [{ REST_CHANNEL_SECRETS: '{"juice":"short"}' }, /secret of 'juice' must be a string of at least 16/],
+    [{ TURN_TIME_LIMIT_MS: '90000' }, /HTTP_IDLE_TIMEOUT_MS \(60000\) must be longer than TURN_TIME_LIMIT_MS/],
+    [{ TURN_TIME_LIMIT_MS: '20000', EMBEDDED_IDLE_IN_TRANSACTION_MS: '15000' }, /EMBEDDED_IDLE_IN_TRANSACTION_MS/],
+    [{ HTTP_MAX_CONNECTIONS: '0' }, /HTTP_MAX_CONNECTIONS must be an integer/],
     [{ PORT: 'eighty' }, /PORT must be an integer/],
     [{ PORT: '70000' }, /PORT must be an integer/],
     [{ DATABASE_URL: 'mysql://x@y/z' }, /must start with postgres/],

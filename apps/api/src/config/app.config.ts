@@ -11,12 +11,26 @@ export interface AppConfig {
   readonly databaseUrl?: string;
   readonly databaseSchema: string;
   readonly dbPoolSize: number;
+  /** Embedded database: a connection idle this long inside a transaction is closed (it would stall every turn). */
+  readonly embeddedIdleInTransactionMs: number;
+  /** How long a turn waits for a database connection before answering 503 DATABASE_UNAVAILABLE. */
+  readonly dbConnectTimeoutMs: number;
   readonly dataDir: string;
   readonly adminToken: string;
   /** True when `adminToken` was generated at this start (it is printed). */
   readonly adminTokenGenerated: boolean;
   readonly logLevel: LogLevel;
+  /** REST channel: bots that require signed requests, with their shared secrets (`REST_CHANNEL_SECRETS`). */
+  readonly restChannelSecrets: Readonly<Record<string, string>>;
   readonly turnTimeLimitMs: number;
+  /** HTTP: the whole request (headers and body) must arrive within this (else 408); slow clients are dropped. */
+  readonly httpRequestTimeoutMs: number;
+  /** HTTP: a connection idle this long is closed (longer than a turn may take). */
+  readonly httpIdleTimeoutMs: number;
+  /** HTTP: an idle keep-alive connection is closed after this. */
+  readonly httpKeepAliveTimeoutMs: number;
+  /** HTTP: connections open at once; more are refused (closed) until some end. */
+  readonly httpMaxConnections: number;
   readonly schedulerPollMs: number;
   readonly outboxPollMs: number;
 }
@@ -88,20 +102,56 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
   if (!['debug', 'info', 'warn', 'error', 'silent'].includes(logLevel)) {
     problems.push(`LOG_LEVEL must be debug, info, warn, error or silent (got ${JSON.stringify(logLevel)})`);
   }
+  const restChannelSecrets: Record<string, string> = {};
+  if (env.REST_CHANNEL_SECRETS) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(env.REST_CHANNEL_SECRETS);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      problems.push('REST_CHANNEL_SECRETS must be a JSON object of bot id → shared secret, e.g. {"juice":"<32 random characters>"}');
+    } else {
+      for (const [bot, secret] of Object.entries(parsed)) {
+        if (typeof secret !== 'string' || secret.length < 16) problems.push(`REST_CHANNEL_SECRETS: the secret of '${bot}' must be a string of at least 16 characters`);
+        else restChannelSecrets[bot] = secret;
+      }
+    }
+  }
   const config: AppConfig = {
     port: int('PORT', 3000, 0, 65535),
     host: env.HOST || '127.0.0.1',
     databaseUrl,
     databaseSchema,
     dbPoolSize: int('DB_POOL_SIZE', 10, 1, 200),
+    dbConnectTimeoutMs: int('DB_CONNECT_TIMEOUT_MS', 5000, 100, 600_000),
+    embeddedIdleInTransactionMs: int('EMBEDDED_IDLE_IN_TRANSACTION_MS', 60_000, 100, 3_600_000),
     dataDir: resolve(cwd, env.PARLEY_DATA_DIR || '.parley'),
     adminToken: token || randomBytes(24).toString('base64url'),
     adminTokenGenerated: !token,
     logLevel,
+    restChannelSecrets: Object.freeze(restChannelSecrets),
     turnTimeLimitMs: int('TURN_TIME_LIMIT_MS', 10_000, 10, 600_000),
+    httpRequestTimeoutMs: int('HTTP_REQUEST_TIMEOUT_MS', 10_000, 100, 600_000),
+    httpIdleTimeoutMs: int('HTTP_IDLE_TIMEOUT_MS', 60_000, 1000, 3_600_000),
+    httpKeepAliveTimeoutMs: int('HTTP_KEEP_ALIVE_TIMEOUT_MS', 5_000, 100, 3_600_000),
+    httpMaxConnections: int('HTTP_MAX_CONNECTIONS', 1024, 1, 1_000_000),
     schedulerPollMs: int('SCHEDULER_POLL_MS', 1000, 10, 600_000),
     outboxPollMs: int('OUTBOX_POLL_MS', 1000, 10, 600_000),
   };
+  if (config.embeddedIdleInTransactionMs <= config.turnTimeLimitMs) {
+    problems.push(
+      `EMBEDDED_IDLE_IN_TRANSACTION_MS (${config.embeddedIdleInTransactionMs}) must be longer than TURN_TIME_LIMIT_MS ` +
+        `(${config.turnTimeLimitMs}): a turn under the lock may hold its transaction that long`,
+    );
+  }
+  if (config.httpIdleTimeoutMs <= config.turnTimeLimitMs) {
+    problems.push(
+      `HTTP_IDLE_TIMEOUT_MS (${config.httpIdleTimeoutMs}) must be longer than TURN_TIME_LIMIT_MS (${config.turnTimeLimitMs}): ` +
+        'a connection waiting for its turn would be cut',
+    );
+  }
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   return Object.freeze(config);
 }

@@ -6,6 +6,9 @@ export type ApiErrorCode =
   | 'ROUTE_NOT_FOUND'
   | 'METHOD_NOT_ALLOWED'
   | 'BODY_TOO_LARGE'
+  | 'URL_TOO_LONG'
+  | 'HEADERS_TOO_LARGE'
+  | 'REQUEST_TIMEOUT'
   | 'BAD_REQUEST'
   | 'NOT_READY'
   | 'INTERNAL';

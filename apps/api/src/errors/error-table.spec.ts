@@ -11,6 +11,10 @@ describe('error table', () => {
       'CONVERSATION_NOT_FOUND',
       'BODY_TOO_LARGE',
       'UNSUPPORTED_MEDIA_TYPE',
+      'SIGNATURE_INVALID',
+      'REQUEST_TIMEOUT',
+      'URL_TOO_LONG',
+      'HEADERS_TOO_LARGE',
     ] as const;
     for (const code of caller) expect(ERROR_STATUS[code]).toBeGreaterThanOrEqual(400);
     for (const code of caller) expect(ERROR_STATUS[code]).toBeLessThan(500);
@@ -20,6 +24,12 @@ describe('error table', () => {
       UNAUTHORIZED: 401,
       BOT_NOT_FOUND: 404,
       INTERNAL: 500,
+      DATABASE_UNAVAILABLE: 503,
+      NLU_TIMEOUT: 503,
+      SIGNATURE_INVALID: 401,
+      REQUEST_TIMEOUT: 408,
+      URL_TOO_LONG: 414,
+      HEADERS_TOO_LARGE: 431,
     });
     expect(ERROR_STATUS.STATE_UNRECOVERABLE).toBeGreaterThanOrEqual(500);
   });

@@ -16,10 +16,10 @@ export class ErrorFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
-    const { status, body } = toErrorResponse(error, this.logger, this.metrics, {
+    const { status, body, headers } = toErrorResponse(error, this.logger, this.metrics, {
       method: request.method,
       url: request.url,
     });
-    void reply.status(status).header('content-type', 'application/json; charset=utf-8').send(body);
+    void reply.status(status).headers(headers).header('content-type', 'application/json; charset=utf-8').send(body);
   }
 }

@@ -1,4 +1,3 @@
-import { nextJobAt } from '@parley/persistence';
 import { describeError } from '../logging/json.logger';
 import type { Runtime } from '../runtime';
 import type { TurnDone, TurnService } from '../turns/turn.service';
@@ -44,7 +43,9 @@ export class SchedulerService {
 
   /** A committed turn scheduled something: wake up when it is due rather than at the next poll. */
   noticed(done: TurnDone): void {
-    for (const job of done.turn?.write.schedules ?? []) this.schedule(Date.parse(job.at) - Date.now());
+    for (const effect of done.turn?.result.effects ?? []) {
+      if (effect.type === 'schedule') this.schedule(Date.parse(effect.at) - Date.now());
+    }
   }
 
   private schedule(inMs: number): void {
@@ -72,7 +73,7 @@ export class SchedulerService {
         if (outcome === 'idle') break;
         if (outcome === 'busy') next = Math.min(next, BUSY_RETRY_MS);
       }
-      const due = await nextJobAt(this.runtime.db);
+      const due = await this.runtime.store.nextTimerAt();
       if (due) next = Math.min(next, Math.max(0, due.getTime() - Date.now()));
     } catch (error) {
       this.runtime.metrics.countError('SCHEDULER_FAILED');
@@ -89,10 +90,10 @@ export class SchedulerService {
     for (const [id, until] of this.busy) if (until <= now) this.busy.delete(id);
     const started = performance.now();
     try {
-      const done = await this.turns.store.run(async (tx) => {
-        const job = await tx.claimDueJob([...this.busy.keys()]);
+      const done = await this.runtime.store.transaction(async (tx) => {
+        const job = await tx.claimDueTimer([...this.busy.keys()]);
         if (!job) return 'idle' as const;
-        const locked = await tx.tryLock(job.conversationId);
+        const locked = await tx.lockExisting(job.conversationId, { wait: false });
         if (!locked) throw new ConversationBusy(job.id);
         const bot = this.runtime.bots.find(locked.botId);
         if (!bot) {

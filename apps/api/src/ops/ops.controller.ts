@@ -15,7 +15,8 @@ export class OpsController {
   @Get('health')
   async health(@Res() reply: FastifyReply): Promise<void> {
     try {
-      await this.runtime.db.dataSource.query('SELECT 1');
+      // The turn path's own pool: healthy means turns can reach the database now.
+      await this.runtime.db.pool.query('SELECT 1');
       await reply.status(200).send({ status: 'ok' });
     } catch {
       await reply.status(503).send({ status: 'unavailable' });

@@ -1,10 +1,19 @@
-import type { ConversationState, Json, LiveTree, MemoryAddress, MemoryPort } from '@parley/dialogue-core';
-import { memoryAddressKey, type LockedConversation, type MemoryRow } from '@parley/persistence';
+import type {
+  ConversationRecord,
+  ConversationStore,
+  ConversationState,
+  Json,
+  LiveTree,
+  MemoryAddress,
+  MemoryPort,
+  MemoryRecord,
+} from '@parley/dialogue-core';
+import { memoryAddressKey } from '@parley/persistence';
 
 /** What this instance knows of a conversation after committing one of its turns. */
 export interface CachedConversation {
   /** The row as committed (its `snapshot` is not used: `state.snapshot` is). */
-  conversation: Omit<LockedConversation, 'snapshot'>;
+  conversation: Omit<ConversationRecord, 'snapshot'>;
   /** The state as the engine returned it. An entry is taken out for a turn, so no two turns share its objects. */
   state: ConversationState;
   /** JSON text of `state.snapshot` and of each history step, by object (what is serialized once is not again). */
@@ -12,12 +21,12 @@ export interface CachedConversation {
   /** The settled actor tree the next turn continues from, when the engine offered one (no restore from JSON). */
   live?: LiveTree;
   /** The prefetched memory as committed. */
-  memory: MemoryRow[];
+  memory: MemoryRecord[];
 }
 
 /**
  * The last committed state of the conversations this instance served, so that their next turn can run the engine at
- * once and write in one round trip (`TurnStore.writeCurrent`, grouped with other turns). Only an optimisation: the
+ * once and write in one round trip (`ConversationStore.writeIfCurrent`). Only an optimisation: the
  * database stays the truth, and each entry is checked against it (version, memory, dedupe) in the statement that
  * writes the turn. Bounded, least recently used first out; only the `liveCapacity` most recent entries keep their
  * live tree (a few KB more each: 8 KB for the juice bot mid-order, against about 1 KB for the state alone).
@@ -69,33 +78,39 @@ export class ConversationCache {
   }
 }
 
-/** Thrown into a speculative turn that needs something the cache does not have; the turn is then taken under the lock. */
-export class NeedsLock extends Error {
-  constructor(what: string) {
-    super(`speculative turn needs the lock: ${what}`);
-  }
-}
-
 /**
- * The memory port of a speculative turn: the cached prefetched records only. Any other read (custom scopes) marks
- * the turn as needing the lock: it is then re-taken the usual way, reading inside the transaction.
+ * The memory port of a turn from a copy: the prefetched records of the copy, and any other record read from the store
+ * as last committed (locking nothing). Everything the turn read is listed by `read()`, for the write to check that it
+ * is still so.
  */
-export class CachedMemory implements MemoryPort {
+export class CopyMemory implements MemoryPort {
   private readonly known = new Map<string, Json | undefined>();
-  missed = false;
+  private readonly extra: MemoryRecord[] = [];
 
-  constructor(rows: readonly MemoryRow[]) {
-    for (const row of rows) this.known.set(memoryAddressKey(row), row.data);
+  constructor(
+    private readonly prefetched: readonly MemoryRecord[],
+    private readonly store: Pick<ConversationStore, 'readMemory'>,
+  ) {
+    for (const row of prefetched) this.known.set(memoryAddressKey(row), row.data);
   }
 
-  read(addresses: readonly MemoryAddress[]): Promise<(Json | undefined)[]> {
-    const keys = addresses.map(memoryAddressKey);
-    if (keys.some((k) => !this.known.has(k))) {
-      this.missed = true;
-      return Promise.reject(new NeedsLock('memory outside the prefetched scopes'));
+  async read(addresses: readonly MemoryAddress[]): Promise<(Json | undefined)[]> {
+    const missing = addresses.filter((a) => !this.known.has(memoryAddressKey(a)));
+    if (missing.length > 0) {
+      const found = await this.store.readMemory(missing);
+      missing.forEach((address, i) => {
+        const data = found[i];
+        this.known.set(memoryAddressKey(address), data);
+        this.extra.push({ scope: address.scope, name: address.name, data: copy(data) });
+      });
     }
-    // A copy, so that the turn cannot change the cached value in place (numbers and strings need none).
-    return Promise.resolve(keys.map((k) => copy(this.known.get(k))));
+    // A copy, so that the turn cannot change a value in place (numbers and strings need none).
+    return addresses.map((a) => copy(this.known.get(memoryAddressKey(a))));
+  }
+
+  /** Every record the turn read, as it read it. */
+  records(): MemoryRecord[] {
+    return [...this.prefetched, ...this.extra];
   }
 }
 

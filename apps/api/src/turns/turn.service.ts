@@ -3,110 +3,93 @@ import {
   preloadAddresses,
   runTurn,
   type BotDefinition,
+  type ConversationRecord,
   type ConversationState,
+  type ConversationTransaction,
   type Json,
-  type Services,
+  type LoadedTurn,
   type MemoryAddress,
+  type MemoryRecord,
   type Reply,
   type TurnInput,
+  type TurnRecord,
   type TurnResult,
 } from '@parley/dialogue-core';
-import {
-  memoryAddressKey,
-  TurnStore,
-  type ConversationKey,
-  type LockedConversation,
-  type MemoryRow,
-  type TurnContext,
-  type TurnTransaction,
-  type TurnWrite,
-} from '@parley/persistence';
+import { asDatabaseUnavailable, memoryAddressKey, sameJson } from '@parley/persistence';
 import { ApiError } from '../errors/api.error';
 import type { Runtime } from '../runtime';
-import { CachedMemory, ConversationCache, NeedsLock, type CachedConversation } from './conversation.cache';
+import { ConversationCache, CopyMemory, type CachedConversation } from './conversation.cache';
+import { TurnMemo } from './turn.memo';
+import type { TurnCall, TurnDone, TurnResponse } from './turn.call';
+import { turnRecord } from './turn.record';
+
+export type { TurnCall, TurnDone, TurnResponse, TurnTarget } from './turn.call';
 
 /** Conversations whose last state an instance keeps (about 1 KB each for the demo bots)… */
 const CACHE_ENTRIES = 10_000;
 /** …of which the most recent keep their live actor tree too (a few KB more each). */
 const LIVE_TREES = 2_000;
 
-/** Where a turn goes: the conversation of a user on a channel (created on first contact) or an existing one by id. */
-export type TurnTarget =
-  { kind: 'user'; bot: BotDefinition; key: ConversationKey } | { kind: 'conversation'; id: string };
+/** Tries of a turn from a copy before it is taken under the lock (each refused because another turn came first). */
+const ATTEMPTS = 3;
 
-export interface TurnCall {
-  target: TurnTarget;
-  input: TurnInput;
-  messageId: string;
-  /** Dedupe redeliveries of `messageId` on this channel (absent for scheduled jobs, which dedupe by deletion). */
-  dedupeChannel?: string;
-  /** `response`: replies go back in the HTTP response. `push`: they are pushed through the outbox (events, timers). */
-  delivery: 'response' | 'push';
+/** A copy of a conversation a turn runs on: cached by this instance, or read. */
+interface Copy {
+  bot: BotDefinition;
+  conversation: ConversationRecord;
+  state: ConversationState | null;
+  /** JSON texts of the state's parts already serialized (see `turnRecord`). */
+  texts: ReadonlyMap<unknown, string>;
+  live?: CachedConversation['live'];
+  /** The prefetched memory records as the copy has them. */
+  memory: MemoryRecord[];
 }
 
-/** The response of a turn, stored with the dedupe record and returned again, byte for byte, on redelivery. */
-export interface TurnResponse {
-  conversationId: string;
-  messageId: string;
-  replies: Reply[];
-}
-
-export interface TurnDone {
-  response: TurnResponse;
-  duplicate: boolean;
-  /** Set when a turn ran (not for duplicates). */
-  turn?: { bot: BotDefinition; number: number; result: TurnResult; write: TurnWrite };
-}
+/** What the turn service uses of the process's runtime. */
+export type TurnHost = Pick<Runtime, 'store' | 'bots' | 'nlu' | 'clock' | 'services' | 'config' | 'logger' | 'metrics'>;
 
 /**
- * The turn pipeline of docs/design.md ("One turn"), after validation: one transaction with the conversation row locked, dedupe,
- * state + memory, the engine (NLU inside), every write in one statement, COMMIT, then the response.
+ * The turn pipeline after validation. Storage is the `ConversationStore` port.
  *
- * When this instance committed the conversation's previous turn, it first tries the one-round-trip path: the engine
- * runs on the cached state and the turn is written by one statement that checks, atomically, that the conversation's
- * version, the memory the turn read and the dedupe record are as the cache says (else it writes nothing); turns that
- * are ready at the same time share that statement (group commit, `GroupWriter`). Any doubt
- * (another instance took a turn, the message is a redelivery, the turn calls a service or reads uncached memory, an
- * error) falls back to the locked path, so results are those of the locked path.
+ * A turn is taken **from a copy** of its conversation: the state this instance committed last time (its cache), or
+ * else a read that locks nothing. The engine runs on the copy (the NLU and services included) while no database
+ * connection and no lock is held, and the store writes the turn only if the copy is still current
+ * (`writeIfCurrent`: version, every memory record the turn read, the dedupe record); turns ready at the same moment
+ * share one statement (group commit). If another turn moved the conversation on, nothing was written and the turn is
+ * run again on a fresh read, with the answers the NLU and services gave the first time (`TurnMemo`): a slow service is
+ * waited for once, by this turn alone. After `ATTEMPTS` refusals (a conversation this busy) the turn is taken **under
+ * the lock**, which waits its turn; with the remembered answers the lock is held only for the engine's own work.
+ * Timer turns (the scheduler) are taken under the lock.
  */
 export class TurnService {
-  readonly store: TurnStore;
   /** Called after a commit that wrote outbox items or timers, so the local workers can act at once. */
   onCommitted: (done: TurnDone) => void = () => undefined;
-  readonly cache: ConversationCache;
+  readonly cache = new ConversationCache(CACHE_ENTRIES, LIVE_TREES);
 
-  constructor(private readonly runtime: Runtime) {
-    this.store = new TurnStore(runtime.db);
-    this.cache = new ConversationCache(CACHE_ENTRIES, LIVE_TREES);
-  }
+  constructor(private readonly host: TurnHost) {}
 
   async take(call: TurnCall): Promise<TurnResponse> {
     const started = performance.now();
     // An event the bot does not handle is refused before any work (for a conversation by id, the turn refuses it).
     if (call.target.kind === 'user' && call.input.kind === 'event') assertEventDeclared(call.target.bot, call.input.event.type);
-    if (call.target.kind === 'user') {
-      // Taken out: one turn at a time continues from an entry (its objects and live tree are that turn's alone).
-      const cached = this.cache.take(call.target.key.id);
-      if (cached) {
-        const done = await this.takeCached(cached, call.target.bot, call);
-        if (done) {
-          this.runtime.metrics.countCache('hit');
-          this.finished(done, started);
-          return done.response;
-        }
-        this.runtime.metrics.countCache('stale');
-      } else this.runtime.metrics.countCache('miss');
-    }
-    const done = await this.store.run(async (tx) => {
-      const dedupe = call.dedupeChannel ? { channel: call.dedupeChannel, messageId: call.messageId } : undefined;
-      if (call.target.kind === 'user') {
-        const { bot, key } = call.target;
-        const { locked, context } = await tx.lockAndLoad(key, bot.version, dedupe, memoryFor(bot, key));
-        return this.runWith(tx, locked, bot, call, context);
+    const memo = new TurnMemo(this.host.nlu, this.host.services, this.host.config.turnTimeLimitMs);
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      const done = await this.fromCopy(call, memo, attempt === 0);
+      if (done) {
+        this.finished(done, started);
+        return done.response;
       }
-      const locked = await tx.lockExisting(call.target.id);
-      if (!locked) throw new ApiError('CONVERSATION_NOT_FOUND', `No conversation '${call.target.id}'.`);
-      return this.runLocked(tx, locked, this.runtime.bots.get(locked.botId), call);
+    }
+    const { target } = call;
+    const done = await this.host.store.transaction(async (tx) => {
+      if (target.kind === 'user') {
+        const { bot, key } = target;
+        const { conversation, loaded } = await tx.lockUser(key, bot.version, loadRequest(bot, key, call));
+        return this.runWith(tx, conversation, bot, call, loaded, memo);
+      }
+      const conversation = await tx.lockExisting(target.id);
+      if (!conversation) throw notFound(target.id);
+      return this.runLocked(tx, conversation, this.host.bots.get(conversation.botId), call, memo);
     });
     this.finished(done, started);
     return done.response;
@@ -114,129 +97,158 @@ export class TurnService {
 
   /** The turn proper, inside a transaction that holds the conversation lock (also used by the scheduler). */
   async runLocked(
-    tx: TurnTransaction,
-    locked: LockedConversation,
+    tx: ConversationTransaction,
+    conversation: ConversationRecord,
     bot: BotDefinition,
     call: Omit<TurnCall, 'target'>,
+    memo = new TurnMemo(this.host.nlu, this.host.services, this.host.config.turnTimeLimitMs),
   ): Promise<TurnDone> {
-    const dedupe = call.dedupeChannel ? { channel: call.dedupeChannel, messageId: call.messageId } : undefined;
-    return this.runWith(tx, locked, bot, call, await tx.load(dedupe, memoryFor(bot, locked)));
+    return this.runWith(tx, conversation, bot, call, await tx.load(loadRequest(bot, conversation, call)), memo);
   }
 
   private async runWith(
-    tx: TurnTransaction,
-    locked: LockedConversation,
+    tx: ConversationTransaction,
+    conversation: ConversationRecord,
     bot: BotDefinition,
     call: Omit<TurnCall, 'target'>,
-    context: TurnContext,
+    loaded: LoadedTurn,
+    memo: TurnMemo,
   ): Promise<TurnDone> {
-    const state: ConversationState | null =
-      locked.snapshot === null
-        ? null
-        : {
-            bot: bot.id,
-            version: locked.botVersion,
-            snapshot: locked.snapshot,
-            history: context.history,
-            turns: locked.turns,
-          };
-    if (context.duplicate !== undefined) {
-      const replies = context.duplicate.replies.map((text): Reply => ({ type: 'text', text }));
-      // The redelivery may have taken this conversation's cache entry (its cached try is refused): put back what was
-      // read under the lock, so that the next new message is served from the cache again.
-      if (state) {
-        this.cache.set(locked.id, {
-          conversation: withoutSnapshot(locked),
-          state,
-          texts: new Map(),
-          memory: context.preloaded,
-        });
-      }
-      return { response: { conversationId: locked.id, messageId: call.messageId, replies }, duplicate: true };
-    }
-
+    const state = stateOf(bot, conversation, loaded.history);
+    if (loaded.duplicate !== undefined) return this.duplicate(conversation, state, call, { ...loaded, duplicate: loaded.duplicate });
     const result = await runTurn(
       bot,
-      { conversationId: locked.id, userId: locked.userId, state, input: call.input },
-      {
-        memory: context.memory,
-        nlu: this.runtime.nlu(bot.id),
-        clock: this.runtime.clock,
-        services: this.runtime.services,
-      },
-      { timeLimitMs: this.runtime.config.turnTimeLimitMs },
+      { conversationId: conversation.id, userId: conversation.userId, state, input: call.input },
+      { memory: loaded.memory, nlu: memo.nlu(bot.id), clock: this.host.clock, services: memo.services },
+      { timeLimitMs: this.host.config.turnTimeLimitMs },
     );
-    const number = locked.turns + 1;
-    const response: TurnResponse = { conversationId: locked.id, messageId: call.messageId, replies: result.replies };
-    const write = toWrite(locked, number, call, result, context.history.length > 0);
-    const texts = serialize(write, result, new Map());
-    await tx.write(write, { commit: true });
-    this.remember(tx.conversation!, write, result, texts, context.preloaded);
-    return { response, duplicate: false, turn: { bot, number, result, write } };
+    const { record, texts } = turnRecord(conversation, call, result, loaded.history.length > 0);
+    const written = await tx.commitTurn(record);
+    this.remember(written, result, texts, loaded.preloaded);
+    return this.done(bot, record, result);
+  }
+
+  /** A redelivered message: the replies its turn gave, again; no turn. */
+  private duplicate(
+    conversation: ConversationRecord,
+    state: ConversationState | null,
+    call: Omit<TurnCall, 'target'>,
+    loaded: LoadedTurn & { duplicate: NonNullable<LoadedTurn['duplicate']> },
+  ): TurnDone {
+    const replies = loaded.duplicate.replies.map((text): Reply => ({ type: 'text', text }));
+    if (!sameInbound(call.input, loaded.duplicate.inbound)) {
+      // Redelivery contract: the first reply again. But a client that reuses ids for new messages loses them: say so.
+      this.host.metrics.countError('MESSAGE_ID_CONFLICT');
+      this.host.logger.warn('message id reused for a different message: answered with the first reply', {
+        conversationId: conversation.id,
+        messageId: call.messageId,
+        channel: call.dedupeChannel,
+      });
+    }
+    // The redelivery may have taken this conversation's cache entry (its cached try is refused): put back what was
+    // read, so that the next new message is served from the cache again.
+    if (state) {
+      this.cache.set(conversation.id, {
+        conversation: withoutSnapshot(conversation),
+        state,
+        texts: new Map(),
+        memory: loaded.preloaded,
+      });
+    }
+    return { response: { conversationId: conversation.id, messageId: call.messageId, replies }, duplicate: true };
   }
 
   /**
-   * The one-round-trip turn from the cached state (see the class comment). Undefined when it must be taken under the
-   * lock instead; nothing was written then.
+   * One attempt from a copy (see the class comment): the cached state on the first attempt when there is one, else a
+   * read. Undefined when the copy was stale (nothing was written): try again.
    */
-  private async takeCached(
-    cached: CachedConversation,
-    bot: BotDefinition,
-    call: TurnCall,
-  ): Promise<TurnDone | undefined> {
-    const id = cached.conversation.id;
-    try {
-      if (cached.conversation.botId !== bot.id || cached.conversation.botVersion > bot.version) return undefined;
-      const { state, texts, live } = cached;
-      const locked: LockedConversation = { ...cached.conversation, snapshot: state.snapshot };
-      const memory = new CachedMemory(cached.memory);
-      // A service call may have effects outside the database: never make it in a turn that may be thrown away.
-      let calledService = false;
-      const services: Services = {};
-      for (const name of Object.keys({ ...bot.services, ...this.runtime.services })) {
-        services[name] = () => {
-          calledService = true;
-          return Promise.reject(new NeedsLock(`service ${name}`));
-        };
+  private async fromCopy(call: TurnCall, memo: TurnMemo, useCache: boolean): Promise<TurnDone | undefined> {
+    const { target } = call;
+    let cached: CachedConversation | undefined;
+    if (useCache && target.kind === 'user') {
+      // Taken out: one turn at a time continues from an entry (its objects and live tree are that turn's alone).
+      cached = this.cache.take(target.key.id);
+      if (cached && (cached.conversation.botId !== target.bot.id || cached.conversation.botVersion > target.bot.version)) {
+        cached = undefined;
       }
-      const result = await runTurn(
-        bot,
-        { conversationId: id, userId: locked.userId, state, input: call.input, live },
-        { memory, nlu: this.runtime.nlu(bot.id), clock: this.runtime.clock, services },
-        { timeLimitMs: this.runtime.config.turnTimeLimitMs },
+      if (!cached) this.host.metrics.countCache('miss');
+    }
+    let copy: Copy;
+    if (cached) {
+      const conversation: ConversationRecord = { ...cached.conversation, snapshot: cached.state.snapshot };
+      copy = { bot: (target as { bot: BotDefinition }).bot, conversation, state: cached.state, texts: cached.texts, live: cached.live, memory: cached.memory };
+    } else {
+      const read = await this.host.store.read(
+        target.kind === 'user' ? { key: target.key, botVersion: target.bot.version } : { id: target.id },
+        (who) => loadRequest(target.kind === 'user' ? target.bot : this.host.bots.get(who.botId), who, call),
       );
-      if (calledService || memory.missed) return undefined;
-      const number = locked.turns + 1;
-      const response: TurnResponse = { conversationId: id, messageId: call.messageId, replies: result.replies };
-      const write = toWrite(locked, number, call, result, state.history.length > 0);
-      const nextTexts = serialize(write, result, texts);
-      const written = await this.store.writeCurrent({
-        base: locked,
-        turn: write,
-        expect: { version: locked.version, memory: cached.memory },
-      });
-      if (!written) return undefined;
-      this.remember(written, write, result, nextTexts, cached.memory);
-      return { response, duplicate: false, turn: { bot, number, result, write } };
+      if (!read) throw notFound(target.kind === 'conversation' ? target.id : target.key.id);
+      const bot = target.kind === 'user' ? target.bot : this.host.bots.get(read.conversation.botId);
+      const state = stateOf(bot, read.conversation, read.loaded.history);
+      if (read.loaded.duplicate !== undefined) {
+        return this.duplicate(read.conversation, state, call, { ...read.loaded, duplicate: read.loaded.duplicate });
+      }
+      copy = { bot, conversation: read.conversation, state, texts: new Map(), memory: read.loaded.preloaded };
+    }
+
+    const { bot, conversation, state } = copy;
+    const memory = new CopyMemory(copy.memory, this.host.store);
+    let result: TurnResult;
+    try {
+      result = await runTurn(
+        bot,
+        { conversationId: conversation.id, userId: conversation.userId, state, input: call.input, live: copy.live },
+        { memory, nlu: memo.nlu(bot.id), clock: this.host.clock, services: memo.services },
+        { timeLimitMs: this.host.config.turnTimeLimitMs },
+      );
     } catch (error) {
-      // Nothing was committed, or (connection lost around the commit) the locked path finds the dedupe record.
-      this.runtime.logger.warn('cached turn failed, taking it under the lock', {
-        conversationId: id,
-        err: String(error),
-      });
+      // From a read, the error is the turn's own. From the cache (a live tree), try once more from a read.
+      if (!cached) throw error;
+      this.host.logger.warn('turn from the cached state failed, reading it again', { conversationId: conversation.id, err: String(error) });
+      this.host.metrics.countCache('stale');
+      return undefined;
+    }
+    const { record, texts } = turnRecord(conversation, call, result, (state?.history.length ?? 0) > 0, copy.texts);
+    const written = await this.writeIfCurrent(record, memory);
+    if (cached) this.host.metrics.countCache(written ? 'hit' : 'stale');
+    if (!written) return undefined;
+    this.remember(written, result, texts, copy.memory);
+    return this.done(bot, record, result);
+  }
+
+  /** The write of a turn from a copy: the conversation as written, or undefined when the copy was stale. */
+  private async writeIfCurrent(record: TurnRecord, memory: CopyMemory): Promise<ConversationRecord | undefined> {
+    try {
+      return await this.host.store.writeIfCurrent({ turn: record, memoryRead: memory.records() });
+    } catch (error) {
+      // The database is away: say so (503). Any other failure of the statement (it failed for its whole batch, say a
+      // deadlock) wrote nothing: this turn is tried again.
+      const unavailable = asDatabaseUnavailable(error);
+      if (unavailable) throw unavailable;
+      this.host.logger.warn('turn write failed, trying again', { conversationId: record.conversation.id, err: String(error) });
       return undefined;
     }
   }
 
+  private done(bot: BotDefinition, record: TurnRecord, result: TurnResult): TurnDone {
+    return {
+      response: { conversationId: record.conversation.id, messageId: record.messageId, replies: result.replies },
+      duplicate: false,
+      turn: { bot, number: record.number, result, record },
+    };
+  }
+
   /** After a commit: what the next turn of this conversation on this instance can start from. */
   private remember(
-    conversation: LockedConversation,
-    write: TurnWrite,
+    conversation: ConversationRecord,
     result: TurnResult,
     texts: Map<unknown, string>,
-    preloaded: readonly MemoryRow[],
+    preloaded: readonly MemoryRecord[],
   ): void {
-    const written = new Map(write.memory.map((m) => [memoryAddressKey(m), m.data]));
+    const written = new Map<string, Json>();
+    for (const effect of result.effects) {
+      if (effect.type === 'memory.write') written.set(memoryAddressKey(effect), effect.data);
+    }
     this.cache.set(conversation.id, {
       conversation: withoutSnapshot(conversation),
       state: result.state,
@@ -262,7 +274,7 @@ export class TurnService {
   /** After COMMIT: metrics, the structured log line, and a nudge for the local outbox and timer workers. */
   finished(done: TurnDone, started: number): void {
     const seconds = (performance.now() - started) / 1000;
-    const { logger, metrics } = this.runtime;
+    const { logger, metrics } = this.host;
     if (!done.turn) {
       metrics.countDuplicate();
       logger.info('duplicate message', {
@@ -296,100 +308,38 @@ export class TurnService {
   }
 }
 
-function withoutSnapshot(conversation: LockedConversation): CachedConversation['conversation'] {
+function notFound(id: string): ApiError {
+  return new ApiError('CONVERSATION_NOT_FOUND', `No conversation '${id}'.`, { conversationId: id });
+}
+
+/** The engine's view of a stored conversation (null before its first turn). */
+function stateOf(bot: BotDefinition, conversation: ConversationRecord, history: Json[]): ConversationState | null {
+  if (conversation.snapshot === null) return null;
+  return { bot: bot.id, version: conversation.botVersion, snapshot: conversation.snapshot, history, turns: conversation.turns };
+}
+
+/** Whether a redelivered message says what the first delivery said (text, or the same event). */
+function sameInbound(input: TurnInput, first: { text: string; event: Json | null }): boolean {
+  return input.kind === 'message'
+    ? first.event === null && first.text === input.text
+    : first.event !== null && sameJson(first.event, input.event as Json);
+}
+
+function withoutSnapshot(conversation: ConversationRecord): CachedConversation['conversation'] {
   const { snapshot: _cached, ...row } = conversation;
   return row;
 }
 
-/** The user- and conversation-scoped memory the engine reads synchronously, fetched with the lock. */
-function memoryFor(bot: BotDefinition, conversation: { id: string; userId: string }): MemoryAddress[] {
-  return preloadAddresses(bot.catalog, { userId: conversation.userId, conversationId: conversation.id }).map(
-    (p) => p.address,
-  );
-}
-
-/**
- * Set `write.json`, the JSON text of the turn's snapshot and history, serializing each object once: what the engine
- * handed back unchanged (an earlier step, the previous snapshot) is one of `known`'s objects, whose text is reused.
- * Returns the texts of the new state's snapshot and steps, by object, for the next turn.
- */
-function serialize(write: TurnWrite, result: TurnResult, known: ReadonlyMap<unknown, string>): Map<unknown, string> {
-  const texts = new Map<unknown, string>();
-  const text = (value: unknown) => known.get(value) ?? texts.get(value) ?? JSON.stringify(value);
-  texts.set(result.state.snapshot, text(result.state.snapshot));
-  for (const step of result.state.history) texts.set(step, text(step));
-  write.json = {
-    snapshot: texts.get(write.snapshot) ?? JSON.stringify(write.snapshot),
-    history: write.history && `[${write.history.map((step) => texts.get(step) ?? JSON.stringify(step)).join(',')}]`,
-  };
-  return texts;
-}
-
-function toWrite(
-  locked: LockedConversation,
-  number: number,
+/** What a locked turn loads: the dedupe record, and the memory the engine reads synchronously (user, conversation). */
+function loadRequest(
+  bot: BotDefinition,
+  conversation: { id: string; userId: string },
   call: Omit<TurnCall, 'target'>,
-  result: TurnResult,
-  hadHistory: boolean,
-): TurnWrite {
-  const { input, messageId } = call;
-  const inbound =
-    input.kind === 'message'
-      ? { direction: 'in' as const, kind: 'message' as const, text: input.text, messageId, channel: call.dedupeChannel }
-      : {
-          direction: 'in' as const,
-          kind: 'event' as const,
-          text: input.event.type,
-          messageId,
-          event: input.event as Json,
-          channel: call.dedupeChannel,
-        };
-  const outLines = result.replies.map((reply, i) => ({
-    direction: 'out' as const,
-    kind: 'reply' as const,
-    text: reply.text,
-    messageId: `${messageId}#${i + 1}`,
-  }));
-  const write: TurnWrite = {
-    botVersion: result.state.version,
-    snapshot: result.state.snapshot,
-    turns: number,
-    status: (result.state.snapshot as { status?: string } | null)?.status === 'done' ? 'ended' : 'active',
-    // A turn that was not understood leaves the back-step history as it was: no need to rewrite it.
-    history:
-      result.outcome === 'notUnderstood' && !result.reset
-        ? undefined
-        : result.state.history.length || hadHistory
-          ? result.state.history
-          : undefined,
-    transcript: [inbound, ...outLines],
-    memory: [],
-    outbox: [],
-    schedules: [],
+): { dedupe?: { channel: string; messageId: string }; prefetch: MemoryAddress[] } {
+  return {
+    dedupe: call.dedupeChannel ? { channel: call.dedupeChannel, messageId: call.messageId } : undefined,
+    prefetch: preloadAddresses(bot.catalog, { userId: conversation.userId, conversationId: conversation.id }).map(
+      (p) => p.address,
+    ),
   };
-  let calls = 0;
-  for (const effect of result.effects) {
-    if (effect.type === 'memory.write')
-      write.memory.push({ scope: effect.scope, name: effect.name, data: effect.data });
-    else if (effect.type === 'schedule')
-      write.schedules.push({ at: effect.at, event: effect.event as Json, key: effect.key });
-    else
-      write.outbox.push({
-        kind: 'call',
-        target: effect.service,
-        payload: effect.input,
-        messageId: `${locked.id}/${number}/call/${++calls}`,
-      });
-  }
-  if (call.delivery === 'push') {
-    result.replies.forEach((reply, i) =>
-      write.outbox.push({
-        kind: 'reply',
-        target: locked.channel,
-        payload: { type: 'text', text: reply.text },
-        messageId: `${messageId}#${i + 1}`,
-      }),
-    );
-  }
-  return write;
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ChannelError } from '../channel.error';
+import { describeJsonProblem, jsonProblem } from './json.checks';
 
 export const MAX_TEXT_LENGTH = 4096;
 export const MAX_ID_LENGTH = 128;
@@ -48,6 +49,9 @@ export class RestChannelAdapter {
       throw this.error('INVALID_REQUEST', 'The body must be a JSON object: {"userId": "...", "text": "..."}.');
     }
     const record = body as Record<string, unknown>;
+    // First, and without recursion: nothing below may walk a value nested thousands deep.
+    const problem = jsonProblem(record, '');
+    if (problem) throw this.error('INVALID_REQUEST', describeJsonProblem(problem), fieldOf(problem.path));
     for (const key of Object.keys(record)) {
       if (!FIELDS.has(key)) throw this.error('INVALID_REQUEST', `Unknown field '${key}'. Allowed: userId, messageId, text, event.`, key);
     }
@@ -61,10 +65,6 @@ export class RestChannelAdapter {
     }
     const id = messageId ?? randomUUID();
     const common = { userId, messageId: id, messageIdGenerated: messageId === undefined };
-    // PostgreSQL text and jsonb cannot hold NUL: refuse it here rather than fail in the database.
-    for (const [key, value] of Object.entries(record)) {
-      if (hasNul(value)) throw this.error('INVALID_REQUEST', `'${key}' must not contain NUL characters.`, key);
-    }
     const { text, event } = record;
     if ((text === undefined) === (event === undefined)) {
       throw this.error('INVALID_REQUEST', "Send exactly one of 'text' or 'event'.", text === undefined ? 'text' : 'event');
@@ -103,16 +103,14 @@ export function parseEvent(event: unknown, channel: string): { type: string; [ke
       { channel, field: 'event.type' },
     );
   }
-  if (hasNul(event)) throw new ChannelError('INVALID_REQUEST', "'event' must not contain NUL characters.", { channel, field: 'event' });
+  const problem = jsonProblem(event, 'event');
+  if (problem) throw new ChannelError('INVALID_REQUEST', describeJsonProblem(problem), { channel, field: fieldOf(problem.path) });
   return event as { type: string; [key: string]: unknown };
 }
 
-/** True when a string anywhere in the value (keys included) holds U+0000. */
-export function hasNul(value: unknown): boolean {
-  if (typeof value === 'string') return value.includes('\u0000');
-  if (Array.isArray(value)) return value.some(hasNul);
-  if (value && typeof value === 'object') return Object.entries(value).some(([k, v]) => k.includes('\u0000') || hasNul(v));
-  return false;
+/** The top-level field a problem's path is in (`event.items[3]` → `event`); undefined for the body itself. */
+function fieldOf(path: string): string | undefined {
+  return path.split(/[.[ ]/)[0] || undefined;
 }
 
 function isJson(contentType: string | undefined): boolean {

@@ -1,4 +1,4 @@
-import type { Json } from '@parley/dialogue-core';
+import type { Json, TranscriptEntry } from '@parley/dialogue-core';
 import type { Database } from '../database/database';
 import { ConversationEntity, ConversationHistoryEntity, MemoryRecordEntity, OutboxItemEntity, TranscriptEntryEntity } from '../entities';
 
@@ -16,16 +16,7 @@ export interface StoredConversation {
   updatedAt: Date;
 }
 
-export interface TranscriptItem {
-  seq: number;
-  turn: number;
-  direction: 'in' | 'out';
-  kind: 'message' | 'event' | 'reply';
-  text: string;
-  messageId: string | null;
-  event: Json | null;
-  at: Date;
-}
+export type TranscriptItem = TranscriptEntry;
 
 /** Reads for the admin API (not on the turn path). */
 export class ConversationRepository {
@@ -82,8 +73,9 @@ export class ConversationRepository {
     return rows.map((r) => ({ scope: r.scopeKey, name: r.name, data: r.data as Json, updatedAt: r.updatedAt }));
   }
 
-  async outbox(id: string): Promise<OutboxItemEntity[]> {
-    return this.db.dataSource.manager.find(OutboxItemEntity, { where: { conversationId: id }, order: { createdAt: 'ASC' } });
+  async outbox(id: string): Promise<(OutboxItemEntity & { payload: Json })[]> {
+    const rows = await this.db.dataSource.manager.find(OutboxItemEntity, { where: { conversationId: id }, order: { createdAt: 'ASC', turn: 'ASC', messageId: 'ASC' } });
+    return rows as (OutboxItemEntity & { payload: Json })[];
   }
 
   async pendingJobs(id: string): Promise<{ id: string; key: string | null; runAt: Date; event: Json }[]> {

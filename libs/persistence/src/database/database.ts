@@ -1,3 +1,4 @@
+import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { entities } from '../entities';
 import { PersistenceError } from '../persistence.error';
@@ -11,37 +12,77 @@ export interface DatabaseOptions {
   /** Where the embedded database lives (`<dataDir>/pgdata`, locked by `<dataDir>/parley.lock`). */
   dataDir: string;
   schema: string;
+  /** Connections for turns (the conversation store's pool). */
   poolSize: number;
+  /** Embedded database: close a connection idle this long inside a transaction (it would stall every other one). */
+  embeddedIdleInTransactionMs?: number;
+  /** How long to wait for a connection (a new one, or a free one from a busy pool) before DATABASE_UNAVAILABLE. */
+  connectTimeoutMs?: number;
+  /**
+   * Told about errors of connections nobody is using at that moment (the server terminated them, restarted, the
+   * network dropped). They are logged, never thrown: the pool replaces the connection.
+   */
+  onConnectionError?: (error: Error) => void;
   migrations: readonly MigrationClass[];
 }
 
-/** The open database: TypeORM DataSource, schema-qualified table names, and how to close it all. */
+/**
+ * The open database: a `pg` pool for the turn path (the conversation store), a TypeORM DataSource with a small pool of
+ * its own for migrations and the admin and outbox reads, schema-qualified table names, and how to close it all.
+ */
 export interface Database {
+  readonly pool: Pool;
   readonly dataSource: DataSource;
   readonly tables: Tables;
   readonly embedded: boolean;
+  /** Embedded database: the directory of its Unix socket (`psql -h <dir> -U postgres` connects, as this user). */
+  readonly socketDir?: string;
   /** Migrations applied by this start (empty when the schema was current). */
   readonly applied: string[];
   close(): Promise<void>;
 }
 
+/** TypeORM's connections: migrations at start, then admin reads and the outbox worker (not the turn path). */
+const SIDE_POOL_SIZE = 3;
+
 /** Connect (starting the embedded database if no URL is given), then migrate under an advisory lock. */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  const sidePool = SIDE_POOL_SIZE;
+  const connectTimeoutMs = options.connectTimeoutMs ?? 5000;
   let embedded: EmbeddedPostgres | undefined;
-  if (!options.url) embedded = await startEmbeddedPostgres(options.dataDir, options.poolSize);
+  if (!options.url) {
+    embedded = await startEmbeddedPostgres(options.dataDir, {
+      maxConnections: options.poolSize + sidePool,
+      idleInTransactionMs: options.embeddedIdleInTransactionMs,
+    });
+  }
+  const url = options.url ?? embedded!.url;
   const dataSource = new DataSource({
     type: 'postgres',
-    url: options.url ?? embedded!.url,
+    url,
     schema: options.schema,
     entities,
     synchronize: false,
     migrationsRun: false,
     applicationName: 'parley',
-    extra: { max: options.poolSize },
+    extra: { max: sidePool, connectionTimeoutMillis: connectTimeoutMs },
   });
+  const pool = new Pool({
+    connectionString: url,
+    max: options.poolSize,
+    application_name: 'parley',
+    connectionTimeoutMillis: connectTimeoutMs,
+  });
+  // An error event without a listener would end the process: `pg` emits one on an idle pooled connection (pool
+  // 'error') and on a connection that is checked out but between queries (the client's own 'error', which the pool
+  // stops listening to while the connection is lent).
+  const onError = (error: Error) => options.onConnectionError?.(error);
+  pool.on('error', onError);
+  pool.on('connect', (client) => client.on('error', onError));
   try {
     await dataSource.initialize();
   } catch (cause) {
+    await pool.end();
     await embedded?.stop();
     throw new PersistenceError(
       'DATABASE_UNAVAILABLE',
@@ -55,15 +96,19 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     applied = await runMigrations(dataSource, options.schema, options.migrations);
   } catch (error) {
     await dataSource.destroy();
+    await pool.end();
     await embedded?.stop();
     throw error;
   }
   return {
+    pool,
     dataSource,
     tables: new Tables(options.schema),
     embedded: embedded !== undefined,
+    socketDir: embedded?.socketDir,
     applied,
     async close() {
+      if (!pool.ended) await pool.end();
       if (dataSource.isInitialized) await dataSource.destroy();
       await embedded?.stop();
     },

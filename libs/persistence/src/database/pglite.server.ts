@@ -1,4 +1,6 @@
+import { chmodSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
+import { join } from 'node:path';
 
 /** The part of PGlite the server drives (PGlite 0.5). */
 export interface PgliteLike {
@@ -8,6 +10,21 @@ export interface PgliteLike {
   exec(sql: string): Promise<unknown>;
 }
 
+export interface PgliteServerOptions {
+  host?: string;
+  port?: number;
+  /** Listen on a Unix socket in this directory instead of TCP. */
+  socketDir?: string;
+  maxConnections?: number;
+  /**
+   * A connection inside a transaction that sends nothing for this long is closed and its transaction rolled back:
+   * PGlite runs one transaction at a time, so a client that stops mid-transaction would stall every other one.
+   */
+  idleInTransactionMs?: number;
+}
+
+/** The "port" in the name of the Unix socket (`pg` derives the file name from it). */
+const SOCKET_PORT = 5432;
 const SSL_REQUEST = 80877103;
 const GSSENC_REQUEST = 80877104;
 const CANCEL_REQUEST = 80877102;
@@ -30,17 +47,28 @@ export class PgliteServer {
 
   constructor(
     private readonly db: PgliteLike,
-    private readonly options: { host?: string; port?: number; maxConnections?: number } = {},
+    readonly options: PgliteServerOptions = {},
   ) {}
 
+  /**
+   * Listen on loopback TCP, or (with `socketDir`) on the Unix socket `<socketDir>/.s.PGSQL.5432` that only this
+   * process's user can open (the socket is 0600; make the directory 0700). `host` is then the directory, as `pg`
+   * expects for a Unix socket.
+   */
   async start(): Promise<{ host: string; port: number }> {
     const server = createServer((socket) => this.accept(socket));
     server.maxConnections = this.options.maxConnections ?? 100;
     this.server = server;
+    const { socketDir } = this.options;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1', () => resolve());
+      if (socketDir) server.listen(join(socketDir, `.s.PGSQL.${SOCKET_PORT}`), () => resolve());
+      else server.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1', () => resolve());
     });
+    if (socketDir) {
+      chmodSync(join(socketDir, `.s.PGSQL.${SOCKET_PORT}`), 0o600);
+      return { host: socketDir, port: SOCKET_PORT };
+    }
     const address = server.address();
     if (!address || typeof address === 'string') throw new Error('PGlite server has no TCP address');
     return { host: address.address, port: address.port };
@@ -115,12 +143,14 @@ class Connection {
   private started = false;
   private chain: Promise<void> = Promise.resolve();
   private open = true;
+  private idle?: NodeJS.Timeout;
 
   constructor(
     private readonly server: PgliteServer,
     readonly socket: Socket,
   ) {
     socket.on('data', (chunk: Buffer) => {
+      clearTimeout(this.idle);
       this.buffer = Buffer.concat([this.buffer, chunk]);
       this.chain = this.chain.then(() => this.drain()).catch(() => void socket.destroy());
     });
@@ -129,6 +159,7 @@ class Connection {
 
   async closed(): Promise<void> {
     this.open = false;
+    clearTimeout(this.idle);
     await this.chain.catch(() => undefined);
     await this.server.abandon(this);
   }
@@ -156,7 +187,17 @@ class Connection {
         if (this.socket.writable) this.socket.write(data);
       });
       if (idle) this.server.release(this);
+      else this.closeIfIdle();
     }
+  }
+
+  /** Inside a transaction (this connection owns the database): close the connection if it then says nothing. */
+  private closeIfIdle(): void {
+    const ms = this.server.options.idleInTransactionMs;
+    if (!ms) return;
+    clearTimeout(this.idle);
+    this.idle = setTimeout(() => this.socket.destroy(), ms);
+    this.idle.unref();
   }
 
   private next(): Uint8Array | 'refuse' | 'cancel' | undefined {

@@ -21,7 +21,7 @@ describe('memory locks', () => {
     expect(keys).toHaveLength(3);
     expect([...keys].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))).toEqual(keys);
     expect(new Set(keys.map(String))).toEqual(new Set(addresses.map(memoryLockKey)));
-    expect(sql).toContain(`FROM (SELECT 1 FROM "public"."conversations" WHERE id = E'it''s' FOR UPDATE) AS held`);
+    expect(sql).toContain(`FROM (SELECT 1 FROM "public"."conversations" WHERE id = 'it''s' FOR UPDATE) AS held`);
     expect(memoryLockSql(new Tables('public'), 'c', [])).toBeUndefined();
   });
 });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { escapeLiteral } from 'pg';
 
 /** The part of a `pg` client a turn uses. */
 export interface SqlClient {
@@ -8,8 +9,9 @@ export interface SqlClient {
 }
 
 /**
- * A SQL literal for the simple query protocol (which is what lets several statements travel in one round trip).
- * E'…' strings mean the same whatever `standard_conforming_strings` says.
+ * A SQL literal for the simple query protocol (which is what lets several statements travel in one round trip):
+ * strings through `pg`'s own `escapeLiteral`, which writes an E'…' string when there is a backslash, so a literal
+ * means the same whatever `standard_conforming_strings` says.
  */
 export function literal(value: string | number | null): string {
   if (value === null) return 'NULL';
@@ -17,7 +19,7 @@ export function literal(value: string | number | null): string {
     if (!Number.isFinite(value)) throw new Error(`Cannot write ${value} as SQL.`);
     return String(value);
   }
-  return `E'${value.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+  return escapeLiteral(value);
 }
 
 /** Replace `$1`, `$2`, … by literals. The SQL itself holds no other `$` (no dollar quoting). */

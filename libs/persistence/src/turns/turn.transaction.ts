@@ -1,40 +1,39 @@
-import type { Json, MemoryAddress } from '@parley/dialogue-core';
+import type {
+  ConversationKey,
+  ConversationRecord,
+  ConversationTransaction,
+  DueTimer,
+  LoadedTurn,
+  LoadRequest,
+  LockedTurn,
+  MemoryAddress,
+  TurnRecord,
+} from '@parley/dialogue-core';
 import type { Tables } from '../database/schema';
 import { inline, lastRows, rowsAt, type SqlClient } from './sql';
-import { memoryLockSql } from './memory.locks';
-import { memoryAddressKey, memorySelect, TransactionMemory } from './transaction.memory';
-import type { ClaimedJob, ConversationKey, LockedConversation, TurnContext, TurnWrite } from './turn.types';
+import {
+  conversationSql,
+  createConversationSql,
+  loadSql,
+  toLoaded,
+  toRecord,
+  type ConversationRow,
+  type LoadRow,
+} from './turn.reads';
+import { turnWrite } from './turn.rows';
+import type { TurnWrite } from './turn.types';
 import { writeParams, writeStatement, writtenTurns } from './turn.write';
 
-interface LoadRow {
-  duplicate: { replies: string[] } | null;
-  history: Json[] | null;
-  memory: { scope: string; name: string; data: Json }[];
-}
-
-interface ConversationRow {
-  id: string;
-  bot_id: string;
-  channel: string;
-  user_id: string;
-  bot_version: number;
-  snapshot: Json | null;
-  turns: number;
-  status: 'active' | 'ended';
-  transcript_seq: number;
-  version: number;
-}
-
 /**
- * One turn's transaction on one connection (docs/design.md#one-turn): lock the conversation row, read what the turn needs,
- * write everything in one statement. Created by `TurnStore.run`, which commits or rolls back.
+ * One turn's transaction on one connection (docs/design.md#one-turn): lock the conversation row, read what the turn needs, write everything in
+ * one statement. Created by `PostgresConversationStore.transaction`, which commits or rolls back.
  *
  * The usual turn costs two round trips: `BEGIN; lock; lock memory; load` and `write; COMMIT` (several statements in
  * one simple query, values inlined as literals). In READ COMMITTED each statement takes a fresh snapshot, so the load
  * sees the turn that held the conversation lock, or the memory locks (`memory.locks.ts`), before this one.
  */
-export class TurnTransaction {
-  private locked?: LockedConversation;
+export class TurnTransaction implements ConversationTransaction {
+  private locked?: ConversationRecord;
   private begun = false;
   /** True once COMMIT went out with the write. */
   committed = false;
@@ -64,53 +63,41 @@ export class TurnTransaction {
    * Lock the conversation of a user (creating it on first contact) and load what the turn needs, in one round trip
    * when it exists.
    */
-  async lockAndLoad(
-    key: ConversationKey,
-    botVersion: number,
-    dedupe: { channel: string; messageId: string } | undefined,
-    prefetch: readonly MemoryAddress[],
-  ): Promise<{ locked: LockedConversation; context: TurnContext }> {
+  async lockUser(key: ConversationKey, botVersion: number, request: LoadRequest): Promise<LockedTurn> {
     const withBegin = !this.begun;
-    const sql = `${withBegin ? 'BEGIN;\n' : ''}${inline(this.lockSql(false), [key.id])};\n${this.loadSql(key.id, dedupe, prefetch)}`;
+    const sql = `${withBegin ? 'BEGIN;\n' : ''}${inline(conversationSql(this.t, 'wait'), [key.id])};\n${loadSql(this.t, key.id, request, true)}`;
     const result = await this.client.query(sql);
     this.begun = true;
     const rows = rowsAt<ConversationRow>(result, withBegin ? 1 : 0);
     if (rows[0]) {
-      this.locked = toLocked(rows[0]);
-      return { locked: this.locked, context: this.toContext(lastRows<LoadRow>(result)[0], prefetch) };
+      this.locked = toRecord(rows[0]);
+      return { conversation: this.locked, loaded: toLoaded(this, this.t, lastRows<LoadRow>(result)[0], request.prefetch) };
     }
-    const locked = await this.lock(key, botVersion);
-    return { locked, context: await this.load(dedupe, prefetch) };
+    const conversation = await this.lock(key, botVersion);
+    return { conversation, loaded: await this.load(request) };
   }
 
   /**
    * Lock the conversation row FOR UPDATE, creating it first if it does not exist (race-safe: INSERT … ON CONFLICT
    * DO NOTHING, then lock). Every turn of the conversation, on any instance, queues here.
    */
-  async lock(key: ConversationKey, botVersion: number): Promise<LockedConversation> {
+  async lock(key: ConversationKey, botVersion: number): Promise<ConversationRecord> {
     let row = await this.selectForUpdate(key.id, false);
     if (!row) {
-      await this.query(
-        `INSERT INTO ${this.t.conversations} (id, bot_id, channel, user_id, bot_version) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (id) DO NOTHING`,
-        [key.id, key.botId, key.channel, key.userId, botVersion],
-      );
+      await this.query(createConversationSql(this.t), [key.id, key.botId, key.channel, key.userId, botVersion]);
       row = await this.selectForUpdate(key.id, false);
     }
     if (!row) throw new Error(`Conversation ${key.id} vanished while being created.`);
-    return (this.locked = toLocked(row));
+    return (this.locked = toRecord(row));
   }
 
-  /** Lock an existing conversation without waiting: undefined when another turn holds it (or it does not exist). */
-  async tryLock(conversationId: string): Promise<LockedConversation | undefined> {
-    const row = await this.selectForUpdate(conversationId, true);
-    return row ? (this.locked = toLocked(row)) : undefined;
-  }
-
-  /** Lock an existing conversation (waiting for its current turn); undefined when there is no such conversation. */
-  async lockExisting(conversationId: string): Promise<LockedConversation | undefined> {
-    const row = await this.selectForUpdate(conversationId, false);
-    return row ? (this.locked = toLocked(row)) : undefined;
+  /**
+   * Lock an existing conversation, waiting for its current turn (or, with `wait: false`, not: undefined when another
+   * turn holds it); undefined when there is no such conversation.
+   */
+  async lockExisting(conversationId: string, options: { wait?: boolean } = {}): Promise<ConversationRecord | undefined> {
+    const row = await this.selectForUpdate(conversationId, options.wait === false);
+    return row ? (this.locked = toRecord(row)) : undefined;
   }
 
   /**
@@ -118,48 +105,17 @@ export class TurnTransaction {
    * (so it sees the turns that held them before us): the earlier response to this message id, the back-step history,
    * and the memory the turn will read first.
    */
-  async load(
-    dedupe: { channel: string; messageId: string } | undefined,
-    prefetch: readonly MemoryAddress[],
-  ): Promise<TurnContext> {
-    const [row] = await this.query<LoadRow>(this.loadSql(this.current().id, dedupe, prefetch));
-    return this.toContext(row, prefetch);
+  async load(request: LoadRequest): Promise<LoadedTurn> {
+    const [row] = await this.query<LoadRow>(loadSql(this.t, this.current().id, request, true));
+    return toLoaded(this, this.t, row, request.prefetch);
   }
 
-  private loadSql(
-    conversationId: string,
-    dedupe: { channel: string; messageId: string } | undefined,
-    prefetch: readonly MemoryAddress[],
-  ): string {
-    // The memory locks first, as a statement of their own: the load's fresh snapshot then sees what their previous
-    // holder committed.
-    const memoryLocks = memoryLockSql(this.t, conversationId, prefetch);
-    const load = inline(
-      `SELECT
-         (SELECT jsonb_build_object('replies', (
-                   SELECT coalesce(jsonb_agg(o.text ORDER BY o.seq), '[]'::jsonb) FROM ${this.t.transcript} o
-                    WHERE o.conversation_id = i.conversation_id AND o.turn = i.turn AND o.direction = 'out'))
-            FROM ${this.t.transcript} i WHERE i.conversation_id = $2 AND i.channel = $3 AND i.message_id = $4) AS duplicate,
-         (SELECT snapshots FROM ${this.t.history} WHERE conversation_id = $2) AS history,
-         (SELECT coalesce(jsonb_agg(jsonb_build_object('scope', m.scope, 'name', m.name, 'data', m.data)), '[]'::jsonb)
-            FROM (${memorySelect(this.t)}) m) AS memory`,
-      [JSON.stringify(prefetch), conversationId, dedupe?.channel ?? null, dedupe?.messageId ?? null],
-    );
-    return memoryLocks ? `${memoryLocks};\n${load}` : load;
+  async commitTurn(turn: TurnRecord): Promise<ConversationRecord> {
+    await this.write(turnWrite(turn), { commit: true });
+    return this.current();
   }
 
-  private toContext(row: LoadRow | undefined, prefetch: readonly MemoryAddress[]): TurnContext {
-    const rows = row?.memory ?? [];
-    const found = new Map(rows.map((r) => [memoryAddressKey(r), r.data]));
-    return {
-      duplicate: row?.duplicate ?? undefined,
-      history: row?.history ?? [],
-      memory: new TransactionMemory(this, this.t, prefetch, rows),
-      preloaded: prefetch.map((a) => ({ scope: a.scope, name: a.name, data: found.get(memoryAddressKey(a)) })),
-    };
-  }
-
-  /** Write the turn: conversation row, history, transcript, memory, outbox, timers and the dedupe record, at once. */
+  /** Write the turn's rows: conversation row, history, transcript, memory, outbox, timers and the dedupe record, at once. */
   async write(turn: TurnWrite, options: { commit?: boolean } = {}): Promise<{ transcriptSeq: number }> {
     // The statement of the cached path (`turn.write.ts`), for one turn and with literals: it goes with the COMMIT in
     // one round trip. Its checks hold under the lock (the version is the locked row's; dedupe was checked after the
@@ -178,21 +134,44 @@ export class TurnTransaction {
   }
 
   /** The conversation as written by this transaction (after `write`). */
-  get conversation(): LockedConversation | undefined {
+  get conversation(): ConversationRecord | undefined {
     return this.locked;
+  }
+
+  async reset(forget: readonly MemoryAddress[]): Promise<void> {
+    const locked = this.current();
+    await this.write({
+      botVersion: locked.botVersion,
+      snapshot: null,
+      turns: locked.turns,
+      status: 'active',
+      history: [],
+      transcript: [],
+      memory: [],
+      outbox: [],
+      schedules: [],
+    });
+    await this.query(`DELETE FROM ${this.t.jobs} WHERE conversation_id = $1`, [locked.id]);
+    if (forget.length > 0) {
+      await this.query(
+        `DELETE FROM ${this.t.memories} m USING jsonb_to_recordset($1::jsonb) AS a(scope text, name text)
+          WHERE m.scope_key = a.scope AND m.name = a.name`,
+        [JSON.stringify(forget)],
+      );
+    }
   }
 
   /**
    * Claim the most overdue scheduled job no other instance holds: it is deleted in this transaction, so it comes back
    * if the transaction rolls back, and is gone for good (fired exactly once) when the turn commits.
    */
-  async claimDueJob(skip: readonly string[] = []): Promise<ClaimedJob | undefined> {
+  async claimDueTimer(skip: readonly string[] = []): Promise<DueTimer | undefined> {
     const rows = await this.query<{
       id: string;
       conversation_id: string;
       key: string | null;
       run_at: Date;
-      event: ClaimedJob['event'];
+      event: DueTimer['event'];
     }>(
       `DELETE FROM ${this.t.jobs} j
         WHERE (j.conversation_id, j.id) = (
@@ -208,47 +187,12 @@ export class TurnTransaction {
       : undefined;
   }
 
-  /** Cancel pending timers of the current conversation (after a reset). */
-  async clearJobs(): Promise<void> {
-    await this.query(`DELETE FROM ${this.t.jobs} WHERE conversation_id = $1`, [this.current().id]);
-  }
-
-  /** Forget memory records (conversation-scoped memory after a reset). */
-  async deleteMemory(addresses: readonly MemoryAddress[]): Promise<void> {
-    if (addresses.length === 0) return;
-    await this.query(
-      `DELETE FROM ${this.t.memories} m USING jsonb_to_recordset($1::jsonb) AS a(scope text, name text)
-        WHERE m.scope_key = a.scope AND m.name = a.name`,
-      [JSON.stringify(addresses)],
-    );
-  }
-
-  private current(): LockedConversation {
+  private current(): ConversationRecord {
     if (!this.locked) throw new Error('Lock the conversation first.');
     return this.locked;
   }
 
-  private lockSql(skipLocked: boolean): string {
-    return `SELECT id, bot_id, channel, user_id, bot_version, snapshot, turns, status, transcript_seq, version
-              FROM ${this.t.conversations} WHERE id = $1 FOR UPDATE${skipLocked ? ' SKIP LOCKED' : ''}`;
-  }
-
   private async selectForUpdate(id: string, skipLocked: boolean): Promise<ConversationRow | undefined> {
-    return (await this.query<ConversationRow>(this.lockSql(skipLocked), [id]))[0];
+    return (await this.query<ConversationRow>(conversationSql(this.t, skipLocked ? 'skip' : 'wait'), [id]))[0];
   }
-}
-
-function toLocked(row: ConversationRow): LockedConversation {
-  return {
-    id: row.id,
-    botId: row.bot_id,
-    channel: row.channel,
-    userId: row.user_id,
-    botVersion: row.bot_version,
-    snapshot: row.snapshot,
-    turns: row.turns,
-    status: row.status,
-    transcriptSeq: row.transcript_seq,
-    version: row.version,
-  };
 }

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import type { ConversationRecord, MemoryRecord } from '@parley/dialogue-core';
 import type { Tables } from '../database/schema';
 import { memoryLockKey } from './memory.locks';
 import { rowsAt } from './sql';
 import { memoryAddressKey } from './transaction.memory';
-import type { LockedConversation, MemoryRow, TurnWrite } from './turn.types';
+import { afterWrite } from './turn.rows';
+import type { TurnWrite } from './turn.types';
 
 /**
  * What a turn writes, and the one statement that writes it: used for a single turn under the conversation lock
@@ -16,18 +18,18 @@ export interface WriteExpectation {
   /** `conversations.version` of the cached copy: another turn (any instance) moved it on. */
   version: number;
   /** The memory the turn read, as it read it: another conversation of the same user may have changed it. */
-  memory: readonly MemoryRow[];
+  memory: readonly MemoryRecord[];
 }
 
 /** A turn computed from a cached copy of its conversation (`base`), to be written only if that copy is still current. */
 export interface CurrentWrite {
-  base: LockedConversation;
+  base: ConversationRecord;
   turn: TurnWrite;
   expect: WriteExpectation;
 }
 
 /** The rows a turn adds besides the conversation's own: transcript lines (numbered on from the conversation's), etc. */
-function turnRows(conversation: LockedConversation, turn: TurnWrite) {
+export function turnRows(conversation: ConversationRecord, turn: TurnWrite) {
   let seq = conversation.transcriptSeq;
   const transcript = turn.transcript.map((line) => ({
     seq: ++seq,
@@ -56,33 +58,16 @@ function turnRows(conversation: LockedConversation, turn: TurnWrite) {
   return { seq, transcript, memory, schedules, outbox };
 }
 
-/** The conversation row as a turn's write leaves it. */
-function afterWrite(
-  conversation: LockedConversation,
-  turn: TurnWrite,
-  transcriptSeq: number,
-): LockedConversation {
-  return {
-    ...conversation,
-    transcriptSeq,
-    turns: turn.turns,
-    snapshot: turn.snapshot,
-    botVersion: turn.botVersion,
-    status: turn.status,
-    version: conversation.version + 1,
-  };
-}
-
 /** The statement's parameters for turns written together (every row tagged with its turn's index `i`), and each
  * conversation as the write leaves it. */
-export function writeParams(items: readonly CurrentWrite[]): { values: string[]; after: LockedConversation[] } {
+export function writeParams(items: readonly CurrentWrite[]): { values: string[]; after: ConversationRecord[] } {
   const turns: unknown[] = [];
   const expected: unknown[] = [];
   const lines: unknown[] = [];
   const memory: unknown[] = [];
   const outbox: unknown[] = [];
   const jobs: unknown[] = [];
-  const after: LockedConversation[] = [];
+  const after: ConversationRecord[] = [];
   const history: string[] = [];
   items.forEach(({ base, turn, expect }, i) => {
     const rows = turnRows(base, turn);

@@ -1,0 +1,30 @@
+import type { BotDefinition, ConversationKey, Reply, TurnInput, TurnRecord, TurnResult } from '@parley/dialogue-core';
+
+/** Where a turn goes: the conversation of a user on a channel (created on first contact) or an existing one by id. */
+export type TurnTarget =
+  | { kind: 'user'; bot: BotDefinition; key: ConversationKey }
+  | { kind: 'conversation'; id: string };
+
+export interface TurnCall {
+  target: TurnTarget;
+  input: TurnInput;
+  messageId: string;
+  /** Dedupe redeliveries of `messageId` on this channel (absent for scheduled jobs, which dedupe by deletion). */
+  dedupeChannel?: string;
+  /** `response`: replies go back in the HTTP response. `push`: they are pushed through the outbox (events, timers). */
+  delivery: 'response' | 'push';
+}
+
+/** The response of a turn, returned again, byte for byte, on redelivery. */
+export interface TurnResponse {
+  conversationId: string;
+  messageId: string;
+  replies: Reply[];
+}
+
+export interface TurnDone {
+  response: TurnResponse;
+  duplicate: boolean;
+  /** Set when a turn ran (not for duplicates). */
+  turn?: { bot: BotDefinition; number: number; result: TurnResult; record: TurnRecord };
+}

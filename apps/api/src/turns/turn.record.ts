@@ -1,0 +1,40 @@
+import type { ConversationRecord, TurnRecord, TurnResult } from '@parley/dialogue-core';
+import type { TurnCall } from './turn.call';
+
+/**
+ * The turn as the store is to write it, with `snapshot` and history as JSON text, serializing each object once: what
+ * the engine handed back unchanged (an earlier step, the previous snapshot) is one of `known`'s objects, whose text is
+ * reused. Also returns the texts of the new state's snapshot and steps, by object, for the next turn.
+ */
+export function turnRecord(
+  conversation: ConversationRecord,
+  call: Omit<TurnCall, 'target'>,
+  result: TurnResult,
+  hadHistory: boolean,
+  known: ReadonlyMap<unknown, string> = new Map(),
+): { record: TurnRecord; texts: Map<unknown, string> } {
+  const { state } = result;
+  const texts = new Map<unknown, string>();
+  const text = (value: unknown) => known.get(value) ?? texts.get(value) ?? JSON.stringify(value);
+  texts.set(state.snapshot, text(state.snapshot));
+  for (const step of state.history) texts.set(step, text(step));
+  // A turn that was not understood leaves the back-step history as it was: no need to rewrite it.
+  const historyChanged = !(result.outcome === 'notUnderstood' && !result.reset) && (state.history.length > 0 || hadHistory);
+  const record: TurnRecord = {
+    conversation,
+    number: conversation.turns + 1,
+    messageId: call.messageId,
+    dedupeChannel: call.dedupeChannel,
+    input: call.input,
+    pushReplies: call.delivery === 'push',
+    state,
+    replies: result.replies,
+    effects: result.effects,
+    historyChanged,
+    json: {
+      snapshot: texts.get(state.snapshot)!,
+      history: historyChanged ? `[${state.history.map((step) => texts.get(step)!).join(',')}]` : undefined,
+    },
+  };
+  return { record, texts };
+}

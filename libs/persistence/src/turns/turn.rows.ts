@@ -1,0 +1,81 @@
+import type { ConversationRecord, Json, TurnRecord } from '@parley/dialogue-core';
+import type { TurnWrite } from './turn.types';
+
+/**
+ * How a turn becomes rows, for every store: the inbound line (the dedupe record when the channel redelivers), one
+ * line per reply, memory records, timers and outbox items, with the message ids receivers dedupe on:
+ * - a reply: `<inbound message id>#<n>` (n from 1), in the transcript and, when pushed, in the outbox;
+ * - an outbound call: `<conversation id>/<turn>/call/<n>`.
+ */
+export function turnWrite(record: TurnRecord): TurnWrite {
+  const { input, messageId, conversation, number, state } = record;
+  const channel = record.dedupeChannel;
+  const inbound =
+    input.kind === 'message'
+      ? { direction: 'in' as const, kind: 'message' as const, text: input.text, messageId, channel }
+      : {
+          direction: 'in' as const,
+          kind: 'event' as const,
+          text: input.event.type,
+          messageId,
+          event: input.event as Json,
+          channel,
+        };
+  const replyId = (i: number) => `${messageId}#${i + 1}`;
+  const write: TurnWrite = {
+    botVersion: state.version,
+    snapshot: state.snapshot,
+    turns: number,
+    status: (state.snapshot as { status?: string } | null)?.status === 'done' ? 'ended' : 'active',
+    history: record.historyChanged ? state.history : undefined,
+    transcript: [
+      inbound,
+      ...record.replies.map((reply, i) => ({
+        direction: 'out' as const,
+        kind: 'reply' as const,
+        text: reply.text,
+        messageId: replyId(i),
+      })),
+    ],
+    memory: [],
+    outbox: [],
+    schedules: [],
+    json: record.json,
+  };
+  let calls = 0;
+  for (const effect of record.effects) {
+    if (effect.type === 'memory.write') write.memory.push({ scope: effect.scope, name: effect.name, data: effect.data });
+    else if (effect.type === 'schedule') write.schedules.push({ at: effect.at, event: effect.event as Json, key: effect.key });
+    else
+      write.outbox.push({
+        kind: 'call',
+        target: effect.service,
+        payload: effect.input,
+        messageId: `${conversation.id}/${number}/call/${++calls}`,
+      });
+  }
+  if (record.pushReplies) {
+    record.replies.forEach((reply, i) =>
+      write.outbox.push({
+        kind: 'reply',
+        target: conversation.channel,
+        payload: { type: 'text', text: reply.text },
+        messageId: replyId(i),
+      }),
+    );
+  }
+  return write;
+}
+
+/** The conversation row as a turn's write leaves it. */
+export function afterWrite(conversation: ConversationRecord, turn: TurnWrite, transcriptSeq: number): ConversationRecord {
+  return {
+    ...conversation,
+    transcriptSeq,
+    turns: turn.turns,
+    snapshot: turn.snapshot,
+    botVersion: turn.botVersion,
+    status: turn.status,
+    version: conversation.version + 1,
+  };
+}
