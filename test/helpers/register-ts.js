@@ -13,6 +13,7 @@ const aliases = {
   '@parley/persistence': 'libs/persistence/src',
   '@parley/nlu': 'libs/nlu/src',
   '@parley/channels': 'libs/channels/src',
+  '@parley/diagram': 'libs/diagram/src',
   '@parley/machines': 'machines',
 };
 

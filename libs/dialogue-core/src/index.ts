@@ -4,7 +4,7 @@ export * from './ports';
 export { entity, hasEntity, type DialogueArgs, type Dynamic } from './authoring/args';
 export { say, update, remember, escape, propagate, sleepTo, replaceTo, schedule, call, run } from './authoring/actions';
 export { ask, dependOn, finish, yieldUntil, when, QUESTION_TAG, YIELD_TAG } from './authoring/stages';
-export type { StageConfig, Transition, DependOnResults } from './authoring/stages';
+export type { StageConfig, Transition, DependOnResults, ParleyMeta } from './authoring/stages';
 export {
   defineContext,
   type ContextSpec,

@@ -2,6 +2,7 @@ import { raise } from 'xstate';
 import { record } from '../runtime/turn-scope';
 import { resolve, type Dynamic } from './args';
 import { say } from './actions';
+import type { ParleyMeta } from './stages';
 
 /** Action: ask the pending question again at the end of the turn. */
 export const reask = record({ type: 'parley.reask' });
@@ -21,6 +22,7 @@ export function openThread(thread: string) {
       mode: 'sleep',
       input: { trigger: event },
     })),
+    meta: { opensThread: thread } satisfies ParleyMeta,
   } as any;
 }
 
@@ -31,12 +33,12 @@ export function openThread(thread: string) {
  * intents: { help: reply('我可以帮您买果汁、查天气、办会员。') }
  */
 export function reply(text: Dynamic<string>) {
-  return { actions: [say(text), reask] } as any;
+  return { actions: [say(text), reask], meta: { replies: true } satisfies ParleyMeta } as any;
 }
 
 /** External event handler: push a message to the user (delivered through the outbox). */
 export function push(text: Dynamic<string>) {
-  return { actions: say(text) } as any;
+  return { actions: say(text), meta: { replies: true } satisfies ParleyMeta } as any;
 }
 
 /**
@@ -50,5 +52,6 @@ export function blockThread(thread: string, input?: Dynamic<Record<string, unkno
       target: thread,
       input: { trigger: args.event, ...(input ? resolve(input, args) : {}) },
     })),
+    meta: { blocksThread: thread } satisfies ParleyMeta,
   } as any;
 }

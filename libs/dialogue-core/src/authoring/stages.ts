@@ -14,6 +14,21 @@ export const QUESTION_TAG = 'parley.question';
 export const YIELD_TAG = 'parley.yielding';
 
 /**
+ * What the helpers record in the `meta` of the transitions and stages they build, for tools that draw or walk a bot
+ * (diagrams, path tests): which result of a `dependOn` child a transition handles (`result`, also on `finish` stages:
+ * the result they end with), and which transitions Parley generated rather than the author wrote (`generated`).
+ */
+export interface ParleyMeta {
+  result?: ContextResult['status'];
+  generated?: true;
+  /** Bot-wide handlers: the thread an intent or event opens (`openThread`) or puts on the blocking stack. */
+  opensThread?: string;
+  blocksThread?: string;
+  /** Bot-wide handlers that only answer (`reply`) or push a message (`push`). */
+  replies?: true;
+}
+
+/**
  * A guard written against the dialogue arguments (context, event, memory, now).
  *
  * @example
@@ -88,10 +103,18 @@ export function dependOn(
       for (const t of toArray(handler)) {
         const transition = typeof t === 'string' ? { target: t } : t;
         // The author's own guard (inline or named) applies on top of the status check.
-        doneTransitions.push({ ...transition, guard: transition.guard ? and([isStatus, transition.guard]) : isStatus });
+        doneTransitions.push({
+          ...transition,
+          guard: transition.guard ? and([isStatus, transition.guard]) : isStatus,
+          meta: { ...(transition.meta ?? {}), result: status } satisfies ParleyMeta,
+        });
       }
     } else if (status !== 'done') {
-      doneTransitions.push({ guard: isStatus, actions: raise({ type: RESULT_ESCAPES[status] } as any) });
+      doneTransitions.push({
+        guard: isStatus,
+        actions: raise({ type: RESULT_ESCAPES[status] } as any),
+        meta: { result: status, generated: true } satisfies ParleyMeta,
+      });
     }
   }
   const captured = (capture ?? []).map((type) => ({
@@ -107,7 +130,10 @@ export function dependOn(
       input: (args: any) => (input ? resolve(input, args) : {}),
       onDone: doneTransitions,
       // A child that crashed becomes a failure escape here: never a crashed conversation.
-      onError: { actions: raise(({ event }: any) => ({ type: 'escape.failure', reason: errorMessage(event.error) })) },
+      onError: {
+        actions: raise(({ event }: any) => ({ type: 'escape.failure', reason: errorMessage(event.error) })),
+        meta: { generated: true } satisfies ParleyMeta,
+      },
     },
     on: {
       turn: [...captured, { actions: { type: 'parley.forwardToChild', params: { child: contextKey } } }],
@@ -128,6 +154,7 @@ export function finish(
 ): StageConfig {
   return {
     type: 'final',
+    meta: { result: status } satisfies ParleyMeta,
     output: (args: any) => ({ ...(output ? resolve(output, args) : {}), status }),
   };
 }
