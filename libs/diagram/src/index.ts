@@ -19,3 +19,4 @@ export {
 export { renderSvg, drawSvg } from './render/svg.renderer';
 export { toMermaid } from './export/mermaid.export';
 export { toXStateConfig, type StateConfigJson, type TransitionJson } from './export/xstate-config.export';
+export { stageDetails, type StageDetails } from './model/stage-details';

@@ -21,8 +21,14 @@ export type {
   ScheduleLine,
   ClaimedJob,
 } from './turns/turn.types';
-export { ConversationRepository, type StoredConversation, type TranscriptItem } from './conversations/conversation.repository';
+export {
+  ConversationRepository,
+  type StoredConversation,
+  type TranscriptItem,
+  type ConversationSummary,
+} from './conversations/conversation.repository';
 export { OutboxStore, type OutboxDelivery } from './outbox/outbox.store';
 export { nextJobAt } from './maintenance';
 export { entities } from './entities';
 export { PgliteServer, type PgliteLike } from './database/pglite.server';
+export { PgChangeRelay, type ChangeRelayOptions } from './notifications/pg-change-relay';

@@ -317,6 +317,20 @@ function serialize(write: TurnWrite, result: TurnResult, known: ReadonlyMap<unkn
   return texts;
 }
 
+/** The state after a turn, kept on its inbound transcript line (the Studio's step-through history). */
+function turnState(result: TurnResult): Json {
+  const { focus, sleeping, yielding, blocking } = result.threads;
+  return {
+    focus,
+    sleeping,
+    yielding,
+    blocking,
+    activePath: result.activePath,
+    outcome: result.outcome,
+    intent: result.understanding?.intent ?? null,
+  };
+}
+
 function toWrite(
   locked: LockedConversation,
   number: number,
@@ -325,9 +339,10 @@ function toWrite(
   hadHistory: boolean,
 ): TurnWrite {
   const { input, messageId } = call;
+  const state = turnState(result);
   const inbound =
     input.kind === 'message'
-      ? { direction: 'in' as const, kind: 'message' as const, text: input.text, messageId, channel: call.dedupeChannel }
+      ? { direction: 'in' as const, kind: 'message' as const, text: input.text, messageId, channel: call.dedupeChannel, state }
       : {
           direction: 'in' as const,
           kind: 'event' as const,
@@ -335,6 +350,7 @@ function toWrite(
           messageId,
           event: input.event as Json,
           channel: call.dedupeChannel,
+          state,
         };
   const outLines = result.replies.map((reply, i) => ({
     direction: 'out' as const,
