@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// (The callbacks of page.evaluate and $$eval run in the browser.)
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -30,7 +30,13 @@ export function highlightFromTree(
   return out;
 }
 
-function walk(actor: ActorNode, instance: string, context: string, details: Readonly<Record<string, StageDetails>>, out: Highlight) {
+function walk(
+  actor: ActorNode,
+  instance: string,
+  context: string,
+  details: Readonly<Record<string, StageDetails>>,
+  out: Highlight,
+) {
   const leaves = leafPaths(actor.value);
   for (const path of leaves) out.active.push(`${instance}:${path}`);
   for (const child of actor.children) {

@@ -34,7 +34,8 @@ export class StudioApiController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<string> {
     const format = /^diagram\.(svg|mmd|json)$/.exec(file)?.[1] as DiagramFormat | undefined;
-    if (!format) throw new ApiError('ROUTE_NOT_FOUND', `No such export '${file}': use diagram.svg, diagram.mmd or diagram.json.`);
+    if (!format)
+      throw new ApiError('ROUTE_NOT_FOUND', `No such export '${file}': use diagram.svg, diagram.mmd or diagram.json.`);
     const text = await this.studio.diagram(id, format, {
       routing: flag(query.routing, 'routing'),
       expand: expandList(query.expand),
@@ -56,19 +57,23 @@ export class StudioApiController {
   /** `?bot=&user=&limit=&after=`: newest activity first; `next` is the `after` of the following page. */
   @Get('conversations')
   async list(@Query() query: Record<string, unknown>) {
-    const invalid = (message: string, field: string) => new ChannelError('INVALID_REQUEST', message, { channel: 'admin', field });
+    const invalid = (message: string, field: string) =>
+      new ChannelError('INVALID_REQUEST', message, { channel: 'admin', field });
     for (const key of Object.keys(query)) {
-      if (!['bot', 'user', 'limit', 'after'].includes(key)) throw invalid(`Unknown parameter '${key}'. Allowed: bot, user, limit, after.`, key);
+      if (!['bot', 'user', 'limit', 'after'].includes(key))
+        throw invalid(`Unknown parameter '${key}'. Allowed: bot, user, limit, after.`, key);
     }
     const text = (name: string) => {
       const v = query[name];
       if (v === undefined) return undefined;
-      if (typeof v !== 'string' || v.length < 1 || v.length > 256) throw invalid(`'${name}' must be a string of 1 to 256 characters.`, name);
+      if (typeof v !== 'string' || v.length < 1 || v.length > 256)
+        throw invalid(`'${name}' must be a string of 1 to 256 characters.`, name);
       return v;
     };
     const limitText = text('limit');
     const limit = limitText === undefined ? 50 : Number(limitText);
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) throw invalid(`'limit' must be an integer from 1 to ${MAX_PAGE}.`, 'limit');
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE)
+      throw invalid(`'limit' must be an integer from 1 to ${MAX_PAGE}.`, 'limit');
     const afterText = text('after');
     let after: { at: string; id: string } | undefined;
     if (afterText !== undefined) {
@@ -84,8 +89,15 @@ export class StudioApiController {
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
-      items: page.map(({ cursor: _cursor, ...row }) => ({ ...row, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString() })),
-      next: rows.length > limit && last ? Buffer.from(JSON.stringify([last.cursor.at, last.cursor.id])).toString('base64url') : null,
+      items: page.map(({ cursor: _cursor, ...row }) => ({
+        ...row,
+        createdAt: row.createdAt.toISOString(),
+        updatedAt: row.updatedAt.toISOString(),
+      })),
+      next:
+        rows.length > limit && last
+          ? Buffer.from(JSON.stringify([last.cursor.at, last.cursor.id])).toString('base64url')
+          : null,
     };
   }
 
@@ -97,9 +109,12 @@ export class StudioApiController {
   changes(@Query() query: Record<string, unknown>, @Req() request: FastifyRequest, @Res() reply: FastifyReply): void {
     const conversation = typeof query.conversation === 'string' ? query.conversation : undefined;
     const bot = typeof query.bot === 'string' ? query.bot : undefined;
-    this.streams.open(request, reply, (change) =>
-      change.kind === 'resync' ||
-      ((!conversation || change.conversationId === conversation) && (!bot || change.botId === bot)),
+    this.streams.open(
+      request,
+      reply,
+      (change) =>
+        change.kind === 'resync' ||
+        ((!conversation || change.conversationId === conversation) && (!bot || change.botId === bot)),
     );
   }
 }
@@ -114,7 +129,10 @@ function expandList(value: unknown): 'all' | string[] {
   if (value === undefined || value === '') return [];
   if (value === 'all') return 'all';
   if (typeof value !== 'string' || value.length > 4096) {
-    throw new ChannelError('INVALID_REQUEST', "'expand' must be 'all' or stage ids separated by commas.", { channel: 'admin', field: 'expand' });
+    throw new ChannelError('INVALID_REQUEST', "'expand' must be 'all' or stage ids separated by commas.", {
+      channel: 'admin',
+      field: 'expand',
+    });
   }
   return value.split(',').filter(Boolean);
 }

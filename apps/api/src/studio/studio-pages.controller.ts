@@ -15,7 +15,10 @@ export class StudioPagesController {
   async page(@Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     void reply.header('content-type', 'text/html; charset=utf-8');
     // No third-party anything: scripts and styles from this server only.
-    void reply.header('content-security-policy', "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; connect-src 'self'");
+    void reply.header(
+      'content-security-policy',
+      "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; connect-src 'self'",
+    );
     void reply.header('referrer-policy', 'no-referrer');
     return (await webAssets()).html;
   }

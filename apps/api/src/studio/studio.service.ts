@@ -44,7 +44,14 @@ export class StudioService {
 
   bot(id: string): BotDefinition {
     const bot = this.runtime.bots.find(id);
-    if (!bot) throw new ApiError('BOT_NOT_FOUND', `No bot '${id}'. Bots: ${this.runtime.bots.all().map((b) => b.id).join(', ')}.`);
+    if (!bot)
+      throw new ApiError(
+        'BOT_NOT_FOUND',
+        `No bot '${id}'. Bots: ${this.runtime.bots
+          .all()
+          .map((b) => b.id)
+          .join(', ')}.`,
+      );
     return bot;
   }
 

@@ -16,7 +16,8 @@ export function webSourceDir(from = __dirname): string {
   for (let dir = from; ; dir = dirname(dir)) {
     const candidate = join(dir, 'apps', 'api', 'src', 'studio', 'web');
     if (existsSync(join(candidate, 'main.ts'))) return candidate;
-    if (dirname(dir) === dir) throw new Error(`The Studio's sources (apps/api/src/studio/web) were not found above ${from}.`);
+    if (dirname(dir) === dir)
+      throw new Error(`The Studio's sources (apps/api/src/studio/web) were not found above ${from}.`);
   }
 }
 
@@ -43,6 +44,9 @@ async function bundle(): Promise<WebAssets> {
     logLevel: 'silent',
   });
   const js = result.outputFiles[0]?.text ?? '';
-  const [html, css] = await Promise.all([readFile(join(dir, 'index.html'), 'utf8'), readFile(join(dir, 'studio.css'), 'utf8')]);
+  const [html, css] = await Promise.all([
+    readFile(join(dir, 'index.html'), 'utf8'),
+    readFile(join(dir, 'studio.css'), 'utf8'),
+  ]);
   return { html, js, css };
 }

@@ -73,7 +73,8 @@ export function stageDetails(
         for (const level of [...chain, root]) {
           for (const h of handled(level)) {
             const kind = ESCAPE_KINDS.find((k) => h.event === `escape.${k}`);
-            if (kind) details.escapes.push({ kind, at: level === root ? key : `${key}.${level.path.join('.')}`, to: h.to });
+            if (kind)
+              details.escapes.push({ kind, at: level === root ? key : `${key}.${level.path.join('.')}`, to: h.to });
           }
         }
         out[`${key}:${path}`] = details;

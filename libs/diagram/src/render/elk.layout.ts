@@ -106,10 +106,22 @@ export async function layoutDiagram(diagram: BotDiagram): Promise<DiagramLayout>
   if (placedProcess) nodes.push(placedProcess);
 
   // Each thread's context, laid out alone (relative coordinates).
-  const drawings = new Map<string, ContextDrawing>();
+  // One ELK call for every context (each laid out on its own inside it): ELK's cost per call is most of a small
+  // graph's, so 50 calls for 50 contexts cost several times one.
+  const graphs = new Map<string, ContextGraph>();
   for (const thread of threads) {
     const context = (children.get(thread.id) ?? [])[0];
-    if (context) drawings.set(thread.id, await layoutContext(context, children, internal.get(context.id) ?? []));
+    if (context) graphs.set(thread.id, contextGraph(context, children, internal.get(context.id) ?? []));
+  }
+  const laidAll = await (elk ??= new ELK()).layout({
+    id: '(root)',
+    layoutOptions: { 'elk.algorithm': 'layered', 'elk.hierarchyHandling': 'SEPARATE_CHILDREN' },
+    children: [...graphs.values()].map((g) => g.node),
+  });
+  const drawings = new Map<string, ContextDrawing>();
+  for (const [thread, graph] of graphs) {
+    const laid = laidAll.children?.find((c) => c.id === graph.node.id);
+    if (laid) drawings.set(thread, graph.read(laid));
   }
 
   const botWideLines = botWide ? linesOf(botWide) : [];
@@ -225,12 +237,19 @@ interface ContextDrawing {
   edges: PlacedEdge[];
 }
 
-/** One top-level context with everything inside it, by ELK, at (0, 0). */
-async function layoutContext(
+interface ContextGraph {
+  /** The ELK graph of the context, in a wrapper node of its own. */
+  node: ElkNode;
+  /** The drawing, from the laid-out wrapper, at (0, 0). */
+  read(laid: ElkNode): ContextDrawing;
+}
+
+/** One top-level context with everything inside it, as an ELK graph laid out on its own. */
+function contextGraph(
   context: DiagramNode,
   children: ReadonlyMap<string, DiagramNode[]>,
   edges: readonly DiagramEdge[],
-): Promise<ContextDrawing> {
+): ContextGraph {
   const lines = new Map<string, string[]>();
   const byId = new Map<string, DiagramNode>();
   const toElk = (node: DiagramNode): ElkNode => {
@@ -252,9 +271,10 @@ async function layoutContext(
     }
     return { id: node.id, ...leafSize(node, text) };
   };
-  // The context sits in a root of its own, so that its own handlers (edges from the context to a stage) are laid out.
+  // The context sits in a wrapper of its own, so that its own handlers (edges from the context to a stage) are laid out.
+  const wrapper = `(context):${context.id}`;
   const root: ElkNode = {
-    id: '(root)',
+    id: wrapper,
     layoutOptions: CONTEXT_LAYOUT,
     children: [toElk(context)],
     edges: edges.map((edge): ElkExtendedEdge => ({
@@ -266,8 +286,16 @@ async function layoutContext(
         : {}),
     })),
   };
-  const laid = await (elk ??= new ELK()).layout(root);
+  return { node: root, read: (laid) => readContext(laid, wrapper, byId, lines, edges) };
+}
 
+function readContext(
+  laid: ElkNode,
+  wrapper: string,
+  byId: ReadonlyMap<string, DiagramNode>,
+  lines: ReadonlyMap<string, string[]>,
+  edges: readonly DiagramEdge[],
+): ContextDrawing {
   const nodes: PlacedNode[] = [];
   const offsets = new Map<string, Point>();
   const place = (elkNode: ElkNode, origin: Point) => {
@@ -289,7 +317,7 @@ async function layoutContext(
     for (const child of elkNode.children ?? []) place(child, { x, y });
   };
   for (const child of laid.children ?? []) place(child, { x: 0, y: 0 });
-  offsets.set('(root)', { x: 0, y: 0 });
+  offsets.set(wrapper, { x: 0, y: 0 });
 
   const byEdge = new Map(edges.map((e) => [e.id, e]));
   const placedEdges: PlacedEdge[] = [];

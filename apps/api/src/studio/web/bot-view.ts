@@ -6,7 +6,12 @@ import type { BotView, Coverage, StageDetails } from './types';
 /** The bot view: the whole bot as one diagram, a toolbar (search, routing, expand, zoom) and a details panel. */
 export async function showBot(root: HTMLElement, botId: string): Promise<void> {
   const bot = await getJson<BotView>(`/api/studio/bots/${encodeURIComponent(botId)}`);
-  const search = el('input', { type: 'search', placeholder: 'Search stages…', id: 'search', 'aria-label': 'Search stages' });
+  const search = el('input', {
+    type: 'search',
+    placeholder: 'Search stages…',
+    id: 'search',
+    'aria-label': 'Search stages',
+  });
   const found = el('span', { class: 'muted', id: 'search-count' });
   const routing = el('input', { type: 'checkbox', id: 'routing' });
   const expandAll = el('input', { type: 'checkbox', id: 'expand-all' });
@@ -14,7 +19,15 @@ export async function showBot(root: HTMLElement, botId: string): Promise<void> {
   const zoomOut = el('button', { type: 'button', title: 'Zoom out' }, '−');
   const fit = el('button', { type: 'button', title: 'Fit' }, 'Fit');
   const canvas = el('div', { class: 'canvas', id: 'canvas' });
-  const panel = el('aside', { class: 'panel', id: 'details' }, el('p', { class: 'muted' }, 'Click a stage to see its prompt, intents and handlers. Double-click a dependOn stage to draw its context inside it.'));
+  const panel = el(
+    'aside',
+    { class: 'panel', id: 'details' },
+    el(
+      'p',
+      { class: 'muted' },
+      'Click a stage to see its prompt, intents and handlers. Double-click a dependOn stage to draw its context inside it.',
+    ),
+  );
   clear(root);
   root.append(
     el(
@@ -77,7 +90,8 @@ export async function showBot(root: HTMLElement, botId: string): Promise<void> {
 
 function coverageSummary(coverage: Coverage | null): HTMLElement {
   if (!coverage) return el('span', { id: 'coverage' });
-  const pct = (r: { covered: number; total: number }) => (r.total ? `${Math.round((100 * r.covered) / r.total)}%` : '–');
+  const pct = (r: { covered: number; total: number }) =>
+    r.total ? `${Math.round((100 * r.covered) / r.total)}%` : '–';
   return el(
     'span',
     { id: 'coverage', title: `${coverage.paths} generated paths` },
@@ -90,17 +104,31 @@ function showDetails(panel: HTMLElement, bot: BotView, node: SVGGElement, toggle
   const context = node.dataset.context ?? '';
   const stage = node.dataset.stage;
   if (!stage) {
-    panel.append(el('h2', {}, `context ${context}`), el('p', { class: 'muted' }, node.querySelector('title')?.textContent ?? ''));
+    panel.append(
+      el('h2', {}, `context ${context}`),
+      el('p', { class: 'muted' }, node.querySelector('title')?.textContent ?? ''),
+    );
     return;
   }
   const details: StageDetails | undefined = bot.stages[`${context}:${stage}`];
   panel.append(el('h2', { id: 'details-title' }, `${context} › ${stage}`));
   if (!details) return;
-  panel.append(el('div', { class: 'muted' }, details.type === 'final' ? `final stage, result: ${details.result ?? 'done'}` : `${details.type} stage`));
-  if (details.prompt) panel.append(el('h3', {}, 'Prompt'), el('div', { class: 'prompt', id: 'details-prompt' }, details.prompt));
+  panel.append(
+    el(
+      'div',
+      { class: 'muted' },
+      details.type === 'final' ? `final stage, result: ${details.result ?? 'done'}` : `${details.type} stage`,
+    ),
+  );
+  if (details.prompt)
+    panel.append(el('h3', {}, 'Prompt'), el('div', { class: 'prompt', id: 'details-prompt' }, details.prompt));
   if (details.dependOn) {
     const id = node.dataset.id ?? '';
-    const button = el('button', { type: 'button' }, node.classList.contains('expanded') ? `Collapse ${details.dependOn}` : `Draw ${details.dependOn} here`);
+    const button = el(
+      'button',
+      { type: 'button' },
+      node.classList.contains('expanded') ? `Collapse ${details.dependOn}` : `Draw ${details.dependOn} here`,
+    );
     button.addEventListener('click', () => toggle(id));
     panel.append(el('h3', {}, 'Starts'), el('p', {}, `dependOn → ${details.dependOn} `, button));
   }
@@ -124,15 +152,25 @@ function showDetails(panel: HTMLElement, bot: BotView, node: SVGGElement, toggle
     );
   }
   if (details.events.length) {
-    panel.append(el('h3', {}, 'Other transitions'), el('ul', {}, ...details.events.map((e) => el('li', {}, `${e.event} ${e.guard}${e.to ? ` → ${e.to}` : ''}`))));
+    panel.append(
+      el('h3', {}, 'Other transitions'),
+      el('ul', {}, ...details.events.map((e) => el('li', {}, `${e.event} ${e.guard}${e.to ? ` → ${e.to}` : ''}`))),
+    );
   }
   panel.append(
     el('h3', {}, 'Escape handlers'),
     details.escapes.length
-      ? el('ul', { id: 'details-escapes' }, ...details.escapes.map((e) => el('li', {}, `${e.kind} at ${e.at}${e.to ? ` → ${e.to}` : ' (handled, no move)'}`)))
+      ? el(
+          'ul',
+          { id: 'details-escapes' },
+          ...details.escapes.map((e) =>
+            el('li', {}, `${e.kind} at ${e.at}${e.to ? ` → ${e.to}` : ' (handled, no move)'}`),
+          ),
+        )
       : el('p', { class: 'muted' }, 'none here: escapes go on to the caller, then the thread ends'),
   );
-  if (details.contextIntents.length) panel.append(el('h3', {}, 'Context-level intents'), el('p', {}, details.contextIntents.join(', ')));
+  if (details.contextIntents.length)
+    panel.append(el('h3', {}, 'Context-level intents'), el('p', {}, details.contextIntents.join(', ')));
   panel.append(el('h3', {}, 'Bot-wide intents'), el('p', {}, details.botIntents.join(', ') || '—'));
   if (bot.coverage) {
     const findings = bot.coverage.findings.filter((f) => f.context === context && (!f.stage || f.stage === stage));

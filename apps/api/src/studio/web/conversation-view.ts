@@ -21,12 +21,28 @@ export async function showConversations(root: HTMLElement, params: URLSearchPara
   if (user) query.set('user', user);
   if (after) query.set('after', after);
   query.set('limit', '25');
-  const page = await getJson<{ items: ConversationRow[]; next: string | null }>(`/api/conversations?${query.toString()}`);
+  const page = await getJson<{ items: ConversationRow[]; next: string | null }>(
+    `/api/conversations?${query.toString()}`,
+  );
   const bots = await getJson<{ items: { id: string }[] }>('/api/bots');
-  const botSelect = el('select', { id: 'filter-bot' }, el('option', { value: '' }, 'all bots'), ...bots.items.map((b) => el('option', { value: b.id, selected: b.id === bot }, b.id)));
+  const botSelect = el(
+    'select',
+    { id: 'filter-bot' },
+    el('option', { value: '' }, 'all bots'),
+    ...bots.items.map((b) => el('option', { value: b.id, selected: b.id === bot }, b.id)),
+  );
   const userInput = el('input', { id: 'filter-user', placeholder: 'user id', value: user });
   const go = el('button', { type: 'submit' }, 'Filter');
-  const form = el('form', { class: 'toolbar' }, el('strong', {}, 'Conversations'), botSelect, userInput, go, el('span', { class: 'spacer' }), el('span', { class: 'live' }, '● live'));
+  const form = el(
+    'form',
+    { class: 'toolbar' },
+    el('strong', {}, 'Conversations'),
+    botSelect,
+    userInput,
+    go,
+    el('span', { class: 'spacer' }),
+    el('span', { class: 'live' }, '● live'),
+  );
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     const next = new URLSearchParams();
@@ -59,11 +75,29 @@ export async function showConversations(root: HTMLElement, params: URLSearchPara
       el(
         'table',
         { class: 'list', id: 'conversations' },
-        el('thead', {}, el('tr', {}, ...['conversation', 'bot', 'user', 'channel', 'turns', 'status', 'last activity'].map((h) => el('th', {}, h)))),
+        el(
+          'thead',
+          {},
+          el(
+            'tr',
+            {},
+            ...['conversation', 'bot', 'user', 'channel', 'turns', 'status', 'last activity'].map((h) =>
+              el('th', {}, h),
+            ),
+          ),
+        ),
         el('tbody', {}, ...rows),
       ),
       rows.length === 0 ? el('p', { class: 'muted' }, 'No conversations yet.') : null,
-      el('p', {}, after ? el('a', { href: `#/conversations?${new URLSearchParams(bot ? { bot } : {}).toString()}` }, '« newest') : null, ' ', page.next ? el('a', { href: `#/conversations?${more.toString()}`, id: 'next-page' }, 'older »') : null),
+      el(
+        'p',
+        {},
+        after
+          ? el('a', { href: `#/conversations?${new URLSearchParams(bot ? { bot } : {}).toString()}` }, '« newest')
+          : null,
+        ' ',
+        page.next ? el('a', { href: `#/conversations?${more.toString()}`, id: 'next-page' }, 'older »') : null,
+      ),
     ),
   );
   // New activity moves conversations to the top: refresh the first page when something happens.
@@ -92,7 +126,18 @@ export async function showConversation(root: HTMLElement, id: string): Promise<v
   const liveBadge = el('span', { class: 'live', id: 'live' }, '● live');
   clear(root);
   root.append(
-    el('div', { class: 'toolbar' }, el('strong', {}, id), el('a', { href: `#/bots/${encodeURIComponent(data.conversation.botId)}` }, data.conversation.botId), back, position, forward, latest, el('span', { class: 'spacer' }), liveBadge),
+    el(
+      'div',
+      { class: 'toolbar' },
+      el('strong', {}, id),
+      el('a', { href: `#/bots/${encodeURIComponent(data.conversation.botId)}` }, data.conversation.botId),
+      back,
+      position,
+      forward,
+      latest,
+      el('span', { class: 'spacer' }),
+      liveBadge,
+    ),
     el('div', { class: 'workspace' }, canvas, panel),
   );
   const view = new DiagramView(canvas);
@@ -111,7 +156,9 @@ export async function showConversation(root: HTMLElement, id: string): Promise<v
       drawn = key;
     }
     mark(view, highlight);
-    position.textContent = current ? `turn ${current.turn} of ${data.conversation.turns}` : `now (turn ${data.conversation.turns})`;
+    position.textContent = current
+      ? `turn ${current.turn} of ${data.conversation.turns}`
+      : `now (turn ${data.conversation.turns})`;
     back.disabled = turns.length === 0 || step === 0;
     forward.disabled = step === null;
     latest.disabled = step === null;
@@ -158,17 +205,32 @@ function mark(view: DiagramView, highlight: Highlight | null): void {
   }
 }
 
-function renderPanel(panel: HTMLElement, data: ConversationPage, shownTurn: number | null, select: (turn: number) => void): void {
+function renderPanel(
+  panel: HTMLElement,
+  data: ConversationPage,
+  shownTurn: number | null,
+  select: (turn: number) => void,
+): void {
   clear(panel);
   const c = data.conversation;
-  const stateOfTurn = shownTurn === null ? null : data.turns.find((t) => t.turn === shownTurn)?.state ?? null;
+  const stateOfTurn = shownTurn === null ? null : (data.turns.find((t) => t.turn === shownTurn)?.state ?? null);
   const threads = stateOfTurn
-    ? { focus: stateOfTurn.focus ?? '', sleeping: stateOfTurn.sleeping ?? [], yielding: stateOfTurn.yielding ?? [], blocking: stateOfTurn.blocking ?? [] }
+    ? {
+        focus: stateOfTurn.focus ?? '',
+        sleeping: stateOfTurn.sleeping ?? [],
+        yielding: stateOfTurn.yielding ?? [],
+        blocking: stateOfTurn.blocking ?? [],
+      }
     : c.state?.threads;
-  const chips = (items: readonly string[]) => (items.length ? items.map((t) => el('span', { class: 'chip' }, t)) : [el('span', { class: 'muted' }, '–')]);
+  const chips = (items: readonly string[]) =>
+    items.length ? items.map((t) => el('span', { class: 'chip' }, t)) : [el('span', { class: 'muted' }, '–')];
   panel.append(
     el('h2', {}, `${c.userId} on ${c.channel}`),
-    el('div', { class: 'muted' }, `${c.botId} · ${c.turns} turns · ${c.status} · last activity ${new Date(c.updatedAt).toLocaleString()}`),
+    el(
+      'div',
+      { class: 'muted' },
+      `${c.botId} · ${c.turns} turns · ${c.status} · last activity ${new Date(c.updatedAt).toLocaleString()}`,
+    ),
     el('h3', {}, shownTurn === null ? 'Threads now' : `Threads after turn ${shownTurn}`),
     el(
       'div',
@@ -179,14 +241,25 @@ function renderPanel(panel: HTMLElement, data: ConversationPage, shownTurn: numb
       el('div', { id: 'blocking' }, 'blocking ', ...chips(threads?.blocking ?? [])),
     ),
   );
-  const path = stateOfTurn ? stateOfTurn.activePath ?? [] : c.state?.activePath ?? [];
+  const path = stateOfTurn ? (stateOfTurn.activePath ?? []) : (c.state?.activePath ?? []);
   panel.append(el('div', { id: 'active-path' }, path.length ? path.join(' › ') : '–'));
-  if (shownTurn === null && c.state?.pendingQuestion) panel.append(el('h3', {}, 'Waiting for'), el('div', { class: 'prompt' }, c.state.pendingQuestion));
+  if (shownTurn === null && c.state?.pendingQuestion)
+    panel.append(el('h3', {}, 'Waiting for'), el('div', { class: 'prompt' }, c.state.pendingQuestion));
   panel.append(
     el('h3', {}, 'Memory (now)'),
-    c.memory.length ? el('pre', { id: 'memory' }, c.memory.map((m) => `${m.name} @ ${m.scope}\n${JSON.stringify(m.data, null, 2)}`).join('\n\n')) : el('p', { class: 'muted' }, 'none'),
+    c.memory.length
+      ? el(
+          'pre',
+          { id: 'memory' },
+          c.memory.map((m) => `${m.name} @ ${m.scope}\n${JSON.stringify(m.data, null, 2)}`).join('\n\n'),
+        )
+      : el('p', { class: 'muted' }, 'none'),
   );
-  if (c.timers.length) panel.append(el('h3', {}, 'Timers'), el('ul', {}, ...c.timers.map((t) => el('li', {}, `${t.key ?? 'timer'} at ${new Date(t.at).toLocaleString()}`))));
+  if (c.timers.length)
+    panel.append(
+      el('h3', {}, 'Timers'),
+      el('ul', {}, ...c.timers.map((t) => el('li', {}, `${t.key ?? 'timer'} at ${new Date(t.at).toLocaleString()}`))),
+    );
   panel.append(
     el('h3', {}, 'Transcript'),
     el(
@@ -198,7 +271,11 @@ function renderPanel(panel: HTMLElement, data: ConversationPage, shownTurn: numb
           { class: `${line.direction}${shownTurn === line.turn ? ' current' : ''}`, 'data-turn': String(line.turn) },
           `${line.direction === 'in' ? '→' : '←'} ${line.text}`,
           line.direction === 'in' && line.state
-            ? el('span', { class: 'state' }, `${line.state.intent ? `${line.state.intent} · ` : ''}${line.state.outcome ?? ''} · ${(line.state.activePath ?? []).join(' › ') || 'no focus'}`)
+            ? el(
+                'span',
+                { class: 'state' },
+                `${line.state.intent ? `${line.state.intent} · ` : ''}${line.state.outcome ?? ''} · ${(line.state.activePath ?? []).join(' › ') || 'no focus'}`,
+              )
             : null,
         );
         item.addEventListener('click', () => select(line.turn));

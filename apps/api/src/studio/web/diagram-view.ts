@@ -33,7 +33,11 @@ export class DiagramView {
     window.addEventListener('pointermove', (e) => {
       if (!drag) return;
       const scale = this.box.w / canvas.clientWidth;
-      this.set({ ...drag.box, x: drag.box.x - (e.clientX - drag.x) * scale, y: drag.box.y - (e.clientY - drag.y) * scale });
+      this.set({
+        ...drag.box,
+        x: drag.box.x - (e.clientX - drag.x) * scale,
+        y: drag.box.y - (e.clientY - drag.y) * scale,
+      });
     });
     window.addEventListener('pointerup', () => {
       drag = undefined;
@@ -44,7 +48,11 @@ export class DiagramView {
       (e) => {
         e.preventDefault();
         const rect = canvas.getBoundingClientRect();
-        this.zoom(e.deltaY < 0 ? 1 / 1.15 : 1.15, (e.clientX - rect.left) / rect.width, (e.clientY - rect.top) / rect.height);
+        this.zoom(
+          e.deltaY < 0 ? 1 / 1.15 : 1.15,
+          (e.clientX - rect.left) / rect.width,
+          (e.clientY - rect.top) / rect.height,
+        );
       },
       { passive: false },
     );
@@ -72,12 +80,13 @@ export class DiagramView {
     svg.removeAttribute('width');
     svg.removeAttribute('height');
     svg.setAttribute('preserveAspectRatio', 'xMidYMid meet');
-    const first = !this.svg;
+    // A new drawing of another size (something expanded or collapsed) is shown whole.
+    const resized = !this.svg || width !== this.full.w || height !== this.full.h;
     this.svg?.remove();
     this.svg = svg;
     this.canvas.append(svg);
     this.full = { x: 0, y: 0, w: width, h: height };
-    if (first) this.fit();
+    if (resized) this.fit();
     else this.set(this.box);
   }
 

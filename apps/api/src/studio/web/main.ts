@@ -26,8 +26,21 @@ async function route(): Promise<void> {
   try {
     const bots = await getJson<{ items: { id: string; version: number }[] }>('/api/bots');
     clear(nav);
-    for (const bot of bots.items) nav.append(el('a', { href: `#/bots/${encodeURIComponent(bot.id)}`, class: parts[1] === bot.id ? 'current' : undefined }, bot.id));
-    nav.append(el('a', { href: '#/conversations', class: parts[0] === 'conversations' ? 'current' : undefined }, 'Conversations'));
+    for (const bot of bots.items)
+      nav.append(
+        el(
+          'a',
+          { href: `#/bots/${encodeURIComponent(bot.id)}`, class: parts[1] === bot.id ? 'current' : undefined },
+          bot.id,
+        ),
+      );
+    nav.append(
+      el(
+        'a',
+        { href: '#/conversations', class: parts[0] === 'conversations' ? 'current' : undefined },
+        'Conversations',
+      ),
+    );
     if (parts[0] === 'bots' && parts[1]) await showBot(app, parts[1]);
     else if (parts[0] === 'conversations' && parts[1]) await showConversation(app, parts[1]);
     else if (parts[0] === 'conversations') await showConversations(app, new URLSearchParams(query));
@@ -35,20 +48,33 @@ async function route(): Promise<void> {
     else app.replaceChildren(el('p', { class: 'page' }, 'This server serves no bots.'));
   } catch (error) {
     if (error instanceof Unauthorized) showSignIn('The admin token was refused. Sign in again.');
-    else app.replaceChildren(el('p', { class: 'page error', id: 'error' }, error instanceof Error ? error.message : String(error)));
+    else
+      app.replaceChildren(
+        el('p', { class: 'page error', id: 'error' }, error instanceof Error ? error.message : String(error)),
+      );
   }
 }
 
 function showSignIn(message?: string): void {
   signOutButton.hidden = true;
   clear(nav);
-  const input = el('input', { type: 'password', id: 'token', autocomplete: 'off', required: true, 'aria-label': 'Admin token' });
+  const input = el('input', {
+    type: 'password',
+    id: 'token',
+    autocomplete: 'off',
+    required: true,
+    'aria-label': 'Admin token',
+  });
   const error = el('p', { class: 'error', id: 'sign-in-error' }, message ?? '');
   const form = el(
     'form',
     { class: 'sign-in', method: 'post' },
     el('h1', {}, 'Sign in'),
-    el('p', { class: 'muted' }, 'The admin token (ADMIN_TOKEN, or the one printed at start). It is kept in this tab only.'),
+    el(
+      'p',
+      { class: 'muted' },
+      'The admin token (ADMIN_TOKEN, or the one printed at start). It is kept in this tab only.',
+    ),
     input,
     el('button', { type: 'submit' }, 'Sign in'),
     error,

@@ -46,7 +46,15 @@ export interface TranscriptLine {
   kind: string;
   text: string;
   at: string;
-  state: { focus?: string; sleeping?: string[]; yielding?: string[]; blocking?: string[]; activePath?: string[]; outcome?: string; intent?: string | null } | null;
+  state: {
+    focus?: string;
+    sleeping?: string[];
+    yielding?: string[];
+    blocking?: string[];
+    activePath?: string[];
+    outcome?: string;
+    intent?: string | null;
+  } | null;
 }
 
 export interface ConversationPage {
