@@ -5,7 +5,7 @@ export function miniBot() {
   const home = defineContext({
     id: 'home',
     initial: 'idle',
-    stages: { idle: ask({ prompt: 'Anything else?', quiet: true }), closed: finish() },
+    stages: { idle: ask({ prompt: 'Anything else?', quiet: true }) },
   });
   const confirm = defineContext({
     id: 'confirm',

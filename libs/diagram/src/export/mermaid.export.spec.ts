@@ -10,38 +10,36 @@ describe('toMermaid', () => {
     state "thread home (home)" as n2 {
       state "home" as n3 {
         state "idle · “Anything else?”" as n5
-        state "closed · ⇒ done" as n6
-        n6 --> [*]
         [*] --> n5
       }
     }
-    state "thread order" as n7 {
-      state "order · ⚑ cancel" as n8 {
-        state "askingSize · “Size?”" as n10
-        state "confirming · ⤷ confirm" as n11
-        state "done · ⇒ done" as n12
-        n12 --> [*]
-        [*] --> n10
+    state "thread order" as n6 {
+      state "order · ⚑ cancel" as n7 {
+        state "askingSize · “Size?”" as n9
+        state "confirming · ⤷ confirm" as n10
+        state "done · ⇒ done" as n11
+        n11 --> [*]
+        [*] --> n9
       }
     }
-    state "thread confirm" as n13 {
-      state "confirm" as n14 {
-        state "asking · “Sure?”" as n16
-        state "yes · ⇒ done" as n17
+    state "thread confirm" as n12 {
+      state "confirm" as n13 {
+        state "asking · “Sure?”" as n15
+        state "yes · ⇒ done" as n16
+        n16 --> [*]
+        state "no · ⇒ cancelled" as n17
         n17 --> [*]
-        state "no · ⇒ cancelled" as n18
-        n18 --> [*]
-        [*] --> n16
+        [*] --> n15
       }
     }
   }
-  n1 --> n7 : order.start
-  n10 --> n11 : size [hasSize]
-  n11 --> n14 : starts confirm
-  n11 --> n12 : done
-  n16 --> n17 : affirm
-  n16 --> n18 : deny
-  n14 --> n18 : ⚑ cancel
+  n1 --> n6 : order.start
+  n9 --> n10 : size [hasSize]
+  n10 --> n13 : starts confirm
+  n10 --> n11 : done
+  n15 --> n16 : affirm
+  n15 --> n17 : deny
+  n13 --> n17 : ⚑ cancel
 `);
   });
 
@@ -51,6 +49,6 @@ describe('toMermaid', () => {
     diagram.edges.find((e) => e.id === 'e8')!.label = 'yes; #1\nok';
     const text = toMermaid(diagram);
     expect(text).toContain('state "idle · “Say ”hi” please; #1”" as n5');
-    expect(text).toContain('n16 --> n17 : yes, ＃1 ok');
+    expect(text).toContain('n15 --> n16 : yes, ＃1 ok');
   });
 });

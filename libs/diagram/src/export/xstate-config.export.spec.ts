@@ -21,7 +21,6 @@ describe('toXStateConfig', () => {
       'mini.active.home.idle',
       'mini.active.home.running',
       'mini.active.home.running.idle',
-      'mini.active.home.running.closed',
       'mini.active.order',
       'mini.active.order.idle',
       'mini.active.order.running',

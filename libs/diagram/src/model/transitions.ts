@@ -19,9 +19,11 @@ export function transitionsOf(state: AnyStateNode): AnyTransitionDefinition[] {
  * not handle bubbled to its parent, the escapes a `dependOn` raises for results nobody handles.
  */
 export function isRouting(t: AnyTransitionDefinition): boolean {
-  if (ROUTING_EVENTS.has(t.eventType)) return true;
+  if (ROUTING_EVENTS.has(t.eventType) || t.eventType.startsWith('parley.')) return true;
   if ((t.meta as ParleyMeta | undefined)?.generated) return true;
-  return t.actions.length > 0 && t.actions.every((action) => actionName(action)?.startsWith('parley.') === true);
+  // The plumbing's actions are named `parley.*` (the engine may add inline bookkeeping beside them).
+  const named = t.actions.map(actionName).filter((name) => name !== undefined);
+  return named.length > 0 && named.every((name) => name.startsWith('parley.'));
 }
 
 /** `[isMember]` for a named guard, the transition's description if it has one, `?` for an inline guard. */
