@@ -87,6 +87,8 @@ describe(`Studio in Chromium (${testDatabaseKind()})`, () => {
     expect(intents).toContain('affirm');
     expect(intents).toMatch(/«[^»]+»/);
     expect(await page.textContent('#details-escapes')).toContain('cancel at order');
+    await page.click('button[title=Fit]');
+    await page.screenshot({ path: join(shots, 'juice-stage.png') });
   });
 
   test('search finds stages by name', async () => {
