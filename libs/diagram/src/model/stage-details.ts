@@ -61,6 +61,8 @@ export function stageDetails(
             if (h.event.startsWith('escape.')) continue;
             if (h.event.startsWith('intent.')) {
               const intent = h.event.slice(7);
+              // Two inline guards to the same stage read the same: list them once.
+              if (details.intents.some((i) => i.intent === intent && i.guard === h.guard && i.to === h.to)) continue;
               details.intents.push({
                 intent,
                 guard: h.guard,
