@@ -1,5 +1,3 @@
-/// <reference lib="dom" />
-// (The callbacks of page.evaluate and $$eval run in the browser.)
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +8,11 @@ import type { ParleyApp } from '../../apps/api/src/app.factory';
 import { launchBrowser, loopbackOnly } from '../helpers/browser';
 import { post, startInProcess, TEST_ADMIN_TOKEN } from '../helpers/in-process-app';
 import { dropSchema, freshSchema, testDatabaseKind } from '../helpers/test-database';
+
+// The callbacks of page.evaluate and $$eval run in the browser: the little of the DOM they use, typed here (not the
+// whole DOM library, which would let server code use browser globals unnoticed).
+declare const document: { querySelector(selector: string): { textContent: string | null } | null; cookie: string };
+declare const sessionStorage: { length: number; getItem(key: string): string | null };
 
 const juice = findBot('juice')!;
 const schema = freshSchema('studio');
@@ -66,7 +69,7 @@ describe(`Studio in Chromium (${testDatabaseKind()})`, () => {
   });
 
   test('the juice diagram shows every context and every stage', async () => {
-    const ids = await page.$$eval('.canvas svg .node', (nodes) => nodes.map((n) => (n as SVGGElement).dataset.id));
+    const ids = await page.$$eval('.canvas svg .node', (nodes) => nodes.map((n) => n.getAttribute('data-id')));
     for (const [key, machine] of Object.entries(juice.machines)) {
       expect(ids).toContain(key);
       expect(ids).toContain(`thread:${key}`);
@@ -94,9 +97,9 @@ describe(`Studio in Chromium (${testDatabaseKind()})`, () => {
   test('search finds stages by name', async () => {
     await page.fill('#search', 'asking');
     await page.waitForFunction(() => document.querySelector('#search-count')?.textContent?.endsWith('found'));
-    const matched = await page.$$eval('.node.match', (nodes) => nodes.map((n) => (n as SVGGElement).dataset.id));
+    const matched = await page.$$eval('.node.match', (nodes) => nodes.map((n) => n.getAttribute('data-id')));
     expect(matched).toEqual(expect.arrayContaining(['order:askingFlavor', 'member:askingName', 'weather:askingCity']));
-    expect(matched.every((id) => /asking/i.test(id!))).toBe(true);
+    expect(matched.every((id) => /asking/i.test(id))).toBe(true);
   });
 
   test('a dependOn stage expands in place, and routing shows on the toggle', async () => {
