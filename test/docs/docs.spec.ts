@@ -113,7 +113,11 @@ describe("the README's Commands section", () => {
 
   test.each(COMMANDS)('shows every argument and option npm run $script -- --help shows', ({ script, spec }) => {
     const invocation = script === 'start' ? 'npm start' : `npm run ${script}`;
-    const row = section.split('\n').find((line) => line.startsWith('| `') && line.split('|')[1]!.includes(invocation));
+    // A `|` inside a table cell is written `\|`.
+    const row = section
+      .split('\n')
+      .find((line) => line.startsWith('| `') && line.split('|')[1]!.includes(invocation))
+      ?.replace(/\\\|/g, '|');
     expect(row).toBeDefined();
     for (const positional of spec.positionals ?? []) {
       expect(row).toContain(positional.required ? `<${positional.name}>` : `[${positional.name}]`);

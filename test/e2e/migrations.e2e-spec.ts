@@ -2,6 +2,7 @@ import { openDatabase, runMigrations, PostgresConversationStore, type Database }
 import { migrations } from '../../migrations';
 import { InitialSchema1763769600000 } from '../../migrations/1763769600000-initial-schema';
 import { DedupeInTranscript1763856000000 } from '../../migrations/1763856000000-dedupe-in-transcript';
+import { TurnStateInTranscript1764460800000 } from '../../migrations/1764460800000-turn-state-in-transcript';
 import { dropSchema, freshSchema, query, testDatabaseKind, testDatabaseUrl } from '../helpers/test-database';
 
 /** Migrations on data: a database written before a migration keeps working after it, and `down()` gives it back. */
@@ -38,7 +39,10 @@ describe(`migrations on existing data (${testDatabaseKind()})`, () => {
                  ('c1', 'rest', 'm1', 1, '{"conversationId":"c1","messageId":"m1","replies":[{"type":"text","text":"Hello!"},{"type":"text","text":"What would you like?"}]}'::jsonb),
                  ('c1', 'rest', 'm2', 2, '{"conversationId":"c1","messageId":"m2","replies":[{"type":"text","text":"Tea it is."}]}'::jsonb)`);
 
-    expect(await runMigrations(db.dataSource, schema, migrations)).toEqual(['DedupeInTranscript1763856000000']);
+    expect(await runMigrations(db.dataSource, schema, migrations)).toEqual([
+      'DedupeInTranscript1763856000000',
+      'TurnStateInTranscript1764460800000',
+    ]);
     expect(await query(`SELECT seq, channel FROM ${t('transcript')} WHERE channel IS NOT NULL ORDER BY seq`)).toEqual([
       { seq: 1, channel: 'rest' },
       { seq: 4, channel: 'rest' },
@@ -61,6 +65,26 @@ describe(`migrations on existing data (${testDatabaseKind()})`, () => {
       query(`INSERT INTO ${t('transcript')} (conversation_id, seq, turn, direction, kind, text, message_id, channel)
              VALUES ('c1', 6, 3, 'in', 'message', 'hi', 'm1', 'rest')`),
     ).rejects.toThrow(/duplicate key/);
+  });
+
+  test('the state after each turn: transcript lines stored before it have none; down() drops it and keeps the lines', async () => {
+    const lines = await query<{ seq: number; state: unknown }>(
+      `SELECT seq, state FROM ${t('transcript')} ORDER BY seq`,
+    );
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.every((line) => line.state === null)).toBe(true);
+    const runner = db.dataSource.createQueryRunner();
+    try {
+      await new TurnStateInTranscript1764460800000().down(runner);
+      expect(await query(`SELECT count(*)::int AS n FROM ${t('transcript')}`)).toEqual([{ n: lines.length }]);
+      const column = `SELECT count(*)::int AS n FROM information_schema.columns
+                       WHERE table_schema = $1 AND table_name = 'transcript' AND column_name = 'state'`;
+      expect(await query(column, [schema])).toEqual([{ n: 0 }]);
+      await new TurnStateInTranscript1764460800000().up(runner);
+      expect(await query(column, [schema])).toEqual([{ n: 1 }]);
+    } finally {
+      await runner.release();
+    }
   });
 
   test('down() restores the dedupe records, responses included', async () => {

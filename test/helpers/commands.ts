@@ -2,9 +2,11 @@ import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import type { CommandSpec } from '../../apps/api/src/cli/command-line';
 import { chatCommand } from '../../apps/api/src/cli/chat/chat.command';
+import { diagramCommand } from '../../apps/api/src/cli/diagram';
 import { startCommand } from '../../apps/api/src/cli/start.command';
 import { benchCommand } from '../../scripts/bench';
 import { benchSlowCommand } from '../../scripts/bench-slow';
+import { benchDiagramCommand } from '../../scripts/bench-diagram';
 import { buildCommand } from '../../scripts/build';
 import { nluEvalCommand } from '../../scripts/nlu-eval';
 import { nluTypesCommand } from '../../scripts/nlu-types';
@@ -15,10 +17,12 @@ export const ROOT = resolve(__dirname, '../..');
 export const COMMANDS: { script: string; spec: CommandSpec }[] = [
   { script: 'start', spec: startCommand },
   { script: 'chat', spec: chatCommand },
+  { script: 'diagram', spec: diagramCommand },
   { script: 'nlu:eval', spec: nluEvalCommand },
   { script: 'nlu:types', spec: nluTypesCommand },
   { script: 'bench', spec: benchCommand },
   { script: 'bench:slow', spec: benchSlowCommand },
+  { script: 'bench:diagram', spec: benchDiagramCommand },
   { script: 'build', spec: buildCommand },
 ];
 

@@ -18,6 +18,9 @@ import { Metrics } from './ops/metrics';
 import { defaultDeliveries, OutboxDispatcher, type Deliveries } from './outbox/outbox.dispatcher';
 import type { Runtime } from './runtime';
 import { TurnService } from './turns/turn.service';
+import { ConversationChanges } from './studio/conversation-changes';
+import { StudioService } from './studio/studio.service';
+import { StudioStreams } from './studio/studio.streams';
 
 /** Request bodies above this are refused with 413 before any parsing. */
 export const BODY_LIMIT = 64 * 1024;
@@ -100,13 +103,22 @@ export async function createApp(options: CreateAppOptions): Promise<ParleyApp> {
     const turns = new TurnService(runtime);
     const outbox = new OutboxDispatcher(runtime);
     const scheduler = new SchedulerService(runtime, turns);
+    // Live views (the Studio) hear of every committed turn, on this instance at once and on the others through
+    // PostgreSQL LISTEN/NOTIFY; the embedded database has one process, which makes every change itself.
+    const changes = new ConversationChanges(logger);
+    if (config.databaseUrl) await changes.connect(config.databaseUrl, config.databaseSchema);
     turns.onCommitted = (done) => {
       const { record, result } = done.turn ?? {};
       if (!record || !result) return;
       if ((record.pushReplies && result.replies.length > 0) || result.effects.some((e) => e.type === 'call')) outbox.kick();
       if (result.effects.some((e) => e.type === 'schedule')) scheduler.noticed(done);
+      if (done.turn)
+        changes.publish({ conversationId: done.response.conversationId, botId: done.turn.bot.id, turn: done.turn.number, kind: 'turn' });
     };
     const admin = new AdminService(runtime, turns);
+    admin.onReset = (change) => changes.publish({ ...change, kind: 'reset' });
+    const studio = new StudioService(runtime, admin);
+    const streams = new StudioStreams(changes);
 
     // No Nest middleware here: skipping @fastify/middie saves its hook on every request.
     const adapter = new FastifyAdapter({
@@ -122,7 +134,7 @@ export async function createApp(options: CreateAppOptions): Promise<ParleyApp> {
       frameworkErrors: frameworkErrorHandler(logger, metrics),
       clientErrorHandler: clientErrorHandler(logger, metrics),
     });
-    const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(runtime, { turns, admin, outbox, scheduler }), adapter, {
+    const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(runtime, { turns, admin, outbox, scheduler, studio, streams }), adapter, {
       logger,
       abortOnError: false,
       bodyParser: false,
@@ -152,6 +164,8 @@ export async function createApp(options: CreateAppOptions): Promise<ParleyApp> {
         (closing ??= (async () => {
           await scheduler.stop();
           await outbox.stop();
+          streams.closeAll();
+          await changes.close();
           await app.close();
           await db.close();
         })()),

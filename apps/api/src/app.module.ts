@@ -9,6 +9,11 @@ import { OutboxDispatcher } from './outbox/outbox.dispatcher';
 import type { Runtime } from './runtime';
 import { RUNTIME } from './tokens';
 import { TurnService } from './turns/turn.service';
+import { ConversationRepository } from '@parley/persistence';
+import { StudioApiController } from './studio/studio-api.controller';
+import { StudioPagesController } from './studio/studio-pages.controller';
+import { StudioService } from './studio/studio.service';
+import { StudioStreams } from './studio/studio.streams';
 
 /** Services built by the composition root (`createApp`), handed to Nest as values. */
 export interface AppServices {
@@ -16,6 +21,8 @@ export interface AppServices {
   admin: AdminService;
   outbox: OutboxDispatcher;
   scheduler: SchedulerService;
+  studio: StudioService;
+  streams: StudioStreams;
 }
 
 @Module({})
@@ -23,13 +30,16 @@ export class AppModule {
   static register(runtime: Runtime, services: AppServices): DynamicModule {
     return {
       module: AppModule,
-      controllers: [RestChannelController, AdminController, OpsController],
+      controllers: [RestChannelController, AdminController, OpsController, StudioApiController, StudioPagesController],
       providers: [
         { provide: RUNTIME, useValue: runtime },
         { provide: TurnService, useValue: services.turns },
         { provide: AdminService, useValue: services.admin },
         { provide: OutboxDispatcher, useValue: services.outbox },
         { provide: SchedulerService, useValue: services.scheduler },
+        { provide: StudioService, useValue: services.studio },
+        { provide: StudioStreams, useValue: services.streams },
+        { provide: ConversationRepository, useValue: new ConversationRepository(runtime.db) },
         AdminGuard,
       ],
     };

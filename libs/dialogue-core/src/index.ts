@@ -25,7 +25,7 @@ export type {
 export { say, update, remember, escape, propagate, sleepTo, replaceTo, schedule, call, run } from './authoring/actions';
 export { ask, dependOn, finish, yieldUntil, when, homeContext, QUESTION_TAG, YIELD_TAG } from './authoring/stages';
 export { confirm, type ConfirmSpec, type ConfirmHandler } from './authoring/confirm';
-export type { AskConfig, DependOnConfig, DependOnResults } from './authoring/stages';
+export type { AskConfig, DependOnConfig, DependOnResults, ParleyMeta } from './authoring/stages';
 export {
   defineContext,
   type ContextSpec,

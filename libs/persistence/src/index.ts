@@ -13,8 +13,14 @@ export { GroupWriter, type GroupWriterOptions } from './turns/group.writer';
 export type { CurrentWrite, WriteExpectation } from './turns/turn.write';
 export { TransactionMemory, memoryAddressKey } from './turns/transaction.memory';
 export type { TurnWrite, TranscriptLine, OutboxLine, ScheduleLine } from './turns/turn.types';
-export { ConversationRepository, type StoredConversation, type TranscriptItem } from './conversations/conversation.repository';
+export {
+  ConversationRepository,
+  type StoredConversation,
+  type TranscriptItem,
+  type ConversationSummary,
+} from './conversations/conversation.repository';
 export { OutboxStore, type OutboxDelivery } from './outbox/outbox.store';
 export { entities } from './entities';
 export { sameJson } from './json-equal';
 export { PgliteServer, type PgliteLike } from './database/pglite.server';
+export { PgChangeRelay, type ChangeRelayOptions } from './notifications/pg-change-relay';

@@ -33,6 +33,8 @@ export interface ConversationDetails {
 /** The admin API's use cases (reads go to the repository; events and resets are turns under the conversation lock). */
 export class AdminService {
   private readonly conversations: ConversationRepository;
+  /** Called after a reset commits (the Studio's live views listen). */
+  onReset: (change: { conversationId: string; botId: string; turn: number }) => void = () => undefined;
 
   constructor(
     private readonly runtime: Runtime,
@@ -123,12 +125,14 @@ export class AdminService {
 
   /** Forget the dialogue state (and conversation-scoped memory, and pending timers); the transcript stays. */
   async reset(id: string): Promise<{ conversationId: string; status: 'reset' }> {
-    await this.runtime.store.transaction(async (tx) => {
+    const reset = await this.runtime.store.transaction(async (tx) => {
       const locked = await tx.lockExisting(id);
       if (!locked) throw notFound(id);
       const bot = this.runtime.bots.find(locked.botId);
       await tx.reset(bot ? conversationScopes(bot, locked) : []);
+      return { conversationId: id, botId: locked.botId, turn: locked.turns };
     });
+    this.onReset(reset);
     // The reset moved the version on, so a cached copy would only be refused: drop it now.
     this.turns.forget(id);
     this.runtime.logger.info('conversation reset', { conversationId: id });

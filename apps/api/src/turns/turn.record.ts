@@ -1,4 +1,4 @@
-import type { ConversationRecord, TurnRecord, TurnResult } from '@parley/dialogue-core';
+import type { ConversationRecord, Json, TurnRecord, TurnResult } from '@parley/dialogue-core';
 import type { TurnCall } from './turn.call';
 
 /**
@@ -31,10 +31,25 @@ export function turnRecord(
     replies: result.replies,
     effects: result.effects,
     historyChanged,
+    after: turnState(result),
     json: {
       snapshot: texts.get(state.snapshot)!,
       history: historyChanged ? `[${state.history.map((step) => texts.get(step)!).join(',')}]` : undefined,
     },
   };
   return { record, texts };
+}
+
+/** The state after a turn, kept on its inbound transcript line (the Studio's step-through history). */
+function turnState(result: TurnResult): Json {
+  const { focus, sleeping, yielding, blocking } = result.threads;
+  return {
+    focus,
+    sleeping,
+    yielding,
+    blocking,
+    activePath: result.activePath,
+    outcome: result.outcome,
+    intent: result.understanding?.intent ?? null,
+  };
 }

@@ -83,6 +83,8 @@ export interface TransitionConfig<TData = unknown, TEvent = DialogueEvent> {
   actions?: Actions<TData, TEvent>;
   reenter?: boolean;
   description?: string;
+  /** Free data for tools (diagrams, path tests); Parley's helpers record `ParleyMeta` here. */
+  meta?: Record<string, unknown>;
 }
 
 /** A target, a transition, or a list of them (the first whose guard passes is taken). */

@@ -5,6 +5,7 @@ import { asAction, resolve, type XStateArgs } from './args';
 import type { Action, Dynamic, TransitionConfig } from './authoring.types';
 import { say } from './actions';
 import { withThreadTarget } from './check-bot';
+import type { ParleyMeta } from './stages';
 
 /** Action: ask the pending question again at the end of the turn. */
 export const reask = record({ type: 'parley.reask' });
@@ -21,14 +22,14 @@ export type EventHandler = TransitionConfig<unknown, ExternalEvent>;
  * @example
  * intents: { 'order.juice': openThread('order'), 'order.resume': openThread('order') }
  */
-export function openThread(thread: string): { actions: Action<unknown, IntentEvent & ExternalEvent> } {
+export function openThread(thread: string): { actions: Action<unknown, IntentEvent & ExternalEvent>; meta: ParleyMeta } {
   const action = raise(({ event }: XStateArgs) => ({
     type: 'thread.open',
     target: thread,
     mode: 'sleep',
     input: { trigger: event },
   }));
-  return { actions: asAction(withThreadTarget(action, thread)) };
+  return { actions: asAction(withThreadTarget(action, thread)), meta: { opensThread: thread } satisfies ParleyMeta };
 }
 
 /**
@@ -38,12 +39,12 @@ export function openThread(thread: string): { actions: Action<unknown, IntentEve
  * intents: { help: reply('我可以帮您买果汁、查天气、办会员。') }
  */
 export function reply(text: Dynamic<string, unknown, IntentEvent>): IntentHandler {
-  return { actions: [say(text), asAction(reask)] };
+  return { actions: [say(text), asAction(reask)], meta: { replies: true } satisfies ParleyMeta };
 }
 
 /** External event handler: push a message to the user (delivered through the outbox). */
 export function push(text: Dynamic<string, unknown, ExternalEvent>): EventHandler {
-  return { actions: say(text) };
+  return { actions: say(text), meta: { replies: true } satisfies ParleyMeta };
 }
 
 /**
@@ -56,5 +57,5 @@ export function blockThread(thread: string, input?: Dynamic<Record<string, unkno
     target: thread,
     input: { trigger: args.event, ...(input ? resolve(input, args) : {}) },
   }));
-  return { actions: asAction(withThreadTarget(action, thread)) };
+  return { actions: asAction(withThreadTarget(action, thread)), meta: { blocksThread: thread } satisfies ParleyMeta };
 }

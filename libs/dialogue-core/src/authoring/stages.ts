@@ -23,6 +23,21 @@ export const QUESTION_TAG = 'parley.question';
 export const YIELD_TAG = 'parley.yielding';
 
 /**
+ * What the helpers record in the `meta` of the transitions and stages they build, for tools that draw or walk a bot
+ * (diagrams, path tests): which result of a `dependOn` child a transition handles (`result`, also on `finish` stages:
+ * the result they end with), and which transitions Parley generated rather than the author wrote (`generated`).
+ */
+export type ParleyMeta = {
+  result?: ResultStatus;
+  generated?: true;
+  /** Bot-wide handlers: the thread an intent or event opens (`openThread`) or puts on the blocking stack. */
+  opensThread?: string;
+  blocksThread?: string;
+  /** Bot-wide handlers that only answer (`reply`) or push a message (`push`). */
+  replies?: true;
+};
+
+/**
  * A guard written against the dialogue arguments (context, event, memory, now).
  *
  * @example
@@ -115,10 +130,15 @@ export function dependOn<TData = unknown, TResult extends object = Record<string
         doneTransitions.push({
           ...transition,
           guard: transition.guard ? and([isStatus, transition.guard as never]) : isStatus,
+          meta: { ...(transition.meta ?? {}), result: status } satisfies ParleyMeta,
         });
       }
     } else if (status !== 'done') {
-      doneTransitions.push({ guard: isStatus, actions: raise({ type: RESULT_ESCAPES[status] }) });
+      doneTransitions.push({
+        guard: isStatus,
+        actions: raise({ type: RESULT_ESCAPES[status] }),
+        meta: { result: status, generated: true } satisfies ParleyMeta,
+      });
     }
   }
   const captured = (capture ?? []).map((type) => ({
@@ -134,7 +154,10 @@ export function dependOn<TData = unknown, TResult extends object = Record<string
       input: (args: XStateArgs) => (input ? resolve(input, args) : {}),
       onDone: doneTransitions,
       // A child that crashed becomes a failure escape here: never a crashed conversation.
-      onError: { actions: failureOnError('CONTEXT_FAILED', contextKey, { context: contextKey, stage: '(crashed)' }) },
+      onError: {
+        actions: failureOnError('CONTEXT_FAILED', contextKey, { context: contextKey, stage: '(crashed)' }),
+        meta: { generated: true } satisfies ParleyMeta,
+      },
     },
     on: {
       turn: [...captured, { actions: { type: 'parley.forwardToChild', params: { child: contextKey } } }],
@@ -156,6 +179,7 @@ export function finish<TData = unknown, TResult extends object = Record<string, 
 ): StageConfig<TData> {
   return {
     type: 'final',
+    meta: { result: status } satisfies ParleyMeta,
     output: (args: XStateArgs) => ({ ...(output ? resolve(output, args) : {}), status }),
   };
 }

@@ -160,6 +160,8 @@ export interface TurnRecord {
   effects: readonly Effect[];
   /** False: the back-step history is as stored (not rewritten). */
   historyChanged: boolean;
+  /** The state after the turn (focus, stacks, active stages, outcome), kept with its inbound line for tools. */
+  after?: Json;
   /** `state.snapshot` and `state.history` as JSON text when the host has it already (must say the same). */
   json?: { snapshot: string; history?: string };
 }
@@ -188,6 +190,8 @@ export interface TranscriptEntry {
   text: string;
   messageId: string | null;
   event: Json | null;
+  /** Inbound lines: the state after the turn (`TurnRecord.after`); null for replies and older lines. */
+  state: Json | null;
   at: Date;
 }
 

@@ -18,6 +18,21 @@ export interface StoredConversation {
 
 export type TranscriptItem = TranscriptEntry;
 
+/** One row of the conversation list (no snapshot). */
+export interface ConversationSummary {
+  id: string;
+  botId: string;
+  channel: string;
+  userId: string;
+  botVersion: number;
+  turns: number;
+  status: 'active' | 'ended';
+  createdAt: Date;
+  updatedAt: Date;
+  /** Where the next page starts after this row (keyset: last activity, then id). */
+  cursor: { at: string; id: string };
+}
+
 /** Reads for the admin API (not on the turn path). */
 export class ConversationRepository {
   constructor(private readonly db: Database) {}
@@ -42,6 +57,53 @@ export class ConversationRepository {
     };
   }
 
+  /**
+   * Conversations by last activity, newest first, optionally of one bot and/or user; `after` continues a page (keyset
+   * pagination: stable while turns happen). Sorting by `updated_at` needs no index of its own for the sizes an admin
+   * browses; an index on it would cost every turn's update its HOT path.
+   */
+  async list(filter: {
+    botId?: string;
+    userId?: string;
+    limit: number;
+    after?: { at: string; id: string };
+  }): Promise<ConversationSummary[]> {
+    const rows = await this.db.dataSource.query<
+      {
+        id: string;
+        bot_id: string;
+        channel: string;
+        user_id: string;
+        bot_version: number;
+        turns: number;
+        status: 'active' | 'ended';
+        created_at: Date;
+        updated_at: Date;
+        at: string;
+      }[]
+    >(
+      `SELECT id, bot_id, channel, user_id, bot_version, turns, status, created_at, updated_at, updated_at::text AS at
+         FROM ${this.db.tables.conversations}
+        WHERE ($1::text IS NULL OR bot_id = $1) AND ($2::text IS NULL OR user_id = $2)
+          AND ($3::timestamptz IS NULL OR (updated_at, id) < ($3::timestamptz, $4::text))
+        ORDER BY updated_at DESC, id DESC
+        LIMIT $5`,
+      [filter.botId ?? null, filter.userId ?? null, filter.after?.at ?? null, filter.after?.id ?? '', filter.limit],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      botId: r.bot_id,
+      channel: r.channel,
+      userId: r.user_id,
+      botVersion: r.bot_version,
+      turns: r.turns,
+      status: r.status,
+      createdAt: r.created_at,
+      updatedAt: r.updated_at,
+      cursor: { at: r.at, id: r.id },
+    }));
+  }
+
   async transcript(id: string, options: { afterSeq?: number; limit?: number } = {}): Promise<TranscriptItem[]> {
     const rows = await this.db.dataSource.manager
       .createQueryBuilder(TranscriptEntryEntity, 't')
@@ -57,6 +119,7 @@ export class ConversationRepository {
       text: r.text,
       messageId: r.messageId,
       event: (r.event ?? null) as Json | null,
+      state: (r.state ?? null) as Json | null,
       at: r.at,
     }));
   }

@@ -13,5 +13,7 @@ export class TranscriptEntryEntity {
   @Column({ type: 'jsonb', nullable: true }) event: unknown;
   /** On an inbound line deduplicated by message id: the channel the id comes from (unique with it per conversation). */
   @Column({ type: 'text', nullable: true }) channel: string | null;
+  /** On an inbound line: the state after its turn (see `TranscriptLine.state`). */
+  @Column({ type: 'jsonb', nullable: true }) state: unknown;
   @Column({ type: 'timestamptz' }) at: Date;
 }

@@ -160,6 +160,7 @@ export class InMemoryConversationStore implements ConversationStore {
         text: line.text,
         messageId: line.message_id,
         event: structuredClone(line.event),
+        state: structuredClone(line.state),
         channel: line.channel,
         at,
       });

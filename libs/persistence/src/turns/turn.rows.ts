@@ -12,7 +12,7 @@ export function turnWrite(record: TurnRecord): TurnWrite {
   const channel = record.dedupeChannel;
   const inbound =
     input.kind === 'message'
-      ? { direction: 'in' as const, kind: 'message' as const, text: input.text, messageId, channel }
+      ? { direction: 'in' as const, kind: 'message' as const, text: input.text, messageId, channel, state: record.after }
       : {
           direction: 'in' as const,
           kind: 'event' as const,
@@ -20,6 +20,7 @@ export function turnWrite(record: TurnRecord): TurnWrite {
           messageId,
           event: input.event as Json,
           channel,
+          state: record.after,
         };
   const replyId = (i: number) => `${messageId}#${i + 1}`;
   const write: TurnWrite = {

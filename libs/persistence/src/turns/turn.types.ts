@@ -27,6 +27,8 @@ export interface TranscriptLine {
    * per conversation: it is the dedupe record, and the turn's reply lines are the response to give again.
    */
   channel?: string | null;
+  /** On the inbound line: the state after the turn (focus, stacks, active stages), for the Studio's history. */
+  state?: Json | null;
 }
 
 export interface OutboxLine {

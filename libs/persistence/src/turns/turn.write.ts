@@ -39,6 +39,7 @@ export function turnRows(conversation: ConversationRecord, turn: TurnWrite) {
     message_id: line.messageId ?? null,
     event: line.event ?? null,
     channel: line.channel ?? null,
+    state: line.state ?? null,
   }));
   // One row per address: a later write in the same turn wins (ON CONFLICT cannot touch a row twice).
   const memory = [...new Map(turn.memory.map((m) => [memoryAddressKey(m), m])).values()];
@@ -160,9 +161,9 @@ export function writeStatement(t: Tables): string {
          SELECT t.id, t.history, now() FROM t JOIN conv ON conv.i = t.i WHERE t.history IS NOT NULL
          ON CONFLICT (conversation_id) DO UPDATE SET snapshots = EXCLUDED.snapshots, updated_at = now()),
        lines AS (
-         INSERT INTO ${t.transcript} (conversation_id, seq, turn, direction, kind, text, message_id, event, channel)
-         SELECT conv.id, x.seq, conv.turns, x.direction, x.kind, x.text, x.message_id, x.event, x.channel
-           FROM jsonb_to_recordset($3::jsonb) AS x(i integer, seq integer, direction text, kind text, text text, message_id text, event jsonb, channel text)
+         INSERT INTO ${t.transcript} (conversation_id, seq, turn, direction, kind, text, message_id, event, channel, state)
+         SELECT conv.id, x.seq, conv.turns, x.direction, x.kind, x.text, x.message_id, x.event, x.channel, x.state
+           FROM jsonb_to_recordset($3::jsonb) AS x(i integer, seq integer, direction text, kind text, text text, message_id text, event jsonb, channel text, state jsonb)
            JOIN conv ON conv.i = x.i),
        mem AS (
          INSERT INTO ${t.memories} (scope_key, name, data, updated_at)
