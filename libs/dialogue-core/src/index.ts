@@ -27,7 +27,7 @@ export {
   type MemoryCatalog,
   type MemoryView,
 } from './authoring/memory';
-export { service, recall } from './authoring/services';
+export { service, recall, serviceSamples, type ServiceSample, type ServiceOptions } from './authoring/services';
 export {
   runTurn,
   LiveTree,

@@ -14,6 +14,20 @@ export interface ServiceApi {
 }
 
 /**
+ * A canned answer of a service for generated path tests (`npm run paths`), which never call the real service: a value
+ * to return (or a function of the service's input that computes it), or an error to throw.
+ */
+export type ServiceSample<TInput = unknown, TOutput = unknown> =
+  { returns: TOutput | ((input: TInput) => TOutput) } | { throws: string };
+
+export interface ServiceOptions<TInput, TOutput> {
+  /** Named canned answers for path tests; each one is a branch the generated paths explore. */
+  samples?: Record<string, ServiceSample<TInput, TOutput>>;
+}
+
+const samplesOf = new WeakMap<object, Readonly<Record<string, ServiceSample<any, any>>>>();
+
+/**
  * An invoked actor for anything async (a service call, a memory read whose scope depends on what was just said).
  * The turn waits for it (bounded by the turn's time limit); its result arrives in `onDone`, a throw in `onError`.
  *
@@ -25,11 +39,26 @@ export interface ServiceApi {
  *     const fresh = await services.forecast({ city, date });
  *     remember('forecast', fresh, { city, date });
  *     return fresh;
+ *   }, {
+ *     samples: {                                   // path tests answer with these instead of calling the service
+ *       sunny: { returns: ({ city, date }) => ({ city, date, sky: '晴', low: 9, high: 17 }) },
+ *       unknownCity: { throws: 'No forecast for this city' },
+ *     },
  *   }),
  * }
  */
-export function service<TInput = any, TOutput = any>(fn: (input: TInput, api: ServiceApi) => Promise<TOutput>) {
-  return fromPromise<TOutput, TInput>(({ input }) => fn(input, serviceApi()));
+export function service<TInput = any, TOutput = any>(
+  fn: (input: TInput, api: ServiceApi) => Promise<TOutput>,
+  options: ServiceOptions<TInput, TOutput> = {},
+) {
+  const logic = fromPromise<TOutput, TInput>(({ input }) => fn(input, serviceApi()));
+  if (options.samples && Object.keys(options.samples).length > 0) samplesOf.set(logic, options.samples);
+  return logic;
+}
+
+/** The samples declared with `service(fn, { samples })`, for tools that answer a service without calling it. */
+export function serviceSamples(logic: unknown): Readonly<Record<string, ServiceSample<any, any>>> | undefined {
+  return typeof logic === 'object' && logic !== null ? samplesOf.get(logic) : undefined;
 }
 
 /** Read custom-scoped memory from outside a service actor's body (same as `api.recall`). */
