@@ -13,6 +13,7 @@ const aliases = {
   '@parley/persistence': 'libs/persistence/src',
   '@parley/nlu': 'libs/nlu/src',
   '@parley/channels': 'libs/channels/src',
+  '@parley/paths': 'libs/paths/src',
   '@parley/machines': 'machines',
 };
 

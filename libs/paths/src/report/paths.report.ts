@@ -1,0 +1,56 @@
+/** covered / total */
+export interface Figure {
+  covered: number;
+  total: number;
+}
+
+/** The kinds of model-check findings. Each one names a context and a stage and says how to fix it. */
+export type FindingKind =
+  'dead-end' | 'unreachable' | 'no-way-out' | 'no-example' | 'missing-prompt' | 'misrouted' | 'silence' | 'engine';
+
+export interface Finding {
+  kind: FindingKind;
+  context: string;
+  stage: string;
+  message: string;
+}
+
+export type UncoveredReason = 'unreachable' | 'needs data' | 'bounded out';
+
+/** A stage, transition or escape handler no generated path covers, and why. */
+export interface Uncovered {
+  kind: 'stage' | 'transition' | 'escape';
+  context: string;
+  stage: string;
+  item: string;
+  reason: UncoveredReason;
+}
+
+export interface ContextCoverage {
+  context: string;
+  stages: Figure;
+  transitions: Figure;
+  escapes: Figure;
+}
+
+/** What `npm run paths -- <bot> --json` prints: one object. */
+export interface PathsReport {
+  bot: string;
+  /** Number of generated paths. */
+  paths: number;
+  stages: Figure;
+  transitions: Figure;
+  escapes: Figure;
+  findings: Finding[];
+  contexts: ContextCoverage[];
+  uncovered: Uncovered[];
+  /** The explored graph and its bounds. */
+  graph: {
+    states: number;
+    edges: number;
+    turns: number;
+    ms: number;
+    /** States reached but not explored further, per bound. */
+    boundedOut: { depth: number; stacked: number; states: number };
+  };
+}
