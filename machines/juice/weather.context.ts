@@ -97,12 +97,21 @@ export const weather = defineContext({
     actions: say(({ context }) => `抱歉, 暂时查不到${context.city ?? '这个地方'}的天气。`),
   },
   actors: {
-    forecast: service(async ({ city, date }: { city: string; date: string }, { services, recall, remember }) => {
-      const cached = await recall('forecast', { city, date });
-      if (cached) return cached;
-      const fresh = (await services.forecast!({ city, date })) as Forecast;
-      remember('forecast', fresh as any, { city, date });
-      return fresh;
-    }),
+    forecast: service(
+      async ({ city, date }: { city: string; date: string }, { services, recall, remember }): Promise<Forecast> => {
+        const cached = await recall('forecast', { city, date });
+        if (cached) return cached as unknown as Forecast;
+        const fresh = (await services.forecast!({ city, date })) as Forecast;
+        remember('forecast', fresh as any, { city, date });
+        return fresh;
+      },
+      {
+        // Path tests answer with these instead of calling the forecast service: a forecast, and a place it does not know.
+        samples: {
+          sunny: { returns: ({ city, date }) => ({ city, date, sky: '晴', low: 9, high: 17 }) },
+          unknownPlace: { throws: 'No forecast for this place.' },
+        },
+      },
+    ),
   },
 });

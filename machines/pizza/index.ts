@@ -1,1 +1,2 @@
 export { pizza } from './pizza.bot';
+export { pizzaPaths } from './pizza.paths';
