@@ -53,7 +53,7 @@ const outer = defineContext({
 const home = defineContext({
   id: 'home',
   initial: 'idle',
-  stages: { idle: ask({ prompt: 'Hi?', quiet: true }), done: finish() },
+  stages: { idle: ask({ prompt: 'Hi?', quiet: true }) },
 });
 
 export const benchBot = defineBot({

@@ -1,4 +1,4 @@
-import { ask, defineContext, finish } from '@parley/dialogue-core';
+import { ask, defineContext } from '@parley/dialogue-core';
 
 /**
  * The shop's home: always present. It asks nothing of its own; when a task ends and nothing sleeps, focus comes back
@@ -9,6 +9,5 @@ export const home = defineContext({
   initial: 'idle',
   stages: {
     idle: ask({ prompt: '还有什么可以帮您?', quiet: true }),
-    closed: finish('done'),
   },
 });

@@ -1,4 +1,4 @@
-import { ask, defineContext, dependOn, entity, propagate, remember, say, update, when } from '@parley/dialogue-core';
+import { ask, confirm, defineContext, dependOn, entity, remember, say, update, when } from '@parley/dialogue-core';
 
 const SIZES = ['small', 'medium', 'large'];
 const PIZZAS = ['margherita', 'pepperoni', 'hawaiian', 'veggie'];
@@ -23,65 +23,50 @@ const says = (key: keyof PizzaOrder) => when(({ event }) => slots(event)[key] !=
 
 /**
  * Ordering a pizza: size → pizza → delivery address (the nested `address` context) → confirm. A cancel is
- * intercepted: the order asks whether to really cancel, and "no" returns to the exact step it came from.
+ * intercepted: the order asks whether to really cancel, and "no" returns to the exact question it came from — also
+ * inside the address, with the street kept.
  */
 export const order = defineContext({
   id: 'order',
   description: 'Order a pizza for delivery.',
   memory: { pizzas: { scope: 'user', initial: { ordered: 0 } } },
   context: ({ input }): PizzaOrder => ({ size: null, pizza: null, address: null, ...slots(input.trigger) }),
-  initial: 'taking',
+  initial: 'next',
   stages: {
-    taking: {
-      initial: 'next',
-      // "Are you sure?" → "no" comes back here, to the step that was interrupted.
-      onCancel: 'confirmingCancel',
-      states: {
-        resume: { type: 'history', history: 'deep' },
-        next: {
-          always: [
-            { guard: ({ context }: any) => !context.size, target: 'askingSize' },
-            { guard: ({ context }: any) => !context.pizza, target: 'askingPizza' },
-            { guard: ({ context }: any) => !context.address, target: 'delivering' },
-            { target: 'confirming' },
-          ],
-        },
-        askingSize: ask({
-          prompt: 'What size would you like: small, medium or large?',
-          on: { 'intent.*': { guard: says('size'), target: 'next', actions: fill } },
-        }),
-        askingPizza: ask({
-          prompt: 'Which pizza: margherita, pepperoni, hawaiian or veggie?',
-          on: { 'intent.*': { guard: says('pizza'), target: 'next', actions: fill } },
-        }),
-        delivering: dependOn('address', {
-          // "change my address" asks for a new one instead of offering the saved one
-          input: ({ event }) => ({ change: event.type === 'intent.address.change' }),
-          onDone: { done: { target: 'next', actions: update(({ event }) => ({ address: event.output.address })) } },
-        }),
-        confirming: ask({
-          prompt: ({ context }) => `A ${context.size} ${context.pizza} to ${context.address}. Shall I place the order?`,
-          on: {
-            'intent.affirm': '#order.placed',
-            'intent.deny': { actions: say('No problem: tell me the size, the pizza, or "change my address".') },
-            'intent.address.change': { target: 'delivering', actions: update({ address: null }) },
-            'intent.*': {
-              guard: when(({ event }) => Object.keys(slots(event)).length > 0),
-              target: 'confirming',
-              reenter: true,
-              actions: fill,
-            },
-          },
-        }),
-      },
+    next: {
+      always: [
+        { guard: ({ context }: any) => !context.size, target: 'askingSize' },
+        { guard: ({ context }: any) => !context.pizza, target: 'askingPizza' },
+        { guard: ({ context }: any) => !context.address, target: 'delivering' },
+        { target: 'confirming' },
+      ],
     },
-    confirmingCancel: ask({
-      prompt: 'Do you really want to cancel your pizza order?',
+    askingSize: ask({
+      prompt: 'What size would you like: small, medium or large?',
+      on: { 'intent.*': { guard: says('size'), target: 'next', actions: fill } },
+    }),
+    askingPizza: ask({
+      prompt: 'Which pizza: margherita, pepperoni, hawaiian or veggie?',
+      on: { 'intent.*': { guard: says('pizza'), target: 'next', actions: fill } },
+    }),
+    delivering: dependOn('address', {
+      // "change my address" asks for a new one instead of offering the saved one
+      input: ({ event }) => ({ change: event.type === 'intent.address.change' }),
+      onDone: { done: { target: 'next', actions: update(({ event }) => ({ address: event.output.address })) } },
+    }),
+    confirming: ask({
+      prompt: ({ context }) => `A ${context.size} ${context.pizza} to ${context.address}. Shall I place the order?`,
       on: {
-        'intent.affirm': { actions: [say('OK, your pizza order is cancelled.'), propagate('cancel')] },
-        'intent.deny': { target: 'taking.resume', actions: say("Good, let's carry on.") },
+        'intent.affirm': 'placed',
+        'intent.deny': { actions: say('No problem: tell me the size, the pizza, or "change my address".') },
+        'intent.address.change': { target: 'delivering', actions: update({ address: null }) },
+        'intent.*': {
+          guard: when(({ event }) => Object.keys(slots(event)).length > 0),
+          target: 'confirming',
+          reenter: true,
+          actions: fill,
+        },
       },
-      onCancel: { actions: [say('OK, your pizza order is cancelled.'), propagate('cancel')] },
     }),
     placed: {
       type: 'final',
@@ -94,4 +79,10 @@ export const order = defineContext({
       output: { status: 'done' },
     },
   },
+  // "Are you sure?": nothing moves while it is asked; "no" asks the interrupted question again, however deep.
+  onCancel: confirm({
+    prompt: 'Do you really want to cancel your pizza order?',
+    yes: say('OK, your pizza order is cancelled.'),
+    no: say("Good, let's carry on."),
+  }),
 });

@@ -1,17 +1,18 @@
-import { defineBot, defineContext, ask, finish, openThread, reply } from '@parley/dialogue-core';
+import { defineBot, defineContext, ask, openThread, reply } from '@parley/dialogue-core';
 import { address } from './address.context';
 import { order } from './order.context';
+import { toVersion2 } from './pizza.migrations';
 
 const home = defineContext({
   id: 'home',
   initial: 'idle',
-  stages: { idle: ask({ prompt: 'Anything else I can do for you?', quiet: true }), closed: finish() },
+  stages: { idle: ask({ prompt: 'Anything else I can do for you?', quiet: true }) },
 });
 
 /** A small English pizza bot: proves that nothing in Parley is specific to the juice shop. */
 export const pizza = defineBot({
   id: 'pizza',
-  version: 1,
+  version: 2,
   locale: 'en',
   home: 'home',
   contexts: [home, order, address],
@@ -23,8 +24,10 @@ export const pizza = defineBot({
   },
   messages: {
     notUnderstood: "Sorry, I didn't understand that.",
-    goodbye: 'Goodbye, enjoy your pizza!',
+    goodbye: 'Goodbye, see you next time!',
+    goodbyeUnfinished: 'OK, no pizza this time. Goodbye!',
     cancelled: 'OK, cancelled.',
   },
   nlu: { kind: 'builtin' },
+  migrations: { 2: toVersion2 },
 });

@@ -25,6 +25,16 @@ export const pizzaTranscripts: Transcript[] = [
     ],
   },
   {
+    name: 'P2b: "no" to the cancel question returns to the exact step inside the address, with the street kept',
+    turns: [
+      t('I want a large pepperoni pizza', 'What is the delivery address?'),
+      t('12 Main Street', 'Deliver to 12 Main Street, right?'),
+      t('cancel', 'Do you really want to cancel your pizza order?'),
+      t('no', "Good, let's carry on.", 'Deliver to 12 Main Street, right?'),
+      t('yes', 'Address saved.', 'A large pepperoni to 12 Main Street. Shall I place the order?'),
+    ],
+  },
+  {
     name: 'P3: a returning customer confirms the saved address; a cancel inside the address keeps it',
     turns: [
       t('one margherita please', 'What size'),

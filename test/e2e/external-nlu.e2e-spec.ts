@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ask, defineBot, defineContext, finish, reply } from '@parley/dialogue-core';
+import { ask, defineBot, defineContext, reply } from '@parley/dialogue-core';
 import type { ParleyApp } from '../../apps/api/src/app.factory';
 import { get, post, startInProcess, TEST_ADMIN_TOKEN } from '../helpers/in-process-app';
 import { dropSchema, freshSchema, testDatabaseKind } from '../helpers/test-database';
@@ -43,7 +43,7 @@ describe(`a bot understood by an external NLU over HTTP (${testDatabaseKind()})`
     const home = defineContext({
       id: 'home',
       initial: 'idle',
-      stages: { idle: ask({ prompt: 'What now?', quiet: true }), done: finish() },
+      stages: { idle: ask({ prompt: 'What now?', quiet: true }) },
     });
     const bot = defineBot({
       id: 'remote',

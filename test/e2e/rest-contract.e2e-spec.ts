@@ -161,6 +161,12 @@ describe(`bad input is refused with a 4xx and nothing is stored (${testDatabaseK
       400,
       'INVALID_REQUEST',
     ],
+    [
+      'an event the bot does not declare',
+      () => post(endpoint, { userId: 'u', event: { type: 'nobody.listens' } }),
+      400,
+      'EVENT_NOT_DECLARED',
+    ],
     ['a body over 64 KB', () => post(endpoint, { userId: 'u', text: 'z'.repeat(70_000) }), 413, 'BODY_TOO_LARGE'],
     ['text/plain', () => post(endpoint, 'add', { 'content-type': 'text/plain' }), 415, 'UNSUPPORTED_MEDIA_TYPE'],
     [
@@ -334,6 +340,19 @@ describe(`admin API (${testDatabaseKind()})`, () => {
     );
     expect(again.body).toEqual(res.body);
     expect((await get(`${app.url}/api/conversations/${id}/transcript`, TEST_ADMIN_TOKEN)).body.items).toHaveLength(4);
+  });
+
+  test('an admin event the bot does not declare is refused, naming the declared ones, and changes nothing', async () => {
+    const a = await post(endpoint, { userId: 'kit', text: 'add' });
+    const id = a.body.conversationId as string;
+    const before = await counts();
+    const res = await post(`${app.url}/api/conversations/${id}/events`, { event: { type: 'nobody.listens' } }, { ...json, ...admin });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toEqual({
+      code: 'EVENT_NOT_DECLARED',
+      message: "The bot does not handle the external event 'nobody.listens'. It declares: ping, reminder.",
+    });
+    expect(await counts()).toEqual(before);
   });
 
   test('a scheduled timer fires once and pushes its message', async () => {

@@ -6,6 +6,8 @@ export type DialogueErrorCode =
   | 'STATE_FROM_NEWER_VERSION'
   | 'TURN_INPUT_INVALID'
   | 'TURN_TIMEOUT'
+  | 'TURN_LOOP'
+  | 'EVENT_NOT_DECLARED'
   | 'ENGINE_FAILURE';
 
 /** Where an error happened: enough to find the conversation and the state it was in. */
@@ -70,6 +72,23 @@ export class NewerStateError extends DialogueError {
     super(
       'STATE_FROM_NEWER_VERSION',
       `The conversation was stored by version ${stateVersion} of the bot; this instance runs version ${botVersion}.`,
+      context,
+    );
+  }
+}
+
+/**
+ * An external event of a type the bot does not handle: refused to the caller (the server answers 400), never recorded
+ * as handled. The message names the types the bot declares.
+ */
+export class UndeclaredEventError extends DialogueError {
+  override readonly name = 'UndeclaredEventError';
+  constructor(type: string, declared: readonly string[], context: DialogueErrorContext = {}) {
+    super(
+      'EVENT_NOT_DECLARED',
+      declared.length === 0
+        ? `The bot declares no external events, so '${type}' cannot be delivered. Handle it with \`events: { '${type}': … }\` in defineBot or an \`'ext.${type}'\` transition in a context.`
+        : `The bot does not handle the external event '${type}'. It declares: ${declared.join(', ')}.`,
       context,
     );
   }

@@ -4,6 +4,7 @@ export * from './ports';
 export { entity, hasEntity, type DialogueArgs, type Dynamic } from './authoring/args';
 export { say, update, remember, escape, propagate, sleepTo, replaceTo, schedule, call, run } from './authoring/actions';
 export { ask, dependOn, finish, yieldUntil, when, QUESTION_TAG, YIELD_TAG } from './authoring/stages';
+export { confirm, type ConfirmSpec, type ConfirmHandler } from './authoring/confirm';
 export type { StageConfig, Transition, DependOnResults } from './authoring/stages';
 export {
   defineContext,
@@ -20,6 +21,7 @@ export {
   type SnapshotMigration,
 } from './authoring/define-bot';
 export { openThread, reply, push, blockThread } from './authoring/bot-intents';
+export { intentsWithoutExamples, type IntentWithoutExamples } from './authoring/check-corpus';
 export {
   scopeKey,
   preloadAddresses,
@@ -30,6 +32,7 @@ export {
 export { service, recall, serviceSamples, type ServiceSample, type ServiceOptions } from './authoring/services';
 export {
   runTurn,
+  assertEventDeclared,
   LiveTree,
   type TurnPorts,
   type TurnRequest,

@@ -80,3 +80,16 @@ export interface ThreadsView {
   yielding: string[];
   blocking: string[];
 }
+
+/**
+ * Something that went wrong inside a turn and became a failure escape instead of a crash: a context that threw
+ * (`CONTEXT_FAILED`), a service that threw or took too long (`SERVICE_FAILED`), a statechart that did not settle
+ * (`TURN_LOOP`). The conversation goes on; the host logs these with the conversation's id.
+ */
+export interface TurnProblem {
+  code: 'TURN_LOOP' | 'CONTEXT_FAILED' | 'SERVICE_FAILED';
+  /** Context key, and the stage where it happened when known. */
+  context?: string;
+  stage?: string;
+  message: string;
+}

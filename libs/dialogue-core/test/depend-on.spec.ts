@@ -46,7 +46,7 @@ const game = defineContext({
 const home = defineContext({
   id: 'home',
   initial: 'idle',
-  stages: { idle: ask({ prompt: 'Play?', quiet: true }), done: finish() },
+  stages: { idle: ask({ prompt: 'Play?', quiet: true }) },
 });
 const bot = defineBot({
   id: 'quizzer',
@@ -72,7 +72,10 @@ describe('replaceTo from a nested context', () => {
     id: 'inner',
     initial: 'asking',
     stages: {
-      asking: ask({ prompt: 'Inner question?', on: { 'intent.switch': { actions: replaceTo('other') } } }),
+      asking: ask({
+        prompt: 'Inner question?',
+        on: { 'intent.switch': { actions: replaceTo('other') }, 'intent.finish': 'done' },
+      }),
       done: finish(),
     },
   });

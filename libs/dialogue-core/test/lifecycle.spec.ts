@@ -1,5 +1,10 @@
 import {
   ask,
+  blockThread,
+  openThread,
+  replaceTo,
+  sleepTo,
+  say,
   converse,
   defineBot,
   defineContext,
@@ -69,7 +74,7 @@ describe('versioning', () => {
     next.state = c.state;
     await next
       .say('large')
-      .expect("I've been updated and lost track of our conversation")
+      .expect('I lost track of our conversation')
       .check((r) => expect(r.reset?.reason).toMatch(/askingSize/))
       .check((r) => expect(r.threads.focus).toBe('home'))
       .say('I want juice')
@@ -109,7 +114,7 @@ describe('versioning', () => {
     next.state = c.state;
     await next
       .say('apple')
-      .expect("I've been updated")
+      .expect('I lost track of our conversation')
       .check((r) => expect(r.reset?.reason).toMatch(/Migration to version 2/));
   });
 });
@@ -144,16 +149,72 @@ describe('garbage collection', () => {
 });
 
 describe('definition-time errors', () => {
-  const stage = { idle: ask({ prompt: 'hi' }), done: finish() };
+  const stage = { idle: ask({ prompt: 'hi', on: { 'intent.bye': 'done' } }), done: finish() };
+  const home = defineContext({ id: 'home', initial: 'idle', stages: { idle: ask({ prompt: 'hi', quiet: true }) } });
+  const bot = (...contexts: ContextDefinition[]) =>
+    defineBot({ id: 'x', version: 1, home: 'home', contexts: [home, ...contexts] });
 
   it('rejects a context whose initial stage does not exist, saying which stages exist', () => {
     expect(() => defineContext({ id: 'a', initial: 'nope', stages: stage })).toThrow(/starts at 'nope'.*idle, done/);
   });
 
-  it('rejects a context that can never end', () => {
-    expect(() => defineContext({ id: 'a', initial: 'idle', stages: { idle: ask({ prompt: 'hi' }) } })).toThrow(
-      /final stage/,
-    );
+  it('rejects a context that can never end (the home context need not)', () => {
+    const a = defineContext({ id: 'a', initial: 'idle', stages: { idle: ask({ prompt: 'hi' }) } });
+    expect(() => bot(a)).toThrow(/Context 'a' can never end: give it a final stage/);
+    expect(() => bot()).not.toThrow();
+  });
+
+  it('rejects a final stage that no transition reaches, naming it', () => {
+    const a = defineContext({
+      id: 'a',
+      initial: 'idle',
+      stages: { idle: ask({ prompt: 'hi', on: { 'intent.bye': 'done' } }), done: finish(), lost: finish('cancelled') },
+    });
+    expect(() => bot(a)).toThrow(/Context 'a' has the final stage 'lost', which no transition reaches/);
+  });
+
+  it('rejects a thread request to a context the bot does not have, wherever it is made', () => {
+    const to = (action: unknown) =>
+      defineContext({
+        id: 'a',
+        initial: 'idle',
+        stages: { ...stage, idle: ask({ prompt: 'hi', on: { 'intent.x': { actions: action } } }) },
+      });
+    expect(() => bot(to(sleepTo('wether')))).toThrow(/stage 'idle' opens the thread 'wether'.*\(home, a\)/);
+    expect(() => bot(to(replaceTo('nope')))).toThrow(/opens the thread 'nope'/);
+    const a = defineContext({ id: 'a', initial: 'idle', stages: stage });
+    expect(() =>
+      defineBot({ id: 'x', version: 1, home: 'home', contexts: [home, a], intents: { go: openThread('b') } }),
+    ).toThrow(/the intent 'go' opens the thread 'b'/);
+    expect(() =>
+      defineBot({ id: 'x', version: 1, home: 'home', contexts: [home, a], events: { due: blockThread('survey') } }),
+    ).toThrow(/the event 'due' opens the thread 'survey'/);
+  });
+
+  it('rejects a loop of always transitions that nothing can stop, naming its stages', () => {
+    const a = defineContext({
+      id: 'a',
+      initial: 'idle',
+      stages: {
+        ...stage,
+        idle: ask({ prompt: 'hi', on: { 'intent.go': 'ping', 'intent.bye': 'done' } }),
+        ping: { entry: say('ping'), always: { target: 'pong' } },
+        pong: { always: 'ping' },
+      },
+    });
+    expect(() => bot(a)).toThrow(/Context 'a' loops forever: (ping → pong|pong → ping) → …/);
+    // A guarded way out is a way out: not a definition error (the turn's bound catches it if the guard never passes).
+    const b = defineContext({
+      id: 'b',
+      initial: 'idle',
+      stages: {
+        ...stage,
+        idle: ask({ prompt: 'hi', on: { 'intent.go': 'ping', 'intent.bye': 'done' } }),
+        ping: { always: [{ guard: () => true, target: 'pong' }, { target: 'done' }] },
+        pong: { always: 'ping' },
+      },
+    });
+    expect(() => bot(b)).not.toThrow();
   });
 
   it('rejects hand-written routing', () => {

@@ -136,11 +136,20 @@ describe('duplex', () => {
       .check((r) => expect(r.threads).toEqual({ focus: 'order', sleeping: [], yielding: [], blocking: [] }));
   });
 
-  it('external events with unknown types are ignored and change nothing', async () => {
+  it('refuses an external event the bot does not declare, naming the declared ones', async () => {
+    const c = converse(shop, { nlu: shopNlu });
+    await c.say('I want juice');
+    expect(shop.externalEvents).toEqual(['payment.confirmed', 'promo', 'survey.due']);
+    await expect(c.event('nobody.listens')).rejects.toThrow(
+      "The bot does not handle the external event 'nobody.listens'. It declares: payment.confirmed, promo, survey.due.",
+    );
+  });
+
+  it('a declared event that nothing waits for right now changes nothing', async () => {
     const c = converse(shop, { nlu: shopNlu });
     await c.say('I want juice');
     const before = JSON.stringify(c.state!.snapshot);
-    await c.event('nobody.listens').check((r) => expect(r.replies).toEqual([]));
+    await c.event('payment.confirmed').check((r) => expect(r.replies).toEqual([]));
     expect(JSON.stringify(c.state!.snapshot)).toBe(before);
   });
 });

@@ -17,7 +17,7 @@ import {
 const home = defineContext({
   id: 'home',
   initial: 'idle',
-  stages: { idle: ask({ prompt: 'Anything else?', quiet: true }), closed: finish() },
+  stages: { idle: ask({ prompt: 'Anything else?', quiet: true }) },
 });
 
 const order = defineContext({

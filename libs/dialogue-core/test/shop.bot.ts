@@ -34,7 +34,6 @@ export const home = defineContext({
   initial: 'idle',
   stages: {
     idle: ask({ prompt: 'What else can I do for you?', quiet: true }),
-    done: finish('done'),
   },
 });
 
@@ -86,6 +85,7 @@ export const voucher = defineContext({
       entry: () => {
         throw new Error('voucher service exploded');
       },
+      always: 'done',
     },
     done: finish('done'),
   },
@@ -307,6 +307,7 @@ export const broken = defineContext({
       entry: () => {
         throw new Error('author bug');
       },
+      always: 'done',
     },
     done: finish('done'),
   },

@@ -18,6 +18,8 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = Object.freeze({
   TEXT_TOO_LONG: 400,
   BAD_REQUEST: 400,
   TURN_INPUT_INVALID: 400,
+  // an external event the bot does not declare (the message names the declared ones)
+  EVENT_NOT_DECLARED: 400,
   UNAUTHORIZED: 401,
   BOT_NOT_FOUND: 404,
   CONVERSATION_NOT_FOUND: 404,
@@ -33,6 +35,8 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = Object.freeze({
   STATE_FROM_NEWER_VERSION: 503,
   ENGINE_FAILURE: 500,
   TURN_TIMEOUT: 503,
+  // a statechart that did not settle; inside a turn it becomes a failure escape, so this is only seen by tools
+  TURN_LOOP: 500,
   // NLU
   NLU_CORPUS_INVALID: 500,
   NLU_CORPUS_NOT_FOUND: 500,

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { BotDefinition, NluPort } from '@parley/dialogue-core';
+import { DefinitionError, intentsWithoutExamples, type BotDefinition, type NluPort } from '@parley/dialogue-core';
 import { createNlu, type BotNluConfig } from '@parley/nlu';
 import type { AppConfig } from '../config/app.config';
 import type { JsonLogger } from '../logging/json.logger';
@@ -21,9 +21,16 @@ export async function createServerNlu(
 ): Promise<NluResolver> {
   const configs: Record<string, BotNluConfig> = {};
   for (const bot of bots) {
-    const declared = bot.nlu as Partial<BotNluConfig> | undefined;
-    if (declared?.kind === 'builtin' || declared?.kind === 'http') configs[bot.id] = declared as BotNluConfig;
+    if (bot.nlu === 'none') continue;
+    const declared = bot.nlu as Partial<BotNluConfig>;
+    if (declared.kind === 'builtin' || declared.kind === 'http') configs[bot.id] = declared as BotNluConfig;
     else if (existsSync(join(machinesDir, bot.id, 'nlu'))) configs[bot.id] = { kind: 'builtin' };
+    else {
+      throw new DefinitionError(
+        `Bot '${bot.id}' has no NLU corpus (${join(machinesDir, bot.id, 'nlu')}/) and no \`nlu\` setting, so no message would ever be understood. Add a corpus, set \`nlu: { kind: 'http', url }\`, or set \`nlu: 'none'\` in defineBot for a bot driven by events.`,
+        { bot: bot.id },
+      );
+    }
   }
   if (Object.keys(configs).length === 0) return () => undefined;
   const router = createNlu({
@@ -34,7 +41,13 @@ export async function createServerNlu(
     onError: (error) => logger.warn('nlu failed', { code: error.code, bot: error.context.bot, message: error.message }),
   });
   const models = await router.warmUp();
-  for (const model of models) logger.info('nlu model ready', { bot: model.bot, source: model.source, intents: model.intents.length });
+  for (const model of models) {
+    logger.info('nlu model ready', { bot: model.bot, source: model.source, intents: model.intents.length });
+    const bot = bots.find((b) => b.id === model.bot);
+    for (const finding of bot ? intentsWithoutExamples(bot, model.intents) : []) {
+      logger.warn('intent without corpus examples', { bot: model.bot, intent: finding.intent, where: finding.where, message: finding.message });
+    }
+  }
   return (botId) => (configs[botId] ? router : undefined);
 }
 

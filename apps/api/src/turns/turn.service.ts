@@ -1,4 +1,5 @@
 import {
+  assertEventDeclared,
   preloadAddresses,
   runTurn,
   type BotDefinition,
@@ -81,6 +82,8 @@ export class TurnService {
 
   async take(call: TurnCall): Promise<TurnResponse> {
     const started = performance.now();
+    // An event the bot does not handle is refused before any work (for a conversation by id, the turn refuses it).
+    if (call.target.kind === 'user' && call.input.kind === 'event') assertEventDeclared(call.target.bot, call.input.event.type);
     if (call.target.kind === 'user') {
       // Taken out: one turn at a time continues from an entry (its objects and live tree are that turn's alone).
       const cached = this.cache.take(call.target.key.id);
@@ -270,6 +273,11 @@ export class TurnService {
     }
     const { bot, number, result } = done.turn;
     metrics.countTurn(bot.id, result.outcome, seconds);
+    // What failed inside the turn became a failure escape the user was told about; the operator is told here.
+    for (const problem of result.problems) {
+      metrics.countError(problem.code);
+      logger.error('turn problem', { conversationId: done.response.conversationId, bot: `${bot.id}@${bot.version}`, ...problem });
+    }
     if (logger.enabled('info')) {
       logger.info('turn', {
         conversationId: done.response.conversationId,

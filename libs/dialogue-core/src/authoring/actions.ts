@@ -3,6 +3,7 @@ import type { Json } from '../ports/memory.port';
 import { currentTurn, record } from '../runtime/turn-scope';
 import type { EscapeKind } from '../types';
 import { dialogueArgs, resolve, type DialogueArgs, type Dynamic } from './args';
+import { withThreadTarget } from './check-bot';
 import { scopeKey } from './memory';
 
 /**
@@ -82,12 +83,13 @@ export function replaceTo(thread: string, input?: Dynamic<Record<string, unknown
 
 /** A request to the process machine, bubbling up from the context that makes it. */
 function openThreadFrom(thread: string, mode: 'sleep' | 'replace', input?: Dynamic<Record<string, unknown>>) {
-  return raise((args: any) => ({
+  const action = raise((args: any) => ({
     type: 'thread.open',
     target: thread,
     mode,
     input: input ? resolve(input, args) : {},
-  })) as any;
+  }));
+  return withThreadTarget(action, thread) as any;
 }
 
 /**

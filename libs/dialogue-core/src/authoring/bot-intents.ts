@@ -2,6 +2,7 @@ import { raise } from 'xstate';
 import { record } from '../runtime/turn-scope';
 import { resolve, type Dynamic } from './args';
 import { say } from './actions';
+import { withThreadTarget } from './check-bot';
 
 /** Action: ask the pending question again at the end of the turn. */
 export const reask = record({ type: 'parley.reask' });
@@ -14,14 +15,13 @@ export const reask = record({ type: 'parley.reask' });
  * intents: { 'order.juice': openThread('order'), 'order.resume': openThread('order') }
  */
 export function openThread(thread: string) {
-  return {
-    actions: raise(({ event }: any) => ({
-      type: 'thread.open',
-      target: thread,
-      mode: 'sleep',
-      input: { trigger: event },
-    })),
-  } as any;
+  const action = raise(({ event }: any) => ({
+    type: 'thread.open',
+    target: thread,
+    mode: 'sleep',
+    input: { trigger: event },
+  }));
+  return { actions: withThreadTarget(action, thread) } as any;
 }
 
 /**
@@ -44,11 +44,10 @@ export function push(text: Dynamic<string>) {
  * it takes focus when the user's next message arrives, and the focused thread goes to sleep.
  */
 export function blockThread(thread: string, input?: Dynamic<Record<string, unknown>>) {
-  return {
-    actions: raise((args: any) => ({
-      type: 'thread.block',
-      target: thread,
-      input: { trigger: args.event, ...(input ? resolve(input, args) : {}) },
-    })),
-  } as any;
+  const action = raise((args: any) => ({
+    type: 'thread.block',
+    target: thread,
+    input: { trigger: args.event, ...(input ? resolve(input, args) : {}) },
+  }));
+  return { actions: withThreadTarget(action, thread) } as any;
 }

@@ -3,6 +3,7 @@ import { DefinitionError } from '../errors';
 import { plumbingActions } from '../runtime/plumbing';
 import * as threads from '../runtime/threads';
 import type { ProcessContext } from '../runtime/threads';
+import { checkContexts, checkHandlers, declaredEvents } from './check-bot';
 import { buildContextMachine, type ContextDefinition } from './define-context';
 import type { MemoryCatalog, MemoryDeclaration } from './memory';
 import { reask } from './bot-intents';
@@ -21,9 +22,16 @@ export interface BotMessages {
   cancelled: string;
   /** A reject reached the top of a thread; no context announced it. */
   rejected: string;
-  /** The user quit: all threads end. */
+  /** The user quit with nothing under way: all threads end. */
   goodbye: string;
-  /** The stored conversation could not be restored (e.g. after an incompatible deploy) and starts afresh. */
+  /** The user quit in the middle of a task (it is dropped, not done): all threads end. */
+  goodbyeUnfinished: string;
+  /** A cancel with nothing to cancel (no task under way); the pending question follows. */
+  nothingToCancel: string;
+  /**
+   * The stored conversation could not be read (a deploy changed the bot without a migration for it, or the state is
+   * damaged) and starts afresh.
+   */
   reset: string;
   /** The user asked for a thread that is waiting for an external result. */
   waiting: string;
@@ -47,15 +55,22 @@ export interface BotSpec {
   intents?: Record<string, any>;
   /** External events (`ext.<type>` inside the charts): `push(...)`, `blockThread(...)`, `openThread(...)`. */
   events?: Record<string, any>;
-  /** Names of the intents that mean cancel / quit / go back (defaults: `cancel`, `quit`, `back`). */
-  systemIntents?: { cancel?: string; quit?: string; back?: string };
+  /**
+   * Names of the intents that mean cancel / quit / go back, and yes / no to a `confirm()` question
+   * (defaults: `cancel`, `quit`, `back`, `affirm`, `deny`).
+   */
+  systemIntents?: { cancel?: string; quit?: string; back?: string; affirm?: string; deny?: string };
   messages?: Partial<BotMessages>;
   /** How many earlier steps "go back" can restore (default 3). */
   backDepth?: number;
   /** `{ 2: v1→v2, 3: v2→v3 }`: run in order on snapshots stored by older versions. */
   migrations?: Record<number, SnapshotMigration>;
-  /** Opaque per-bot settings for the host (e.g. which NLU understands this bot). */
-  nlu?: Record<string, unknown>;
+  /**
+   * Which NLU understands this bot, for the host: `{ kind: 'builtin' }` (the default when the bot has a corpus),
+   * `{ kind: 'http', url, timeoutMs }`, or `'none'` (messages are never understood: for bots driven by events, or
+   * tested with intents given directly). A bot with neither a corpus nor this setting is refused by the server.
+   */
+  nlu?: Record<string, unknown> | 'none';
   /** Default implementations of the services the bot's actors call; the host may replace them (`TurnPorts.services`). */
   services?: Services;
 }
@@ -74,11 +89,13 @@ export interface BotDefinition {
   readonly process: AnyStateMachine;
   readonly catalog: MemoryCatalog;
   readonly messages: BotMessages;
-  readonly systemIntents: { cancel: string; quit: string; back: string };
+  readonly systemIntents: { cancel: string; quit: string; back: string; affirm: string; deny: string };
   readonly backDepth: number;
   readonly migrations: Readonly<Record<number, SnapshotMigration>>;
   readonly intents: readonly string[];
-  readonly nlu: Readonly<Record<string, unknown>>;
+  /** External event types the bot handles (`events` and the contexts' `ext.*` transitions), or `'any'`. */
+  readonly externalEvents: readonly string[] | 'any';
+  readonly nlu: Readonly<Record<string, unknown>> | 'none';
   readonly services: Readonly<Services>;
 }
 
@@ -89,7 +106,9 @@ const DEFAULT_MESSAGES: BotMessages = {
   cancelled: 'OK, cancelled.',
   rejected: "Sorry, that isn't possible.",
   goodbye: 'Goodbye!',
-  reset: "Sorry, I've been updated and lost track of our conversation. Let's start again.",
+  goodbyeUnfinished: "OK, I've stopped what we were doing. Goodbye!",
+  nothingToCancel: "There's nothing to cancel.",
+  reset: "Sorry, I lost track of our conversation. Let's start again.",
   waiting: "That task is waiting for a result; I'll let you know.",
 };
 
@@ -153,9 +172,19 @@ export function defineBot(spec: BotSpec): BotDefinition {
     }
   }
   const machines = buildMachines(bot, contexts);
+  checkContexts(bot, spec.home, contexts, machines);
+  checkHandlers(bot, 'intent', spec.intents ?? {}, contexts);
+  checkHandlers(bot, 'event', spec.events ?? {}, contexts);
   const catalog = buildCatalog(bot, contexts);
   const messages = { ...DEFAULT_MESSAGES, ...(spec.messages ?? {}) };
-  const systemIntents = { cancel: 'cancel', quit: 'quit', back: 'back', ...(spec.systemIntents ?? {}) };
+  const systemIntents = {
+    cancel: 'cancel',
+    quit: 'quit',
+    back: 'back',
+    affirm: 'affirm',
+    deny: 'deny',
+    ...(spec.systemIntents ?? {}),
+  };
   const botIntents = spec.intents ?? {};
   for (const name of Object.keys(botIntents)) {
     if (name.startsWith('intent.')) {
@@ -182,6 +211,7 @@ export function defineBot(spec: BotSpec): BotDefinition {
     backDepth,
     migrations: spec.migrations ?? {},
     intents: Object.keys(botIntents),
+    externalEvents: declaredEvents(spec.events ?? {}, machines),
     nlu: spec.nlu ?? {},
     services: spec.services ?? {},
   });
@@ -279,7 +309,8 @@ function buildProcess(
           },
           on: {
             turn: {
-              guard: ({ context }: any) => context.focus === thread && context.blocking.length === 0,
+              guard: ({ context }: any) =>
+                context.focus === thread && context.blocking.length === 0 && context.confirming?.thread !== thread,
               actions: { type: 'parley.forwardToChild', params: { child: thread } },
             },
             'thread.stop': { guard: isTarget, target: 'idle' },
@@ -297,14 +328,16 @@ function buildProcess(
   regions[home].states.idle.always = { target: 'running' };
 
   // An escape nobody intercepted reached the top of its thread: the thread ends and focus falls back.
-  const escapeAtTop = (message: string) =>
+  // At home there is no task to end: say so instead of pretending something was cancelled.
+  const escapeAtTop = (message: string, atHome = message) =>
     enqueueActions(({ context, event, enqueue }: any) => {
       const thread: string = event.thread ?? context.focus;
-      if (!event.announced) enqueue(say(message));
       if (thread === home) {
+        if (!event.announced) enqueue(say(atHome));
         enqueue(reask);
         return;
       }
+      if (!event.announced) enqueue(say(message));
       enqueue.assign(threads.dropThread(context, thread));
       enqueue.raise({ type: 'thread.stop', target: thread });
       enqueue(reask);
@@ -312,6 +345,33 @@ function buildProcess(
 
   const botIntentHandlers: Record<string, any> = {};
   for (const [name, handler] of Object.entries(spec.intents ?? {})) botIntentHandlers[`intent.${name}`] = handler;
+  // While a thread waits for a confirmation: yes (or the same escape again) / no are sent down the thread as
+  // `confirm.yes` / `confirm.no` for the level that asked; another escape goes on as usual (the question is dropped);
+  // a bot-wide intent is served as usual; anything else is not understood, and the confirmation is asked again.
+  const { affirm, deny } = { affirm: 'affirm', deny: 'deny', ...(spec.systemIntents ?? {}) };
+  const answerConfirmation = enqueueActions(({ context, event, enqueue }: any) => {
+    const inner = event.event as { type: string; text?: string };
+    const pending = context.confirming as threads.Confirming;
+    const yes = inner.type === `intent.${affirm}` || inner.type === `escape.${pending.kind}`;
+    if (yes || inner.type === `intent.${deny}`) {
+      enqueue.assign({ confirming: null });
+      enqueue.raise({
+        type: 'turn',
+        event: { type: yes ? 'confirm.yes' : 'confirm.no', kind: pending.kind, text: inner.text },
+      });
+    } else if (inner.type.startsWith('escape.')) {
+      enqueue.assign({ confirming: null });
+      enqueue.raise(event);
+    } else if (botIntentHandlers[inner.type] !== undefined) {
+      // A bot-wide intent (another task, help) is served; the confirmation waits, and is asked again on return.
+      enqueue.raise(inner);
+    } else {
+      enqueue(say(messages.notUnderstood));
+      enqueue(record({ type: 'parley.notUnderstood' }));
+      enqueue(reask);
+    }
+  });
+
   const botEventHandlers: Record<string, any> = {};
   for (const [name, handler] of Object.entries(spec.events ?? {})) botEventHandlers[`ext.${name}`] = handler;
 
@@ -341,6 +401,11 @@ function buildProcess(
                 guard: ({ context }: any) => context.blocking.length > 0,
                 actions: [assign(({ context }: any) => threads.preempt(context)), raise(({ event }: any) => event)],
               },
+              // The focused thread waits for a yes/no (`confirm()`): the answer goes down the thread as confirm.*.
+              {
+                guard: ({ context }: any) => context.confirming?.thread === context.focus,
+                actions: answerConfirmation,
+              },
               { actions: 'parley.deliverToSelf' },
             ],
             // Something bubbled out of a thread's top context: handle it here, knowing which thread it came from.
@@ -353,23 +418,31 @@ function buildProcess(
                   enqueue(say(messages.failure));
                   return;
                 }
-                let ctx: ProcessContext = context;
+                const ctx: ProcessContext = context;
                 const from: string = event.thread ?? context.focus;
-                if (event.mode === 'replace' && from !== home && from !== target) {
-                  ctx = threads.dropThread(ctx, from);
-                  enqueue.raise({ type: 'thread.stop', target: from });
-                }
+                const running = check(isRunning(target) as any);
                 if (ctx.yielding.includes(target)) {
                   enqueue(say(messages.waiting));
-                  enqueue.assign(ctx);
                   enqueue(reask);
                   return;
                 }
-                const running = check(isRunning(target) as any);
-                enqueue.assign(threads.focusOn(ctx, target, event.mode !== 'replace'));
+                if (event.mode === 'replace' && from !== home && from !== target) {
+                  enqueue.raise({ type: 'thread.stop', target: from });
+                  enqueue.assign(threads.replaceThread(ctx, from, target));
+                } else {
+                  enqueue.assign(threads.focusOn(ctx, target, event.mode !== 'replace'));
+                }
                 if (running) enqueue(reask);
                 else enqueue.raise({ type: 'thread.start', target, input: event.input ?? {} });
               }),
+            },
+            'thread.confirm': {
+              actions: [
+                assign(({ context, event }: any) => ({
+                  confirming: { thread: event.thread ?? context.focus, kind: event.kind, prompt: event.prompt },
+                })),
+                reask,
+              ],
             },
             'thread.block': {
               actions: enqueueActions(({ context, event, enqueue, check }: any) => {
@@ -393,8 +466,16 @@ function buildProcess(
                 enqueue.assign(threads.resumeThread(context, event.thread));
               }),
             },
-            'escape.quit': { target: 'ended', actions: say(messages.goodbye) },
-            'escape.cancel': { actions: escapeAtTop(messages.cancelled) },
+            // Leaving with a task under way is not the same goodbye as leaving after it was done.
+            'escape.quit': [
+              {
+                guard: ({ context }: any) => threads.hasTasks(context),
+                target: 'ended',
+                actions: say(messages.goodbyeUnfinished),
+              },
+              { target: 'ended', actions: say(messages.goodbye) },
+            ],
+            'escape.cancel': { actions: escapeAtTop(messages.cancelled, messages.nothingToCancel) },
             'escape.reject': { actions: escapeAtTop(messages.rejected) },
             'escape.failure': { actions: escapeAtTop(messages.failure) },
             ...botIntentHandlers,

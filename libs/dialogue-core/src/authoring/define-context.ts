@@ -1,11 +1,13 @@
 import { setup, type AnyActorLogic, type AnyStateMachine } from 'xstate';
 import { DefinitionError } from '../errors';
-import { contextPlumbing, plumbingActions, RESERVED_EVENTS } from '../runtime/plumbing';
+import { contextPlumbing, plumbingActions, RESERVED_EVENTS, RESTART_EVENT } from '../runtime/plumbing';
 import { currentTurn } from '../runtime/turn-scope';
 import type { EscapeKind } from '../types';
 import { dialogueArgs, type DialogueArgs } from './args';
 import type { MemoryDeclaration, MemoryView } from './memory';
+import { expandConfirm, isConfirm, type ConfirmHandler } from './confirm';
 import type { StageConfig, Transition } from './stages';
+import { counted, countedAll, failureOnError, type Where } from './transitions';
 
 /** How a context starts: its input (from `dependOn`'s `input`, or `{ trigger }` when it starts a thread). */
 export interface ContextInitArgs {
@@ -29,10 +31,10 @@ export interface ContextSpec<TContext extends object = Record<string, any>> {
   /** Context-level handlers, consulted when the active stage does not handle an event. */
   on?: Record<string, Transition>;
   /** Escape handlers at context level (stages may have their own). Handling an escape intercepts it. */
-  onCancel?: Transition;
-  onReject?: Transition;
-  onFailure?: Transition;
-  onQuit?: Transition;
+  onCancel?: Transition | ConfirmHandler;
+  onReject?: Transition | ConfirmHandler;
+  onFailure?: Transition | ConfirmHandler;
+  onQuit?: Transition | ConfirmHandler;
   /** Named guards (visible by name in diagrams), written against the dialogue arguments. */
   guards?: Record<string, (args: DialogueArgs<NoInfer<TContext>>) => boolean>;
   /** Named actions. */
@@ -88,12 +90,6 @@ export function defineContext<TContext extends object>(spec: ContextSpec<TContex
       where,
     );
   }
-  if (!Object.values(spec.stages).some((stage) => stage.type === 'final')) {
-    throw new DefinitionError(
-      `Context '${spec.id}' can never end: give it a final stage, e.g. \`done: finish('done')\`.`,
-      where,
-    );
-  }
   checkReserved(spec.id, spec.on ?? {});
   const dependsOn = new Set<string>();
   walkStages(spec.stages, (stage, path) => {
@@ -116,11 +112,7 @@ export function buildContextMachine(
   children: Record<string, AnyStateMachine>,
 ): AnyStateMachine {
   const { spec } = definition;
-  const authorOn: Record<string, any> = { ...(spec.on ?? {}) };
-  for (const [key, kind] of Object.entries(ESCAPE_HANDLERS)) {
-    const handler = (spec as any)[key];
-    if (handler !== undefined) authorOn[`escape.${kind}`] = handler;
-  }
+  const authorOn: Record<string, any> = withEscapeHandlers(spec.on ?? {}, spec as unknown as Record<string, unknown>);
   const guards: Record<string, any> = {};
   for (const [name, guard] of Object.entries(spec.guards ?? {})) {
     guards[name] = (args: any) => guard(dialogueArgs(args));
@@ -140,8 +132,8 @@ export function buildContextMachine(
         return initialContext({ input: input ?? {}, memory: turn.view, now: turn.clock.now() });
       },
       initial: spec.initial,
-      states: mapStages(spec.stages),
-      on: contextPlumbing(authorOn),
+      states: mapStages(spec.stages, spec.id),
+      on: countedAll(contextPlumbing(authorOn), { context: spec.id, stage: '(context)' }),
       output: ({ event }: any) => event.output,
     } as any) as AnyStateMachine;
   } catch (cause) {
@@ -152,23 +144,67 @@ export function buildContextMachine(
   }
 }
 
-/** Move stage-level `onCancel`/… into `on['escape.*']`, recursively. */
-function mapStages(stages: Record<string, StageConfig>): Record<string, StageConfig> {
+/**
+ * Stages as XState states, recursively: stage-level `onCancel`/… become `on['escape.*']`; every transition is counted
+ * against the turn's bound; an invoked actor without `onError` fails as a failure escape here; a stage that waits for
+ * a context can be restarted by the engine (`parley.restart`) when that context failed and the failure was stopped
+ * without leaving the stage.
+ */
+function mapStages(stages: Record<string, StageConfig>, contextId: string, prefix = ''): Record<string, StageConfig> {
   const result: Record<string, StageConfig> = {};
   for (const [name, stage] of Object.entries(stages)) {
-    const { onCancel, onReject, onFailure, onQuit, states, ...rest } = stage;
-    const escapes = { onCancel, onReject, onFailure, onQuit } as Record<string, unknown>;
-    const on: Record<string, any> = { ...(rest.on ?? {}) };
-    for (const [key, kind] of Object.entries(ESCAPE_HANDLERS)) {
-      if (escapes[key] !== undefined) on[`escape.${kind}`] = escapes[key];
+    const path = prefix ? `${prefix}.${name}` : name;
+    const where = { context: contextId, stage: path };
+    const { onCancel, onReject, onFailure, onQuit, states, always, invoke, ...rest } = stage;
+    const on = countedAll(withEscapeHandlers(rest.on ?? {}, { onCancel, onReject, onFailure, onQuit }), where);
+    if (stage.meta?.dependOn !== undefined) {
+      const id = `${contextId}.${path}`;
+      on[RESTART_EVENT] = counted(
+        { guard: ({ event }: { event: { stage?: string } }) => event.stage === id, target: `#${id}`, reenter: true },
+        where,
+      );
     }
     result[name] = {
       ...rest,
       ...(Object.keys(on).length ? { on } : {}),
-      ...(states ? { states: mapStages(states) } : {}),
+      ...(always !== undefined ? { always: counted(always, where) } : {}),
+      ...(invoke !== undefined ? { invoke: mapInvoke(invoke, where) } : {}),
+      ...(states ? { states: mapStages(states, contextId, path) } : {}),
     };
   }
   return result;
+}
+
+function mapInvoke(invoke: unknown, where: Where): unknown {
+  if (Array.isArray(invoke)) return invoke.map((one) => mapInvoke(one, where));
+  const config = invoke as { src?: unknown; onDone?: unknown; onError?: unknown };
+  const onError = config.onError ?? { actions: failureOnError('SERVICE_FAILED', String(config.src), where) };
+  return {
+    ...config,
+    ...(config.onDone !== undefined ? { onDone: counted(config.onDone, where) } : {}),
+    onError: counted(onError, where),
+  };
+}
+
+/** `on` plus the escape handlers (`onCancel: …` → `on['escape.cancel']`); a `confirm()` handler brings its answers. */
+function withEscapeHandlers(on: Record<string, any>, handlers: Record<string, unknown>): Record<string, any> {
+  const result: Record<string, any> = { ...on };
+  for (const [key, kind] of Object.entries(ESCAPE_HANDLERS)) {
+    const handler = handlers[key];
+    if (handler === undefined) continue;
+    if (!isConfirm(handler)) {
+      result[`escape.${kind}`] = handler;
+      continue;
+    }
+    for (const [event, transition] of Object.entries(expandConfirm(kind, handler))) {
+      result[event] = result[event] === undefined ? transition : [...toList(result[event]), transition];
+    }
+  }
+  return result;
+}
+
+function toList(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [value];
 }
 
 function walkStages(

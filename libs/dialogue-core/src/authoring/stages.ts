@@ -2,6 +2,7 @@ import { and, raise, sendParent } from 'xstate';
 import { dialogueArgs, resolve, type DialogueArgs, type Dynamic } from './args';
 import type { ContextResult } from '../types';
 import { say } from './actions';
+import { failureOnError } from './transitions';
 
 /** An XState transition config (or list of them), as bot authors write it. */
 export type Transition = string | Record<string, any> | readonly (string | Record<string, any>)[];
@@ -107,7 +108,7 @@ export function dependOn(
       input: (args: any) => (input ? resolve(input, args) : {}),
       onDone: doneTransitions,
       // A child that crashed becomes a failure escape here: never a crashed conversation.
-      onError: { actions: raise(({ event }: any) => ({ type: 'escape.failure', reason: errorMessage(event.error) })) },
+      onError: { actions: failureOnError('CONTEXT_FAILED', contextKey, { context: contextKey, stage: '(crashed)' }) },
     },
     on: {
       turn: [...captured, { actions: { type: 'parley.forwardToChild', params: { child: contextKey } } }],
@@ -158,6 +159,3 @@ function toArray<T>(value: T | readonly T[] | undefined): T[] {
   return Array.isArray(value) ? [...(value as T[])] : [value as T];
 }
 
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

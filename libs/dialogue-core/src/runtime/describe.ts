@@ -5,7 +5,7 @@ import { activePath, focusChain, pendingQuestion, threadsOf } from './inspect';
 import { systemClock, type ClockPort } from '../ports/clock.port';
 import type { Json } from '../ports/memory.port';
 import { restoreProcess } from './restore';
-import { runInTurnScope, type TurnScope } from './turn-scope';
+import { createTurnScope, runInTurnScope } from './turn-scope';
 import { sourceKeyOf } from './xstate.seam';
 
 /** One actor of the conversation tree, for the admin API and the inspector. */
@@ -51,7 +51,7 @@ export function describeConversation(
   options: DescribeOptions = {},
 ): ConversationView {
   // Prompts may read memory and the clock: they are resolved in a scope of their own, whose writes go nowhere.
-  const scope: TurnScope = {
+  const scope = createTurnScope({
     conversationId: options.conversationId ?? 'described',
     userId: options.userId ?? 'described',
     catalog: bot.catalog,
@@ -59,9 +59,7 @@ export function describeConversation(
     memoryPort: { read: async (addresses) => addresses.map(() => undefined) },
     clock: options.clock ?? systemClock,
     services: {},
-    effects: [],
-    emitted: [],
-  };
+  });
   return runInTurnScope(scope, () => describeIn(bot, state));
 }
 

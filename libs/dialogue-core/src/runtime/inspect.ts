@@ -1,5 +1,6 @@
 import type { AnyActorRef } from 'xstate';
 import type { ThreadsView } from '../types';
+import type { Confirming, ProcessContext } from './threads';
 import { resolve } from '../authoring/args';
 import { activeStateNodes, handledEventTypes } from './xstate.seam';
 
@@ -50,6 +51,8 @@ export function focusChain(root: AnyActorRef): ChainLevel[] {
 
 /** The pending question of the focused thread (its innermost level that asks one), resolved to text. */
 export function pendingQuestion(root: AnyActorRef, chain: ChainLevel[] = focusChain(root)): string | undefined {
+  const confirming = confirmingFocus(root);
+  if (confirming) return confirming.prompt;
   for (let i = chain.length - 1; i >= 0; i--) {
     const level = chain[i]!;
     const snapshot: any = level.actor.getSnapshot();
@@ -65,8 +68,22 @@ export function pendingQuestion(root: AnyActorRef, chain: ChainLevel[] = focusCh
   return undefined;
 }
 
-/** Intents open at the focused stage: those handled anywhere along the focused chain, plus bot-wide ones. */
-export function openIntents(root: AnyActorRef, systemIntents: readonly string[]): string[] {
+/** The confirmation the focused thread waits for (`confirm()`), if any. */
+function confirmingFocus(root: AnyActorRef): Confirming | undefined {
+  const context = (root.getSnapshot() as { context?: ProcessContext }).context;
+  return context?.confirming && context.confirming.thread === context.focus ? context.confirming : undefined;
+}
+
+/**
+ * Intents open at the focused stage: those handled anywhere along the focused chain, plus bot-wide ones; while a
+ * confirmation is pending, only yes/no (`answers`) and the system intents.
+ */
+export function openIntents(
+  root: AnyActorRef,
+  systemIntents: readonly string[],
+  answers: readonly string[] = [],
+): string[] {
+  if (confirmingFocus(root)) return [...systemIntents, ...answers];
   const found = new Set<string>(systemIntents);
   const collect = (snapshot: any) => {
     for (const intent of intentsHandledBy(snapshot)) found.add(intent);

@@ -17,11 +17,17 @@ export const plumbingActions = {
   ),
 } as any;
 
+/**
+ * Sent by the engine to a context whose stage waits for a sub-context that is gone (it failed, and the failure was
+ * stopped without leaving the stage): the stage starts it again.
+ */
+export const RESTART_EVENT = 'parley.restart';
+
 /** Event types reserved for the plumbing: bot authors may not handle them. */
 export const RESERVED_EVENTS = ['turn', 'bubble'] as const;
 
 /** Prefixes that bubble when a context does not handle them. */
-export const BUBBLING_PREFIXES = ['intent', 'escape', 'thread'] as const;
+export const BUBBLING_PREFIXES = ['intent', 'escape', 'thread', 'confirm'] as const;
 
 /** The root-level `on` of every context machine, merged after the author's own handlers. */
 export function contextPlumbing(authorOn: Record<string, any>): Record<string, any> {

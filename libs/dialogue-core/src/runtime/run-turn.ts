@@ -1,15 +1,22 @@
 import { isMachineSnapshot, type AnyActorRef } from 'xstate';
 import type { BotDefinition } from '../authoring/define-bot';
 import { preloadAddresses } from '../authoring/memory';
-import { DialogueError, NewerStateError, TurnInputError } from '../errors';
+import {
+  DialogueError,
+  NewerStateError,
+  TurnInputError,
+  UndeclaredEventError,
+  type DialogueErrorContext,
+} from '../errors';
 import { systemClock, type ClockPort } from '../ports/clock.port';
 import type { Json, MemoryPort } from '../ports/memory.port';
 import type { NluPort, Understanding } from '../ports/nlu.port';
-import type { ConversationState, Effect, Reply, ThreadsView, TurnInput } from '../types';
+import type { ConversationState, Effect, Reply, ThreadsView, TurnInput, TurnProblem } from '../types';
 import { activePath, focusChain, openIntents, pendingQuestion, threadsOf } from './inspect';
 import { restoreProcess } from './restore';
-import { hasScheduledEvents, parentOf } from './xstate.seam';
-import { runInTurnScope, type Services, type TurnEvent, type TurnScope } from './turn-scope';
+import { RESTART_EVENT } from './plumbing';
+import { activeStateNodes, hasScheduledEvents, parentOf } from './xstate.seam';
+import { createTurnScope, runInTurnScope, type Services, type TurnEvent, type TurnScope } from './turn-scope';
 
 /** Everything the turn reads or calls. The engine itself does no I/O. */
 export interface TurnPorts {
@@ -68,6 +75,11 @@ export class LiveTree {
 export interface TurnOptions {
   /** How long invoked actors (service calls) may take before the turn turns them into a failure escape. */
   timeLimitMs?: number;
+  /**
+   * Bound on statechart transitions in one turn (default 1,000). A context that goes over it (a loop that never
+   * settles) fails, as a failure escape at that context, reported in `TurnResult.problems`.
+   */
+  maxTransitions?: number;
 }
 
 /** How the turn went, for logs, metrics and the transcript. */
@@ -89,6 +101,8 @@ export interface TurnResult {
   pendingQuestion?: string;
   /** The tree the next turn may continue from (see `TurnRequest.live`); absent when it must restore. */
   live?: LiveTree;
+  /** What failed inside the turn and was handled as a failure escape (a context that threw, a loop, a service). */
+  problems: TurnProblem[];
 }
 
 const DEFAULT_TIME_LIMIT_MS = 10_000;
@@ -119,16 +133,17 @@ export async function runTurn(
   preload.forEach((p, i) => {
     view[p.name] = values[i] ?? bot.catalog.declarations[p.name]?.initial;
   });
-  const scope: TurnScope = {
-    ...ids,
-    catalog: bot.catalog,
-    view,
-    memoryPort: ports.memory,
-    clock: ports.clock ?? systemClock,
-    services: { ...bot.services, ...(ports.services ?? {}) },
-    effects: [],
-    emitted: [],
-  };
+  const scope = createTurnScope(
+    {
+      ...ids,
+      catalog: bot.catalog,
+      view,
+      memoryPort: ports.memory,
+      clock: ports.clock ?? systemClock,
+      services: { ...bot.services, ...(ports.services ?? {}) },
+    },
+    options.maxTransitions,
+  );
   return runInTurnScope(scope, () => turn(bot, request, ports, options, scope));
 }
 
@@ -170,7 +185,7 @@ async function turn(
     } else {
       root.send({ type: 'external', event: { ...input.event, type: `ext.${input.event.type}` } });
     }
-    await settle(root, options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS);
+    await settleAndRepair(root, options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS, scope);
 
     if (root.getSnapshot().status === 'error') {
       // The process machine itself failed (e.g. a bot-wide handler threw): start afresh rather than wedge.
@@ -209,6 +224,7 @@ async function turn(
       activePath: activePath(root, chain),
       pendingQuestion: question,
       live: offered,
+      problems: scope.problems,
     };
   } finally {
     // A settled tree holds no timers or running actors: it is simply dropped. Stopping it costs ~15% of a turn.
@@ -231,11 +247,11 @@ async function understand(
       alternatives: [],
     };
   }
-  const system = Object.values(bot.systemIntents);
+  const { cancel, quit, back, affirm, deny } = bot.systemIntents;
   return ports.nlu.understand(input.text, {
     bot: bot.id,
     locale: bot.locale,
-    openIntents: openIntents(root, system),
+    openIntents: openIntents(root, [cancel, quit, back], [affirm, deny]),
     timeZone: bot.timeZone,
     now: scope.clock.now(),
   });
@@ -282,6 +298,7 @@ function goBack(
     threads: threadsOf(actor),
     activePath: activePath(actor, chain),
     pendingQuestion: question,
+    problems: scope.problems,
   };
   actor.stop();
   return result;
@@ -321,10 +338,48 @@ function collectReplies(emitted: TurnEvent[]): Reply[] {
 }
 
 /**
+ * Settle the tree, then restart the stages left waiting for a context that is gone: a sub-context failed, the failure
+ * was stopped at a level above it without leaving the stage that waits for it, and that stage now starts it again
+ * (so the conversation goes on from there, and no failed actor is ever persisted). Once per stage and turn; a stage
+ * whose context fails again ends its thread with a failure.
+ */
+async function settleAndRepair(root: AnyActorRef, timeLimitMs: number, scope: TurnScope): Promise<void> {
+  const restarted = new Set<string>();
+  for (;;) {
+    await settle(root, timeLimitMs, scope);
+    const orphans = orphanStages(root);
+    if (orphans.length === 0) return;
+    for (const { actor, stage } of orphans) {
+      if (restarted.has(stage)) {
+        const thread = threadOf(root, actor) ?? actor.id;
+        root.send({ type: 'escape.failure', thread, reason: `'${stage}' keeps failing` });
+      } else {
+        restarted.add(stage);
+        actor.send({ type: RESTART_EVENT, stage });
+      }
+    }
+  }
+}
+
+/** Active `dependOn` stages whose context is missing or no longer active, anywhere in the tree. */
+function orphanStages(actor: AnyActorRef, found: { actor: AnyActorRef; stage: string }[] = []) {
+  const snapshot: unknown = actor.getSnapshot();
+  if (!isMachineSnapshot(snapshot) || snapshot.status !== 'active') return found;
+  for (const node of activeStateNodes(snapshot)) {
+    const key = (node.meta as { dependOn?: string } | undefined)?.dependOn;
+    if (key === undefined) continue;
+    const child = snapshot.children[key] as AnyActorRef | undefined;
+    if (!child || child.getSnapshot().status !== 'active') found.push({ actor, stage: node.id });
+  }
+  for (const child of Object.values<AnyActorRef>(snapshot.children)) orphanStages(child, found);
+  return found;
+}
+
+/**
  * Wait until the tree is quiescent: no invoked promise/callback actor still running. An actor that overruns the
  * time limit becomes a failure escape in the context that invoked it; if it still runs after that, its thread ends.
  */
-async function settle(root: AnyActorRef, timeLimitMs: number): Promise<void> {
+async function settle(root: AnyActorRef, timeLimitMs: number, scope: TurnScope): Promise<void> {
   const deadline = Date.now() + timeLimitMs;
   for (let round = 0; round < 1000; round++) {
     const pending = pendingActors(root);
@@ -335,7 +390,9 @@ async function settle(root: AnyActorRef, timeLimitMs: number): Promise<void> {
     for (const actor of pending) {
       if (actor.getSnapshot().status !== 'active') continue;
       const parent = parentOf(actor);
-      parent?.send({ type: 'escape.failure', reason: `'${actor.id}' took longer than ${timeLimitMs} ms` });
+      const message = `'${actor.id}' took longer than ${timeLimitMs} ms`;
+      scope.problems.push({ code: 'SERVICE_FAILED', context: parent ? contextOf(parent) : undefined, message });
+      parent?.send({ type: 'escape.failure', reason: message });
     }
     for (const actor of pendingActors(root)) {
       const thread = threadOf(root, actor);
@@ -391,6 +448,11 @@ function settledWithin(actors: AnyActorRef[], ms: number): Promise<boolean> {
   });
 }
 
+function contextOf(actor: AnyActorRef): string | undefined {
+  const snapshot: unknown = actor.getSnapshot();
+  return isMachineSnapshot(snapshot) ? snapshot.machine.id : undefined;
+}
+
 function threadOf(root: AnyActorRef, actor: AnyActorRef): string | undefined {
   let current: AnyActorRef | undefined = actor;
   while (current && parentOf(current) && parentOf(current) !== root) current = parentOf(current);
@@ -410,6 +472,7 @@ function validateRequest(bot: BotDefinition, request: TurnRequest): void {
     if (typeof input.event?.type !== 'string' || !/^[A-Za-z][\w.-]{0,127}$/.test(input.event.type)) {
       throw new TurnInputError('An external event needs a `type` of letters, digits, ".", "-" or "_".', where);
     }
+    assertEventDeclared(bot, input.event.type, where);
   } else {
     throw new TurnInputError("A turn's input is `{ kind: 'message', text }` or `{ kind: 'event', event }`.", where);
   }
@@ -418,5 +481,15 @@ function validateRequest(bot: BotDefinition, request: TurnRequest): void {
   }
   if (request.state && request.state.version > bot.version) {
     throw new NewerStateError(request.state.version, bot.version, where);
+  }
+}
+
+/**
+ * Throws `UndeclaredEventError` (EVENT_NOT_DECLARED) for an external event type the bot does not handle. `runTurn`
+ * checks it; a host may check it first, before it opens a transaction.
+ */
+export function assertEventDeclared(bot: BotDefinition, type: string, where: DialogueErrorContext = {}): void {
+  if (bot.externalEvents !== 'any' && !bot.externalEvents.includes(type)) {
+    throw new UndeclaredEventError(type, bot.externalEvents, { bot: `${bot.id}@${bot.version}`, ...where });
   }
 }

@@ -7,6 +7,14 @@ import type { ThreadsView } from '../types';
  */
 export interface ProcessContext extends ThreadsView {
   home: string;
+  /** A thread held for a yes/no confirmation of an escape (`confirm()`): its pending question is `prompt`. */
+  confirming?: Confirming | null;
+}
+
+export interface Confirming {
+  thread: string;
+  kind: string;
+  prompt: string;
 }
 
 function without(list: readonly string[], thread: string): string[] {
@@ -36,6 +44,7 @@ export function focusOn(ctx: ProcessContext, thread: string, sleepCurrent = true
 /** `thread` is gone: drop it everywhere; if it had focus, the most recent sleeper (else home) gets it. */
 export function dropThread(ctx: ProcessContext, thread: string): ProcessContext {
   const next = detach(ctx, thread);
+  if (next.confirming?.thread === thread) next.confirming = null;
   if (ctx.focus !== thread) return next;
   const sleeping = [...next.sleeping];
   const focus = sleeping.pop() ?? ctx.home;
@@ -66,4 +75,21 @@ export function blockThreadOn(ctx: ProcessContext, thread: string): ProcessConte
 export function preempt(ctx: ProcessContext): ProcessContext {
   const top = ctx.blocking[ctx.blocking.length - 1];
   return top === undefined ? ctx : focusOn(ctx, top);
+}
+
+/**
+ * `from` is replaced by `thread` (`replaceTo`): `from` ends and nothing falls back in between; `thread` takes its
+ * place — the focus if `from` had it, else the blocking stack (it takes focus at the next message). The other stacks
+ * are untouched: a thread asleep under `from` stays asleep and wakes when `thread` ends.
+ */
+export function replaceThread(ctx: ProcessContext, from: string, thread: string): ProcessContext {
+  const next = detach(detach(ctx, thread), from);
+  if (next.confirming?.thread === from) next.confirming = null;
+  if (ctx.focus === from) return { ...next, focus: thread };
+  return { ...next, blocking: [...next.blocking, thread] };
+}
+
+/** True when a task other than home runs: focused, asleep, waiting for a result or about to take focus. */
+export function hasTasks(ctx: ProcessContext): boolean {
+  return ctx.focus !== ctx.home || ctx.sleeping.length + ctx.yielding.length + ctx.blocking.length > 0;
 }

@@ -1,5 +1,5 @@
 import { DialogueError } from '../errors';
-import { currentTurn, record, runInTurnScope, type TurnScope } from './turn-scope';
+import { createTurnScope, currentTurn, record, runInTurnScope } from './turn-scope';
 
 describe('the turn scope', () => {
   it('is an error to read outside a turn, never a stand-in with a clock at 1970', () => {
@@ -9,7 +9,7 @@ describe('the turn scope', () => {
   });
 
   it('is the scope of the turn that runs', () => {
-    const scope: TurnScope = {
+    const scope = createTurnScope({
       conversationId: 'c1',
       userId: 'u1',
       catalog: { bot: 'b', declarations: {} },
@@ -17,9 +17,7 @@ describe('the turn scope', () => {
       memoryPort: { read: async (addresses) => addresses.map(() => undefined) },
       clock: { now: () => new Date('2026-12-02T00:00:00Z') },
       services: {},
-      effects: [],
-      emitted: [],
-    };
+    });
     runInTurnScope(scope, () => record({ type: 'parley.reask' })({}));
     expect(scope.emitted).toEqual([{ type: 'parley.reask' }]);
     expect(runInTurnScope(scope, () => currentTurn().clock.now().getUTCFullYear())).toBe(2026);

@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { DialogueError } from '../errors';
 import type { ClockPort } from '../ports/clock.port';
 import type { Json, MemoryPort } from '../ports/memory.port';
-import type { Effect } from '../types';
+import type { Effect, TurnProblem } from '../types';
 import type { MemoryCatalog } from '../authoring/memory';
 
 /** Services a bot may call from invoked actors: `name → async function`. */
@@ -24,6 +24,12 @@ export interface TurnScope {
   effects: Effect[];
   /** What the machines said during the turn, in order: replies and the engine's markers. */
   emitted: TurnEvent[];
+  /** Transitions taken so far in this turn, and the bound (`TurnOptions.maxTransitions`; raised after an overrun). */
+  steps: number;
+  maxSteps: number;
+  stepLimit: number;
+  /** What went wrong inside the turn and was turned into a failure escape (for the host's log). */
+  problems: TurnProblem[];
 }
 
 /**
@@ -36,6 +42,25 @@ export type TurnEvent = { type: 'reply'; text: string } | { type: 'parley.reask'
 export function record(event: TurnEvent | ((args: any) => TurnEvent)) {
   return (args: any) => {
     currentTurn().emitted.push(typeof event === 'function' ? event(args) : event);
+  };
+}
+
+/** Default bound on transitions in one turn (`TurnOptions.maxTransitions`). */
+export const DEFAULT_MAX_TRANSITIONS = 1000;
+
+/** A fresh scope for one turn (or one read-only look at a conversation). */
+export function createTurnScope(
+  fields: Omit<TurnScope, 'effects' | 'emitted' | 'steps' | 'maxSteps' | 'stepLimit' | 'problems'>,
+  maxTransitions = DEFAULT_MAX_TRANSITIONS,
+): TurnScope {
+  return {
+    ...fields,
+    effects: [],
+    emitted: [],
+    steps: 0,
+    maxSteps: maxTransitions,
+    stepLimit: maxTransitions,
+    problems: [],
   };
 }
 

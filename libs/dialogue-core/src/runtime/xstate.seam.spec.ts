@@ -1,11 +1,22 @@
 import { readFileSync } from 'node:fs';
 import { createActor, createMachine, getStateNodes, raise, setup, type AnyActorRef } from 'xstate';
-import { activeStateNodes, handledEventTypes, hasScheduledEvents, parentOf, sourceKeyOf, XSTATE_SEAM_VERSION } from './xstate.seam';
+import {
+  activeStateNodes,
+  handledEventTypes,
+  hasScheduledEvents,
+  parentOf,
+  sourceKeyOf,
+  XSTATE_SEAM_VERSION,
+} from './xstate.seam';
 
 // These tests pin what Parley reads of XState's internals. If one fails after an XState upgrade, fix xstate.seam.ts
 // (and only it), then update XSTATE_SEAM_VERSION.
 describe('the XState seam', () => {
-  const child = createMachine({ id: 'child', initial: 'waiting', states: { waiting: { on: { go: 'done' } }, done: { type: 'final' } } });
+  const child = createMachine({
+    id: 'child',
+    initial: 'waiting',
+    states: { waiting: { on: { go: 'done' } }, done: { type: 'final' } },
+  });
   const parent = setup({ actors: { child } }).createMachine({
     id: 'parent',
     initial: 'outer',
@@ -13,13 +24,20 @@ describe('the XState seam', () => {
       outer: {
         initial: 'inner',
         on: { 'intent.help': {} },
-        states: { inner: { invoke: { id: 'kid', src: 'child' }, on: { 'intent.yes': 'other', later: { actions: raise({ type: 'tick' }, { delay: 60_000 }) } } }, other: {} },
+        states: {
+          inner: {
+            invoke: { id: 'kid', src: 'child' },
+            on: { 'intent.yes': 'other', later: { actions: raise({ type: 'tick' }, { delay: 60_000 }) } },
+          },
+          other: {},
+        },
       },
     },
   });
 
   it('runs against the XState version it was written for', () => {
-    const installed = (JSON.parse(readFileSync(require.resolve('xstate/package.json'), 'utf8')) as { version: string }).version;
+    const installed = (JSON.parse(readFileSync(require.resolve('xstate/package.json'), 'utf8')) as { version: string })
+      .version;
     expect(installed).toBe(XSTATE_SEAM_VERSION);
   });
 

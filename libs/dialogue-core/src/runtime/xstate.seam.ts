@@ -5,7 +5,13 @@
  *
  * Add to this file (with a test in the spec) rather than touching an underscored field anywhere else.
  */
-import { getNextTransitions, getStateNodes, type AnyActorRef, type AnyMachineSnapshot, type AnyStateNode } from 'xstate';
+import {
+  getNextTransitions,
+  getStateNodes,
+  type AnyActorRef,
+  type AnyMachineSnapshot,
+  type AnyStateNode,
+} from 'xstate';
 
 /** XState version these functions were written and tested against (the spec checks the installed one). */
 export const XSTATE_SEAM_VERSION = '5.33.3';

@@ -15,6 +15,8 @@ export interface ConverseOptions {
   clock?: ClockPort;
   services?: Services;
   timeLimitMs?: number;
+  /** Bound on transitions per turn (`TurnOptions.maxTransitions`). */
+  maxTransitions?: number;
   /**
    * Keep the live tree between turns, as the server's cache does (`TurnRequest.live`), instead of storing the state
    * through JSON and restoring it each turn.
@@ -137,7 +139,7 @@ export class Conversation implements PromiseLike<SettledConversation> {
         live: this.liveTree(),
       },
       { memory: this.memory, nlu: this.options.nlu, clock: this.options.clock, services: this.options.services },
-      { timeLimitMs: this.options.timeLimitMs },
+      { timeLimitMs: this.options.timeLimitMs, maxTransitions: this.options.maxTransitions },
     );
     // Stored as the server stores it: through JSON (or kept as is, with the live tree).
     this.state = this.options.live ? result.state : (JSON.parse(JSON.stringify(result.state)) as ConversationState);

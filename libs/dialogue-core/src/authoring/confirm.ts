@@ -1,0 +1,77 @@
+import { raise, sendParent } from 'xstate';
+import { record } from '../runtime/turn-scope';
+import type { EscapeKind } from '../types';
+import { resolve, type Dynamic } from './args';
+
+/** Key of the marker `confirm()` returns; `defineContext` expands it into the transitions below. */
+const CONFIRM = 'parley.confirm';
+
+export interface ConfirmSpec {
+  /** The question, e.g. 'Do you really want to cancel your order?'. */
+  prompt: Dynamic<string>;
+  /** Actions when the user confirms (then the escape goes on, announced by these actions). */
+  yes?: unknown;
+  /** Actions when the user says no (then the question that was interrupted is asked again). */
+  no?: unknown;
+}
+
+/** What `confirm()` returns: a marker for the escape handler it is given to. */
+export interface ConfirmHandler {
+  readonly [CONFIRM]: ConfirmSpec;
+}
+
+/**
+ * An escape handler that asks the user to confirm before the escape goes on. Nothing moves while the question is
+ * asked: every context of the thread stays where it was, with its data. "Yes" (or the same escape again) runs `yes`
+ * and lets the escape go on; "no" runs `no` and asks the interrupted question again — the innermost one, however deep.
+ * Anything else is "not understood" and the confirmation is asked again; "back" undoes the escape.
+ *
+ * @example
+ * onCancel: confirm({
+ *   prompt: 'Do you really want to cancel your pizza order?',
+ *   yes: say('OK, your pizza order is cancelled.'),
+ *   no: say("Good, let's carry on."),
+ * })
+ */
+export function confirm(spec: ConfirmSpec): ConfirmHandler {
+  return { [CONFIRM]: spec };
+}
+
+export function isConfirm(handler: unknown): handler is ConfirmHandler {
+  return typeof handler === 'object' && handler !== null && CONFIRM in handler;
+}
+
+/**
+ * The transitions a `confirm()` handler stands for, at the level (context or stage) that intercepts `kind`:
+ * the escape asks the process to hold the thread for a confirmation (`thread.confirm`, bubbling up like every thread
+ * request); the process routes the answer back down the thread as `confirm.yes` / `confirm.no`, which bubbles up to
+ * this level again.
+ */
+export function expandConfirm(kind: EscapeKind, handler: ConfirmHandler): Record<string, Record<string, unknown>> {
+  const { prompt, yes, no } = handler[CONFIRM];
+  const isKind = ({ event }: { event: { kind?: unknown } }) => event.kind === kind;
+  const goOn =
+    yes === undefined
+      ? // Nothing said: the escape goes on unannounced, and the top of the thread says the default message.
+        [sendParent(({ self }) => ({ type: 'bubble', event: { type: `escape.${kind}` }, from: self.id }))]
+      : [
+          ...toList(yes),
+          sendParent(({ self }) => ({
+            type: 'bubble',
+            event: { type: `escape.${kind}`, announced: true },
+            from: self.id,
+          })),
+        ];
+  return {
+    [`escape.${kind}`]: {
+      actions: raise((args) => ({ type: 'thread.confirm', kind, prompt: resolve(prompt, args) })),
+    },
+    'confirm.yes': { guard: isKind, actions: goOn },
+    'confirm.no': { guard: isKind, actions: [...toList(no), record({ type: 'parley.reask' })] },
+  };
+}
+
+function toList(value: unknown): unknown[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
