@@ -1,7 +1,7 @@
 import type { BotDefinition, NluPort } from '@parley/dialogue-core';
 import type { Corpus } from '@parley/nlu';
 import { TestModel } from 'xstate/graph';
-import { checkModel, countedStages } from './check/model.checks';
+import { checkModel } from './check/model.checks';
 import { staticallyReachable } from './check/static.reachability';
 import { CachingNlu } from './engine/caching.nlu';
 import type { TurnTrace } from './engine/service.sampler';
@@ -52,7 +52,7 @@ export async function generatePaths(input: GenerateInput): Promise<GeneratedPath
   const { graph, stats } = await GraphExplorer.explore(env, catalog, config);
 
   const inventory = instrumented.inventory;
-  const counted = countedItems(input.bot, inventory);
+  const counted = countedItems(inventory);
   const selectStarted = performance.now();
   const selected = selectPaths(graph, config.maxPaths, (item) => counted.has(item) || item.startsWith('anomaly:'));
   const selectMs = performance.now() - selectStarted;
@@ -95,9 +95,9 @@ interface ReplayedPath {
 }
 
 /** Every coverage item the report counts: `stage:<id>` and `transition:<id>` (escape handlers are transitions). */
-function countedItems(bot: BotDefinition, inventory: BotInventory): Set<string> {
+function countedItems(inventory: BotInventory): Set<string> {
   return new Set([
-    ...countedStages(bot, inventory).map((stage) => `stage:${stage.id}`),
+    ...inventory.stages.map((stage) => `stage:${stage.id}`),
     ...[...inventory.transitions, ...inventory.escapes].map((t) => `transition:${t.id}`),
   ]);
 }
@@ -226,7 +226,7 @@ function coverage(
   const takenInGraph = new Set(explored.flatMap((e) => e.trace.taken));
   const complete = [...graph.states.values()].every((state) => !state.boundedOut);
   const statically = staticallyReachable(bot);
-  const stages = countedStages(bot, inventory);
+  const stages = inventory.stages;
   const uncovered: Uncovered[] = [];
   for (const stage of stages) {
     if (entered.has(stage.id)) continue;

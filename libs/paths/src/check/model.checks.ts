@@ -1,11 +1,10 @@
-import type { BotDefinition } from '@parley/dialogue-core';
+import { intentsWithoutExamples, type BotDefinition } from '@parley/dialogue-core';
 import type { Corpus } from '@parley/nlu';
-import { BOT_LEVEL, type BotInventory, type StageItem } from '../model/bot.inventory';
+import { BOT_LEVEL, type BotInventory } from '../model/bot.inventory';
 import { describeEvent } from '../model/path.event';
 import type { PathGraph, StateRecord } from '../model/path.graph';
-import { type LevelView } from '../model/state.identity';
+import { focusLevel, type LevelView } from '../model/state.identity';
 import type { Finding } from '../report/paths.report';
-import { intentsWithoutExamples } from './corpus.check';
 import type { Misroute } from '../model/event.catalog';
 import { staticallyReachable } from './static.reachability';
 
@@ -41,17 +40,12 @@ export function checkModel(input: CheckInput): Finding[] {
   });
 }
 
-/** The stages the checks and the coverage count: every stage but the home context's final ones (home never ends). */
-export function countedStages(bot: BotDefinition, inventory: BotInventory): StageItem[] {
-  return inventory.stages.filter((stage) => !(stage.context === bot.home && stage.final));
-}
-
 function unreachable({ bot, inventory, graph }: CheckInput): Finding[] {
   const statically = staticallyReachable(bot);
   const entered = new Set(graph.allEdges().flatMap((edge) => edge.trace.entered));
   const complete = [...graph.states.values()].every((state) => !state.boundedOut);
   const findings: Finding[] = [];
-  for (const stage of countedStages(bot, inventory)) {
+  for (const stage of inventory.stages) {
     if (!statically.has(stage.id)) {
       findings.push({
         kind: 'unreachable',
@@ -155,7 +149,8 @@ function stagesOnly(level: LevelView | undefined): string {
 
 function noWayOut({ bot, inventory, graph }: CheckInput): Finding[] {
   const questions = new Set(inventory.stages.filter((stage) => stage.question).map((stage) => stage.id));
-  const escapes = new Set(Object.values(bot.systemIntents));
+  const { cancel, quit, back } = bot.systemIntents;
+  const escapes = new Set([cancel, quit, back]);
   const verdicts = new Map<string, { level: LevelView; out: boolean; unknown: boolean; state: StateRecord }>();
   for (const state of graph.states.values()) {
     const thread = state.identity.threads[state.identity.focus];
@@ -191,19 +186,21 @@ function noWayOut({ bot, inventory, graph }: CheckInput): Finding[] {
   return findings;
 }
 
-function noExample({ inventory, corpus }: CheckInput): Finding[] {
-  return intentsWithoutExamples(inventory.handledIntents, corpus).map(({ context, stage, intent }) => {
-    const where =
-      context === BOT_LEVEL
-        ? `The bot-wide intent '${intent}'`
-        : `Stage ${stage ? `${context}.${stage}` : context} handles intent '${intent}', which`;
-    return {
-      kind: 'no-example' as const,
-      context,
-      stage,
-      message: `${where} has no example in the NLU corpus: the NLU can never understand it, so no user can get there. Add examples under \`intents: ${intent}:\` in the bot's corpus (machines/<bot>/nlu/), or remove the handler.`,
-    };
-  });
+/** Intents handled by name that the corpus has no example of (the engine's own check, per place it is handled). */
+function noExample({ bot, corpus }: CheckInput): Finding[] {
+  return intentsWithoutExamples(bot, Object.keys(corpus.intents)).flatMap(({ where, message }) =>
+    where.map((place) => {
+      if (place === 'bot-wide') return { kind: 'no-example' as const, context: BOT_LEVEL, stage: '', message };
+      const dot = place.indexOf('.');
+      const stage = place.slice(dot + 1);
+      return {
+        kind: 'no-example' as const,
+        context: place.slice(0, dot),
+        stage: stage === '(context)' ? '' : stage,
+        message,
+      };
+    }),
+  );
 }
 
 function missingPrompts({ bot, inventory, graph }: CheckInput): Finding[] {
@@ -237,22 +234,34 @@ function engineAnomalies({ graph }: CheckInput): Finding[] {
   const findings: Finding[] = [];
   for (const edge of graph.allEdges()) {
     const source = graph.states.get(edge.from)!;
-    const thread = source.identity.threads[source.identity.focus];
-    const level = thread ? innermost(thread) : { context: source.identity.focus, stage: '' };
-    const where = `${level.context}.${level.stage}`;
+    const { context, stage } = focusLevel(source.identity);
+    const where = stage ? `${context}.${stage}` : context;
     if (edge.error) {
       findings.push({
         kind: 'engine',
-        context: level.context,
-        stage: level.stage,
+        context,
+        stage,
         message: `The engine threw on ${describeEvent(edge.event)} at ${where} (${edge.error}). A turn must never throw for what a user or an author can cause: this is a defect of Parley; the transcript marks it with '!'.`,
       });
     } else if (edge.event.type === 'say' && edge.replies.length === 0) {
       findings.push({
         kind: 'silence',
-        context: level.context,
-        stage: level.stage,
+        context,
+        stage,
         message: `The bot says nothing to ${describeEvent(edge.event)} at ${where}. Say something in the transition that handles it, or lead to a stage that asks a question.`,
+      });
+    }
+    for (const problem of edge.problems ?? []) {
+      if (problem.code === 'SERVICE_FAILED') continue; // a service that fails is a failure escape the bot handles
+      findings.push({
+        kind: problem.code === 'TURN_LOOP' ? 'loop' : 'crash',
+        context: problem.context ?? context,
+        stage: problem.stage ?? stage,
+        message: `${problem.message} (on ${describeEvent(edge.event)} at ${where}). ${
+          problem.code === 'TURN_LOOP'
+            ? 'Give the loop a way to stop: a guard that fails once the data changed, or a stage that waits for the user.'
+            : 'An action, guard or prompt of the context threw: fix it (the user got a failure escape instead).'
+        }`,
       });
     }
   }

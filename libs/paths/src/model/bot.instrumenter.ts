@@ -1,19 +1,41 @@
-import { ESCAPE_KINDS, serviceSamples, type BotDefinition, type EscapeKind } from '@parley/dialogue-core';
+import {
+  confirm,
+  defineBot,
+  defineContext,
+  ESCAPE_KINDS,
+  serviceSamples,
+  type BotDefinition,
+  type ConfirmSpec,
+  type ContextDefinition,
+  type ContextSpec,
+  type EscapeKind,
+  type StageConfig,
+} from '@parley/dialogue-core';
 import { createMachine, type AnyActorLogic, type AnyStateMachine } from 'xstate';
-import { ServiceSampler, type TurnTrace, type TracedBot } from '../engine/service.sampler';
-import { BOT_LEVEL, type BotInventory, type HandledIntent, type StageItem, type TransitionItem } from './bot.inventory';
+import { ServiceSampler, type TracedBot, type TurnTrace } from '../engine/service.sampler';
+import { BOT_LEVEL, type BotInventory, type StageItem, type TransitionItem } from './bot.inventory';
 
 type Config = Record<string, any>;
 
-// Events that are Parley's routing, never the author's.
+/** Events that are Parley's routing inside a stage, never the author's (`ask` and `dependOn` add `turn`). */
 const ROUTING_EVENTS = new Set(['turn', 'bubble']);
+const ESCAPE_HANDLERS: Record<string, EscapeKind> = {
+  onCancel: 'cancel',
+  onReject: 'reject',
+  onFailure: 'failure',
+  onQuit: 'quit',
+};
 const ESCAPE_EVENTS = new Map<string, EscapeKind>(ESCAPE_KINDS.map((kind) => [`escape.${kind}`, kind]));
+/** The key a `confirm()` handler keeps its spec under (its public type: `ConfirmHandler`). */
+const CONFIRM_KEY = 'parley.confirm';
 
 /**
- * The bot, rebuilt from its own statecharts with two additions that change nothing it does: every stage records
- * that it was entered and every authored transition records that it was taken (Parley's routing is left alone),
- * and services declared with samples answer from them instead of running. The turn itself is the real engine's
- * (`runTurn` on the rebuilt bot); the generated paths are then replayed on the bot as it is.
+ * The bot, defined again from its own contexts' specs with two additions that change nothing it does: every stage
+ * records that it was entered and every authored transition records that it was taken, and services declared with
+ * samples answer from them instead of running. The contexts are built by `defineContext`/`defineBot` exactly as the
+ * author's are (Parley's routing, bounds and failure handling included); the process machine is the bot's own, with
+ * its bot-wide intents and events recorded too. Turns run on it with the real `runTurn`; the generated paths are then
+ * replayed on the bot as it is (`SampledBot`).
  */
 export class InstrumentedBot implements TracedBot {
   readonly bot: BotDefinition;
@@ -21,7 +43,7 @@ export class InstrumentedBot implements TracedBot {
   private readonly sampler = new ServiceSampler();
 
   constructor(readonly original: BotDefinition) {
-    const inventory: Mutable<BotInventory> = {
+    const inventory: BotInventory = {
       contexts: [],
       stages: [],
       transitions: [],
@@ -30,49 +52,40 @@ export class InstrumentedBot implements TracedBot {
       handledIntents: [],
       externalEvents: [],
     };
-    const machines: Record<string, AnyStateMachine> = {};
-    const build = (key: string): AnyStateMachine => {
-      const built = machines[key];
-      if (built) return built;
-      const definition = original.contexts[key]!;
-      const children: Record<string, AnyActorLogic> = {};
-      for (const child of definition.dependsOn) children[child] = build(child);
-      for (const [name, logic] of Object.entries(definition.spec.actors ?? {})) {
-        const samples = serviceSamples(logic);
-        if (samples) children[name] = this.sampler.service(name, samples);
-      }
-      const machine = original.machines[key]!;
-      const walker = new ConfigWalker(key, this, inventory);
-      const config = walker.machine(machine.config as Config);
-      const implementations = machine.implementations;
-      machines[key] = createMachine(
-        config as any,
-        {
-          ...implementations,
-          actors: { ...implementations.actors, ...children },
-        } as any,
-      ) as AnyStateMachine;
-      return machines[key];
-    };
-    for (const key of Object.keys(original.contexts)) {
-      inventory.contexts.push(key);
-      build(key);
-    }
-    const processConfig = new ConfigWalker(BOT_LEVEL, this, inventory).process(
+    const definitions: ContextDefinition[] = Object.values(original.contexts).map((definition) => {
+      inventory.contexts.push(definition.id);
+      return defineContext(new SpecWalker(definition.id, this, inventory, this.sampler).spec(definition.spec));
+    });
+    const rebuilt = defineBot({
+      id: original.id,
+      version: original.version,
+      locale: original.locale,
+      timeZone: original.timeZone,
+      home: original.home,
+      contexts: definitions,
+      systemIntents: original.systemIntents,
+      messages: original.messages,
+      backDepth: original.backDepth,
+      nlu: original.nlu,
+      services: original.services,
+    });
+    const processConfig = new SpecWalker(BOT_LEVEL, this, inventory, this.sampler).process(
       original.process.config as Config,
       original.intents,
     );
-    if (inventory.transitions.some((t) => t.context === BOT_LEVEL)) inventory.contexts.push(BOT_LEVEL);
+    if ([...inventory.transitions, ...inventory.escapes].some((t) => t.context === BOT_LEVEL)) {
+      inventory.contexts.push(BOT_LEVEL);
+    }
     const process = createMachine(
       processConfig as any,
       {
         ...original.process.implementations,
-        actors: { ...original.process.implementations.actors, ...machines },
+        actors: { ...original.process.implementations.actors, ...rebuilt.machines },
       } as any,
     ) as AnyStateMachine;
     inventory.externalEvents = [...new Set(inventory.externalEvents)].sort();
     this.inventory = inventory;
-    this.bot = Object.freeze({ ...original, machines, process });
+    this.bot = Object.freeze({ ...original, contexts: rebuilt.contexts, machines: rebuilt.machines, process });
   }
 
   traced<T>(turn: () => Promise<T>, forced: readonly string[] = []): Promise<{ result: T; trace: TurnTrace }> {
@@ -90,22 +103,31 @@ export class InstrumentedBot implements TracedBot {
   }
 }
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] extends ReadonlySet<infer U> ? Set<U> : T[K] };
-
-/** Copies a machine config, adding the recorder actions and listing stages and authored transitions on the way. */
-class ConfigWalker {
+/** Copies a context spec (or the process config), adding the recorders and listing stages and authored transitions. */
+class SpecWalker {
   constructor(
     private readonly context: string,
     private readonly recorder: InstrumentedBot,
-    private readonly inventory: Mutable<BotInventory>,
+    private readonly inventory: BotInventory,
+    private readonly sampler: ServiceSampler,
   ) {}
 
-  machine(config: Config): Config {
-    return {
-      ...config,
-      states: this.states(config.states ?? {}, ''),
-      on: this.on(config.on, '', false),
-    };
+  spec(spec: ContextSpec): ContextSpec {
+    const copy: Record<string, any> = { ...spec, stages: this.stages(spec.stages, '') };
+    if (spec.on) copy.on = this.on(spec.on, '');
+    for (const [key, kind] of Object.entries(ESCAPE_HANDLERS)) {
+      const handler = (spec as unknown as Record<string, unknown>)[key];
+      if (handler !== undefined) copy[key] = this.escapeHandler(handler, '', kind);
+    }
+    if (spec.actors) {
+      const actors: Record<string, AnyActorLogic> = {};
+      for (const [name, logic] of Object.entries(spec.actors)) {
+        const samples = serviceSamples(logic);
+        actors[name] = samples ? this.sampler.service(name, samples) : logic;
+      }
+      copy.actors = actors;
+    }
+    return copy as ContextSpec;
   }
 
   /** The process machine: only the bot-wide intents and external events are the author's. */
@@ -121,43 +143,67 @@ class ConfigWalker {
     return { ...config, states: { ...config.states, active: { ...active, on } } };
   }
 
-  private states(states: Record<string, Config>, prefix: string): Record<string, Config> {
-    const result: Record<string, Config> = {};
-    for (const [name, config] of Object.entries(states)) {
+  private stages(stages: Record<string, StageConfig>, prefix: string): Record<string, StageConfig> {
+    const result: Record<string, StageConfig> = {};
+    for (const [name, config] of Object.entries(stages)) {
       const path = prefix ? `${prefix}.${name}` : name;
       if (config.type === 'history') {
         result[name] = config;
         continue;
       }
       const id = `${this.context}.${path}`;
-      const tags = toArray<string>(config.tags);
       this.inventory.stages.push({
         id,
         context: this.context,
         stage: path,
         final: config.type === 'final',
         question: config.meta?.prompt !== undefined,
-        yielding: tags.includes('parley.yielding'),
+        yielding: toArray<string>(config.tags).includes('parley.yielding'),
       } satisfies StageItem);
       const recorder = this.recorder;
+      const hostsChild = config.meta?.dependOn !== undefined;
       const copy: Config = { ...config, entry: [() => recorder.enteredStage(id), ...toArray(config.entry)] };
-      if (config.on) copy.on = this.on(config.on, path, !!config.meta?.dependOn);
+      if (config.on) copy.on = this.on(config.on, path);
       if (config.always) copy.always = this.transitions(config.always, path, 'always', () => true);
       if (config.onDone) copy.onDone = this.transitions(config.onDone, path, `xstate.done.state.${id}`, () => true);
-      if (config.invoke) copy.invoke = this.invokes(config.invoke, path, !!config.meta?.dependOn);
-      if (config.states) copy.states = this.states(config.states, path);
+      if (config.invoke) copy.invoke = this.invokes(config.invoke, path, hostsChild);
+      for (const [key, kind] of Object.entries(ESCAPE_HANDLERS)) {
+        if (config[key] !== undefined) copy[key] = this.escapeHandler(config[key], path, kind);
+      }
+      if (config.states) copy.states = this.stages(config.states, path);
       result[name] = copy;
     }
     return result;
   }
 
-  private on(on: Config | undefined, path: string, _hostsChild: boolean): Config | undefined {
-    if (!on) return on;
+  private on(on: Config, path: string): Config {
     const result: Config = {};
     for (const [event, value] of Object.entries<unknown>(on)) {
       result[event] = ROUTING_EVENTS.has(event) ? value : this.transitions(value, path, event, isAuthored);
     }
     return result;
+  }
+
+  /** `onCancel` and the like: a transition, or a `confirm()` whose answers are recorded. */
+  private escapeHandler(handler: unknown, path: string, kind: EscapeKind): unknown {
+    const event = `escape.${kind}`;
+    if (typeof handler !== 'object' || handler === null || !(CONFIRM_KEY in handler)) {
+      return this.transitions(handler, path, event, () => true);
+    }
+    const spec = (handler as Record<string, ConfirmSpec>)[CONFIRM_KEY]!;
+    const recorder = this.recorder;
+    const asked = this.item(path, event, 0, { target: undefined }, ' (confirm)');
+    const answer = (name: 'yes' | 'no', index: number, actions: unknown) => {
+      const item = this.item(path, `confirm.${name}`, index, {}, ` (${kind})`);
+      return [() => recorder.tookTransition(asked.id), () => recorder.tookTransition(item.id), ...toArray(actions)];
+    };
+    // A confirmation with nothing to say on "yes" lets the escape go on unannounced: adding an action there would
+    // change what the bot says, so that answer only counts for the escape itself.
+    return confirm({
+      prompt: spec.prompt,
+      yes: spec.yes === undefined ? undefined : answer('yes', 0, spec.yes),
+      no: answer('no', 0, spec.no),
+    });
   }
 
   private invokes(invoke: Config | Config[], path: string, hostsChild: boolean): Config | Config[] {
@@ -185,22 +231,21 @@ class ConfigWalker {
       typeof t === 'string' ? { target: t } : { ...(t as Config) },
     );
     const recorder = this.recorder;
-    const mapped = list.map((transition, index) => {
+    return list.map((transition, index) => {
       if (!authored(transition)) return transition;
       const item = this.item(path, event, index, transition);
       return { ...transition, actions: [() => recorder.tookTransition(item.id), ...toArray(transition.actions)] };
     });
-    return mapped;
   }
 
-  private item(path: string, event: string, index: number, transition: Config): TransitionItem {
+  private item(path: string, event: string, index: number, transition: Config, suffix = ''): TransitionItem {
     const where = path ? `${this.context}.${path}` : this.context;
     const escape = ESCAPE_EVENTS.get(event);
     const guard = transition.guard;
     const guardLabel =
       guard === undefined ? '' : typeof guard === 'string' ? ` [${guard}]` : ` [${guardName(guard) ?? 'if …'}]`;
     const targets = toArray<string>(transition.target);
-    const label = `${where}: ${eventLabel(event)}${index > 0 ? ` #${index}` : ''}${guardLabel}${
+    const label = `${where}: ${eventLabel(event)}${index > 0 ? ` #${index}` : ''}${guardLabel}${suffix}${
       targets.length ? ` → ${targets.join(', ')}` : ''
     }`;
     const item: TransitionItem = {
@@ -209,18 +254,15 @@ class ConfigWalker {
       stage: path,
       event,
       label,
+      ...(escape ? { escape } : {}),
     };
-    if (escape) this.inventory.escapes.push({ ...item, escape });
+    if (escape) this.inventory.escapes.push(item);
     else this.inventory.transitions.push(item);
-    if (event === 'intent.*') this.inventory.wildcardNodes.add(where);
+    if (event === 'intent.*') (this.inventory.wildcardNodes as Set<string>).add(where);
     else if (event.startsWith('intent.')) {
-      this.inventory.handledIntents.push({
-        context: this.context,
-        stage: path,
-        intent: event.slice(7),
-      } satisfies HandledIntent);
+      this.inventory.handledIntents.push({ context: this.context, stage: path, intent: event.slice(7) });
     } else if (event.startsWith('ext.') && event !== 'ext.*') this.inventory.externalEvents.push(event.slice(4));
-    return escape ? { ...item, escape } : item;
+    return item;
   }
 }
 

@@ -52,8 +52,9 @@ export class EventCatalog {
     try {
       const process: any = root.getSnapshot();
       if (process.status !== 'active') return { open: [], wildcard: false };
-      const system = Object.values(this.bot.systemIntents);
-      const open = openIntents(root, system);
+      // What the engine tells the NLU (runTurn does the same).
+      const { cancel, quit, back, affirm, deny } = this.bot.systemIntents;
+      const open = openIntents(root, [cancel, quit, back], [affirm, deny]);
       // A blocking thread takes the next message: any intent may matter there.
       if (process.context.blocking?.length) return { open, wildcard: true };
       const wildcard = focusChain(root).some((level) => {
@@ -103,8 +104,10 @@ export class EventCatalog {
       }
       return { key: `${u.intent ?? '(none)'}|${entities.join(',')}`, intent: u.intent };
     };
+    // Bot-wide intents are open everywhere, also while a confirmation waits (they are served, then it is asked again).
+    const candidates = new Set([...open, ...this.bot.intents]);
     for (const [intent, examples] of Object.entries(this.corpus.intents)) {
-      if (!wildcard && !open.includes(intent)) continue;
+      if (!wildcard && !candidates.has(intent)) continue;
       let taken = 0;
       for (const text of examples) {
         if (taken >= this.config.examplesPerIntent) break;
@@ -128,7 +131,8 @@ export class EventCatalog {
       const { key } = await understand(NOT_UNDERSTOOD_FALLBACK);
       if (!seen.has(key)) events.push({ type: 'say', text: NOT_UNDERSTOOD_FALLBACK, intent: null });
     }
-    for (const type of this.inventory.externalEvents) {
+    const declared = this.bot.externalEvents === 'any' ? this.inventory.externalEvents : this.bot.externalEvents;
+    for (const type of declared) {
       for (const payload of this.config.externalEvents[type] ?? [{}])
         events.push({ type: 'event', event: type, payload });
     }

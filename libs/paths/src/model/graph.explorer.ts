@@ -44,7 +44,17 @@ export class GraphExplorer {
     config: ResolvedPathsConfig,
   ): Promise<{ graph: PathGraph; stats: ExploreStats }> {
     const started = performance.now();
-    const probe = await step(env, NEW_CONVERSATION, { type: 'event', event: PROBE_EVENT, payload: {} });
+    // The probe is an event no bot declares: it is let through on a copy of the bot for this one turn.
+    const traced = env.bot;
+    const probing: TurnEnvironment = {
+      ...env,
+      bot: {
+        bot: { ...traced.bot, externalEvents: 'any' },
+        original: traced.original,
+        traced: (turn, forced) => traced.traced(turn, forced),
+      },
+    };
+    const probe = await step(probing, NEW_CONVERSATION, { type: 'event', event: PROBE_EVENT, payload: {} });
     if (!probe.result) throw new Error(`A new conversation of '${env.bot.original.id}' cannot start: ${probe.error}`);
     const snapshot = probe.result.state.snapshot;
     const bot = env.bot.original;
@@ -129,6 +139,7 @@ export class GraphExplorer {
           }
         : undefined,
       outcome: result?.outcome,
+      ...(result?.problems.length ? { problems: result.problems } : {}),
       error: outcome.error,
     });
     this.addSampleVariants(source, event, outcome.trace.calls);

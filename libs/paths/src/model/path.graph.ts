@@ -1,3 +1,4 @@
+import type { TurnProblem } from '@parley/dialogue-core';
 import { fromTransition } from 'xstate';
 import type { Conversation } from '../engine/turn.runner';
 import type { TurnTrace } from '../engine/service.sampler';
@@ -38,6 +39,8 @@ export interface EdgeRecord {
   /** What the NLU understood (user messages). */
   understood?: { intent: string | null; entities: string[] };
   outcome?: string;
+  /** What failed inside the turn and was handled as a failure escape (a loop, a context that threw, a service). */
+  problems?: TurnProblem[];
   error?: string;
 }
 

@@ -24,6 +24,8 @@ export interface StateIdentity {
   sleeping: string[];
   yielding: string[];
   blocking: string[];
+  /** A thread held for a yes/no confirmation of an escape (`confirm()`), and which escape. */
+  confirming?: { thread: string; kind: string };
   /** Running threads by name. */
   threads: Record<string, LevelView>;
 }
@@ -66,7 +68,12 @@ export function identify(
   const sleeping: string[] = [...(context.sleeping ?? [])];
   const yielding: string[] = [...(context.yielding ?? [])];
   const blocking: string[] = [...(context.blocking ?? [])];
-  const show = (thread: string) => (threads[thread] ? render(threads[thread]) : `${thread}?`);
+  const confirming = context.confirming
+    ? { thread: String(context.confirming.thread), kind: String(context.confirming.kind) }
+    : undefined;
+  const show = (thread: string) =>
+    (threads[thread] ? render(threads[thread]) : `${thread}?`) +
+    (confirming?.thread === thread ? ` (confirming ${confirming.kind})` : '');
   const stacked = new Set([focus, ...sleeping, ...yielding, ...blocking]);
   const parts = [show(focus)];
   // Most recent first: the thread that would take focus next leads.
@@ -83,7 +90,17 @@ export function identify(
     .sort()
     .map(show);
   const key = [label, ...others].join(' | ') + suffix;
-  return { key, label, ended: false, focus, sleeping, yielding, blocking, threads };
+  return {
+    key,
+    label,
+    ended: false,
+    focus,
+    sleeping,
+    yielding,
+    blocking,
+    ...(confirming ? { confirming } : {}),
+    threads,
+  };
 }
 
 function level(bot: BotDefinition, contextKey: string, actor: PersistedActor, config: ResolvedPathsConfig): LevelView {

@@ -35,6 +35,9 @@ export class PathReplayer {
     const result = outcome.result;
     if (result?.reset) notes.push(`the conversation was reset: ${result.reset.reason}`);
     if (result && event.type === 'say' && result.replies.length === 0) notes.push('the bot said nothing');
+    for (const problem of result?.problems ?? []) {
+      if (problem.code !== 'SERVICE_FAILED') notes.push(problem.message);
+    }
     const snapshot = this.conversation.state?.snapshot;
     const identity = snapshot
       ? identify(this.bot, snapshot, this.conversation.memory.view(this.bot, PATH_IDS), this.config)

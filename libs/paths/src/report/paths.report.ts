@@ -6,7 +6,16 @@ export interface Figure {
 
 /** The kinds of model-check findings. Each one names a context and a stage and says how to fix it. */
 export type FindingKind =
-  'dead-end' | 'unreachable' | 'no-way-out' | 'no-example' | 'missing-prompt' | 'misrouted' | 'silence' | 'engine';
+  | 'dead-end'
+  | 'unreachable'
+  | 'no-way-out'
+  | 'no-example'
+  | 'missing-prompt'
+  | 'misrouted'
+  | 'silence'
+  | 'loop'
+  | 'crash'
+  | 'engine';
 
 export interface Finding {
   kind: FindingKind;
