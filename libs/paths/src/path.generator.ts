@@ -63,16 +63,21 @@ export async function generatePaths(input: GenerateInput): Promise<GeneratedPath
 
   const files = transcriptFiles(input.bot, inventory, config, replayed);
   const findings = checkModel({ bot: input.bot, inventory, graph, corpus: input.corpus, misroutes: catalog.misroutes });
+  const covered = coverage(
+    input.bot,
+    inventory,
+    graph,
+    replayed.flatMap((path) => path.traces),
+  );
   const report: PathsReport = {
     bot: input.bot.id,
     paths: replayed.length,
-    ...coverage(
-      input.bot,
-      inventory,
-      graph,
-      replayed.flatMap((path) => path.traces),
-    ),
+    stages: covered.stages,
+    transitions: covered.transitions,
+    escapes: covered.escapes,
     findings,
+    contexts: covered.contexts,
+    uncovered: covered.uncovered,
     graph: {
       states: graph.states.size,
       edges: graph.allEdges().length,
@@ -187,10 +192,14 @@ function transcriptFiles(
   const order = new Map<string, number>();
   inventory.stages.forEach((s, i) => order.set(`stage:${s.id}`, i));
   [...inventory.transitions, ...inventory.escapes].forEach((t, i) => order.set(`transition:${t.id}`, 10_000 + i));
-  const rank = (path: ReplayedPath) => Math.min(...path.path.goals.map((goal) => order.get(goal) ?? 100_000));
+  const byOrder = (a: string, b: string) => (order.get(a) ?? 1e9) - (order.get(b) ?? 1e9);
+  // A path is filed and titled by what its last turn covers (what it was chosen for).
+  const goalOf = (path: ReplayedPath) =>
+    [...(path.path.purpose.length ? path.path.purpose : path.path.goals)].sort(byOrder)[0]!;
+  const rank = (path: ReplayedPath) => order.get(goalOf(path)) ?? 100_000;
   const byContext = new Map<string, ReplayedPath[]>();
   for (const path of [...replayed].sort((a, b) => rank(a) - rank(b) || a.path.events.length - b.path.events.length)) {
-    const goal = [...path.path.goals].sort((a, b) => (order.get(a) ?? 1e9) - (order.get(b) ?? 1e9))[0]!;
+    const goal = goalOf(path);
     const context = contextOf(inventory, goal);
     const list = byContext.get(context) ?? [];
     byContext.set(context, list);

@@ -2,7 +2,7 @@ import { intentsWithoutExamples, type BotDefinition } from '@parley/dialogue-cor
 import type { Corpus } from '@parley/nlu';
 import { BOT_LEVEL, type BotInventory } from '../model/bot.inventory';
 import { describeEvent } from '../model/path.event';
-import type { PathGraph, StateRecord } from '../model/path.graph';
+import type { EdgeRecord, PathGraph, StateRecord } from '../model/path.graph';
 import { focusLevel, type LevelView } from '../model/state.identity';
 import type { Finding } from '../report/paths.report';
 import type { Misroute } from '../model/event.catalog';
@@ -65,11 +65,15 @@ function unreachable({ bot, inventory, graph }: CheckInput): Finding[] {
   return findings;
 }
 
-/** States from which some state in `seeds` can be reached (following edges forwards). */
-function reaching(graph: PathGraph, seeds: Iterable<string>): Set<string> {
+/** States from which some state in `seeds` can be reached (following the edges `follow` accepts, forwards). */
+function reaching(
+  graph: PathGraph,
+  seeds: Iterable<string>,
+  follow: (edge: EdgeRecord) => boolean = () => true,
+): Set<string> {
   const predecessors = new Map<string, string[]>();
   for (const edge of graph.allEdges()) {
-    if (edge.from === edge.to) continue;
+    if (edge.from === edge.to || !follow(edge)) continue;
     let list = predecessors.get(edge.to);
     if (!list) predecessors.set(edge.to, (list = []));
     list.push(edge.from);
@@ -98,6 +102,16 @@ function levels(state: StateRecord): LevelView[] {
   return all;
 }
 
+/** A user message that is an escape (cancel, back, quit): it leaves a task, it does not move it on. */
+function isEscape(bot: BotDefinition, edge: EdgeRecord): boolean {
+  const { cancel, quit, back } = bot.systemIntents;
+  const escapes = [cancel, quit, back];
+  return (
+    edge.event.type === 'say' &&
+    (escapes.includes(edge.event.intent ?? '') || escapes.includes(edge.understood?.intent ?? ''))
+  );
+}
+
 function deadEnds({ bot, inventory, graph }: CheckInput): Finding[] {
   const bounded = reaching(
     graph,
@@ -115,9 +129,9 @@ function deadEnds({ bot, inventory, graph }: CheckInput): Finding[] {
       const ids = finals.get(context) ?? new Set<string>();
       const seeds = graph
         .allEdges()
-        .filter((edge) => edge.trace.entered.some((id) => ids.has(id)))
+        .filter((edge) => !isEscape(bot, edge) && edge.trace.entered.some((id) => ids.has(id)))
         .map((edge) => edge.from);
-      canFinish.set(context, (set = reaching(graph, seeds)));
+      canFinish.set(context, (set = reaching(graph, seeds, (edge) => !isEscape(bot, edge))));
     }
     return set;
   };
@@ -131,7 +145,7 @@ function deadEnds({ bot, inventory, graph }: CheckInput): Finding[] {
         kind: 'dead-end',
         context: level.context,
         stage: level.stage,
-        message: `From ${level.context}.${level.stage} no final stage of '${level.context}' can be reached (e.g. in state «${state.identity.label}»): the conversation can only leave it by an escape. Add a transition that leads on to a finish(...) stage.`,
+        message: `From ${level.context}.${level.stage} no final stage of '${level.context}' can be reached (e.g. in state «${state.identity.label}»): only an escape (cancel, back, quit) leaves it. Add a transition that leads on to a finish(...) stage.`,
       });
     }
   }
@@ -149,8 +163,6 @@ function stagesOnly(level: LevelView | undefined): string {
 
 function noWayOut({ bot, inventory, graph }: CheckInput): Finding[] {
   const questions = new Set(inventory.stages.filter((stage) => stage.question).map((stage) => stage.id));
-  const { cancel, quit, back } = bot.systemIntents;
-  const escapes = new Set([cancel, quit, back]);
   const verdicts = new Map<string, { level: LevelView; out: boolean; unknown: boolean; state: StateRecord }>();
   for (const state of graph.states.values()) {
     const thread = state.identity.threads[state.identity.focus];
@@ -161,9 +173,7 @@ function noWayOut({ bot, inventory, graph }: CheckInput): Finding[] {
     const before = stagesOnly(thread);
     let out = false;
     for (const edge of graph.edges.get(state.node.key)?.values() ?? []) {
-      const event = edge.event;
-      if (event.type !== 'say' || escapes.has(event.intent ?? '') || escapes.has(edge.understood?.intent ?? ''))
-        continue;
+      if (edge.event.type !== 'say' || isEscape(bot, edge)) continue;
       const target = graph.states.get(edge.to)!;
       if (target.identity.ended) continue;
       if (stagesOnly(target.identity.threads[state.identity.focus]) !== before) out = true;

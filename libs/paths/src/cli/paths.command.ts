@@ -119,7 +119,7 @@ export async function pathsCommand(argv: readonly string[], ws: PathsWorkspace):
     const where = args.check ? `checked against ${dir}` : `written to ${dir}`;
     ws.out(
       [
-        `${report.bot}: ${report.paths} paths in ${files.length} files, ${where}`,
+        `${report.bot}: ${report.paths} paths in ${files.length} file${files.length === 1 ? '' : 's'}, ${where}`,
         `graph: ${report.graph.states} states, ${report.graph.edges} edges, ${stats.turns} turns in ${(stats.ms / 1000).toFixed(1)} s` +
           boundsNote(report),
         '',

@@ -24,7 +24,7 @@ export interface TracedBot {
   readonly original: BotDefinition;
   /**
    * Run one turn and return what happened inside. `forced` names the samples that answer the turn's first service
-   * calls; later calls take each service's first sample. Turns must not overlap: the trace is the bot's own.
+   * calls; later calls take each service's first sample. Turns run one at a time, in the order they were asked for.
    */
   traced<T>(turn: () => Promise<T>, forced?: readonly string[]): Promise<{ result: T; trace: TurnTrace }>;
 }
@@ -35,17 +35,23 @@ type Samples = Readonly<Record<string, ServiceSample<any, any>>>;
 export class ServiceSampler {
   current: TurnTrace | undefined;
   private forced: string[] = [];
+  /** Turns wait for each other: the trace being written is the sampler's own. */
+  private queue: Promise<unknown> = Promise.resolve();
 
-  async traced<T>(turn: () => Promise<T>, forced: readonly string[] = []): Promise<{ result: T; trace: TurnTrace }> {
-    if (this.current) throw new Error('One traced turn at a time.');
-    const trace: TurnTrace = { entered: [], taken: [], calls: [] };
-    this.current = trace;
-    this.forced = [...forced];
-    try {
-      return { result: await turn(), trace };
-    } finally {
-      this.current = undefined;
-    }
+  traced<T>(turn: () => Promise<T>, forced: readonly string[] = []): Promise<{ result: T; trace: TurnTrace }> {
+    const run = async () => {
+      const trace: TurnTrace = { entered: [], taken: [], calls: [] };
+      this.current = trace;
+      this.forced = [...forced];
+      try {
+        return { result: await turn(), trace };
+      } finally {
+        this.current = undefined;
+      }
+    };
+    const next = this.queue.then(run, run);
+    this.queue = next.catch(() => undefined);
+    return next;
   }
 
   /** The actor that stands for service `name` (never calls it). */

@@ -7,8 +7,10 @@ export interface SelectedPath {
   /** Keys of the states it goes through, the start first (one more than `events`). */
   states: string[];
   events: PathEvent[];
-  /** The coverage items (`stage:` / `transition:` ids) it covers that no earlier path does, its goal first. */
+  /** The coverage items (`stage:` / `transition:` ids) it covers that no earlier path does. */
   goals: string[];
+  /** Those of its goals that its last turn covers: what the path was chosen for. */
+  purpose: string[];
 }
 
 /** The coverage items one recorded turn touches: stages entered, authored transitions taken, engine anomalies. */
@@ -50,7 +52,12 @@ export function selectPaths(graph: PathGraph, maxPaths: number, counted: (item: 
   for (const { edge } of best.values()) {
     if (candidates.has(edge)) continue;
     const prefix = shortest.get(edge.from)!;
-    const path = { states: [...prefix.states, edge.to], events: [...prefix.events, edge.event], goals: [] };
+    const path: SelectedPath = {
+      states: [...prefix.states, edge.to],
+      events: [...prefix.events, edge.event],
+      goals: [],
+      purpose: [],
+    };
     candidates.set(edge, { path, items: new Set(itemsAlong(graph, path).filter(counted)) });
   }
 
@@ -70,6 +77,11 @@ export function selectPaths(graph: PathGraph, maxPaths: number, counted: (item: 
     }
     if (!pick) break;
     pick.path.goals = [...pick.items].filter((item) => !covered.has(item));
+    const last = graph.edge(
+      pick.path.states[pick.path.states.length - 2]!,
+      pick.path.events[pick.path.events.length - 1]!,
+    );
+    pick.path.purpose = last ? itemsOf(last).filter((item) => pick.path.goals.includes(item)) : [];
     for (const item of pick.items) covered.add(item);
     chosen.push(pick.path);
   }
