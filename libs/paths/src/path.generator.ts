@@ -68,6 +68,7 @@ export async function generatePaths(input: GenerateInput): Promise<GeneratedPath
     inventory,
     graph,
     replayed.flatMap((path) => path.traces),
+    input.corpus,
   );
   const report: PathsReport = {
     bot: input.bot.id,
@@ -227,6 +228,7 @@ function coverage(
   inventory: BotInventory,
   graph: PathGraph,
   traces: TurnTrace[],
+  corpus: Corpus,
 ): Pick<PathsReport, 'stages' | 'transitions' | 'escapes' | 'contexts' | 'uncovered'> {
   const entered = new Set(traces.flatMap((t) => t.entered));
   const taken = new Set(traces.flatMap((t) => t.taken));
@@ -249,6 +251,8 @@ function coverage(
   }
   const transitionReason = (t: TransitionItem): Uncovered['reason'] => {
     if (takenInGraph.has(t.id)) return 'bounded out';
+    const intent = t.event.startsWith('intent.') && t.event !== 'intent.*' ? t.event.slice(7) : undefined;
+    if (intent && (intent === 'none' ? corpus.none.length === 0 : !corpus.intents[intent]?.length)) return 'no example';
     const source = t.stage ? `${t.context}.${t.stage}` : undefined;
     const sourceReached =
       t.context === BOT_LEVEL ||

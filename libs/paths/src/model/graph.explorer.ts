@@ -16,6 +16,8 @@ export interface ExploreStats {
   rounds: number;
   turns: number;
   ms: number;
+  /** Of `ms`, the time XState's traversal of the recorded graph took (every round). */
+  traversalMs: number;
 }
 
 /**
@@ -27,6 +29,7 @@ export interface ExploreStats {
 export class GraphExplorer {
   readonly graph: PathGraph;
   private turns = 0;
+  private traversalMs = 0;
 
   private constructor(
     private readonly env: TurnEnvironment,
@@ -70,17 +73,20 @@ export class GraphExplorer {
     };
     const explorer = new GraphExplorer(env, catalog, config, initial);
     const rounds = await explorer.run();
-    return { graph: explorer.graph, stats: { rounds, turns: explorer.turns, ms: performance.now() - started } };
+    const ms = performance.now() - started;
+    return { graph: explorer.graph, stats: { rounds, turns: explorer.turns, ms, traversalMs: explorer.traversalMs } };
   }
 
   private async run(): Promise<number> {
     let rounds = 0;
     for (;;) {
       const pending: { from: GraphNode; event: PathEvent }[] = [];
+      const traversed = performance.now();
       getAdjacencyMap(
         this.graph.logic((from, event) => pending.push({ from, event })),
         traversal(this.graph),
       );
+      this.traversalMs += performance.now() - traversed;
       if (pending.length === 0) return rounds;
       rounds++;
       for (const { from, event } of pending) {

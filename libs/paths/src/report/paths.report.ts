@@ -24,7 +24,12 @@ export interface Finding {
   message: string;
 }
 
-export type UncoveredReason = 'unreachable' | 'needs data' | 'bounded out';
+/**
+ * Why an item is not covered: no conversation can get there (`unreachable`); its stage was reached but no event tried
+ * made it happen — a guard on data or entities (`needs data`); the intent it handles has no corpus example
+ * (`no example`); or the exploration stopped at a bound before it (`bounded out`).
+ */
+export type UncoveredReason = 'unreachable' | 'needs data' | 'no example' | 'bounded out';
 
 /** A stage, transition or escape handler no generated path covers, and why. */
 export interface Uncovered {
