@@ -265,8 +265,9 @@ function engineAnomalies({ graph }: CheckInput): Finding[] {
       if (problem.code === 'SERVICE_FAILED') continue; // a service that fails is a failure escape the bot handles
       findings.push({
         kind: problem.code === 'TURN_LOOP' ? 'loop' : 'crash',
-        context: problem.context ?? context,
-        stage: problem.stage ?? stage,
+        // A crashed context is reported where its parent waited; the user was at the focused stage.
+        context: problem.stage && !problem.stage.startsWith('(') ? (problem.context ?? context) : context,
+        stage: problem.stage && !problem.stage.startsWith('(') ? problem.stage : stage,
         message: `${problem.message} (on ${describeEvent(edge.event)} at ${where}). ${
           problem.code === 'TURN_LOOP'
             ? 'Give the loop a way to stop: a guard that fails once the data changed, or a stage that waits for the user.'

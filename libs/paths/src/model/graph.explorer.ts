@@ -137,6 +137,7 @@ export class GraphExplorer {
       to,
       event,
       replies: result?.replies.map((reply) => reply.text) ?? [],
+      ...(result?.pendingQuestion !== undefined ? { question: result.pendingQuestion } : {}),
       trace: outcome.trace,
       understood: result?.understanding
         ? {

@@ -35,6 +35,8 @@ export interface EdgeRecord {
   to: string;
   event: PathEvent;
   replies: string[];
+  /** The question the bot waits for after the turn (resolved with this conversation's data). */
+  question?: string;
   trace: TurnTrace;
   /** What the NLU understood (user messages). */
   understood?: { intent: string | null; entities: string[] };

@@ -8,6 +8,8 @@ export interface LevelView {
   stage: string;
   /** What the bot's `identity.contexts` function keeps of the context's data (undefined when nothing). */
   data?: Json;
+  /** Where the context's history states would resume (`taking.resume → taking.delivering`), when it has any. */
+  history?: string;
   children: LevelView[];
 }
 
@@ -33,6 +35,7 @@ export interface StateIdentity {
 interface PersistedActor {
   status?: string;
   value?: unknown;
+  historyValue?: Record<string, { id?: string }[]>;
   context?: Record<string, any>;
   children?: Record<string, { snapshot?: PersistedActor; src?: unknown }>;
 }
@@ -112,12 +115,34 @@ function level(bot: BotDefinition, contextKey: string, actor: PersistedActor, co
       children.push(level(bot, child.src, child.snapshot, config));
     }
   }
-  return { context: contextKey, stage: stageOf(actor.value), ...(data === undefined ? {} : { data }), children };
+  const history = historyOf(contextKey, actor.historyValue);
+  return {
+    context: contextKey,
+    stage: stageOf(actor.value),
+    ...(data === undefined ? {} : { data }),
+    ...(history ? { history } : {}),
+    children,
+  };
+}
+
+/**
+ * A context's history states are part of where it is, not of its data: they decide where a transition to them
+ * resumes. `taking.resume → taking.delivering` (paths inside the context).
+ */
+function historyOf(contextKey: string, value: PersistedActor['historyValue']): string | undefined {
+  const inside = (id: string | undefined) => (id?.startsWith(`${contextKey}.`) ? id.slice(contextKey.length + 1) : id);
+  const entries = Object.entries(value ?? {})
+    .filter(([, nodes]) => Array.isArray(nodes) && nodes.length > 0)
+    .map(([node, nodes]) => `${inside(node)} → ${nodes.map((n) => inside(n.id)).join('+')}`)
+    .sort();
+  return entries.length ? entries.join(', ') : undefined;
 }
 
 /** `order.askingIce`, `order.offeringMembership > member.offering`, `order.askingFlavor{"misses":1}` */
 export function render(view: LevelView): string {
-  const own = `${view.context}.${view.stage}${view.data === undefined ? '' : JSON.stringify(view.data)}`;
+  const own = `${view.context}.${view.stage}${view.data === undefined ? '' : JSON.stringify(view.data)}${
+    view.history ? ` [${view.history}]` : ''
+  }`;
   if (view.children.length === 0) return own;
   if (view.children.length === 1) return `${own} > ${render(view.children[0]!)}`;
   return `${own} > (${view.children.map(render).join(', ')})`;
