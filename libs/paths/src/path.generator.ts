@@ -266,6 +266,7 @@ function coverage(
         kind: t.escape ? 'escape' : 'transition',
         context: t.context,
         stage: t.stage,
+        event: t.event,
         item: t.label,
         reason: transitionReason(t),
       });

@@ -41,7 +41,14 @@ describe("path tests of the README's coffee bot, with no configuration", () => {
       escapes: { covered: 1, total: 1 },
     });
     expect(report.uncovered).toEqual([
-      { kind: 'transition', context: '(bot)', stage: '', item: '(bot): intent.help', reason: 'no example' },
+      {
+        kind: 'transition',
+        context: '(bot)',
+        stage: '',
+        event: 'intent.help',
+        item: '(bot): intent.help',
+        reason: 'no example',
+      },
     ]);
     expect(report.findings.map((f) => `${f.kind} ${f.context}`)).toEqual(['no-example (bot)']);
   });

@@ -35,7 +35,11 @@ export type UncoveredReason = 'unreachable' | 'needs data' | 'no example' | 'bou
 export interface Uncovered {
   kind: 'stage' | 'transition' | 'escape';
   context: string;
+  /** Dotted stage path ('' for the context's own transitions). */
   stage: string;
+  /** For transitions and escapes: the event (`intent.deny`, `always`, `escape.cancel` …), to find it in a diagram. */
+  event?: string;
+  /** Readable: the stage id, or the transition's label. */
   item: string;
   reason: UncoveredReason;
 }
