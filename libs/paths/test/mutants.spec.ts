@@ -21,6 +21,15 @@ function workspace(mutant?: ToastMutant, machinesDir = mkdtempSync(join(tmpdir()
   return { ws, out, err, machinesDir };
 }
 
+describe('the commands', () => {
+  it('refuse a bot without a corpus, saying why', async () => {
+    const { ws, err } = workspace();
+    const silent = { ...toastBot(), id: 'silent' };
+    expect(await pathsCommand(['silent'], { ...ws, bots: [silent] })).toBe(2);
+    expect(err.join('\n')).toMatch(/^Bot 'silent' has no NLU corpus \(.*\)\. Path tests say what users say/);
+  });
+});
+
 describe('mutants of the toast bot are caught by the right command', () => {
   it('npm run check passes the bot as it is', async () => {
     const { ws, out } = workspace();

@@ -1,5 +1,5 @@
 import type { BotDefinition, NluPort } from '@parley/dialogue-core';
-import type { Corpus } from '@parley/nlu';
+import { NluError, type Corpus } from '@parley/nlu';
 import { join } from 'node:path';
 import { compareFolder, folderContents, writeFolder } from '../output/paths.folder';
 import { generatePaths, type GeneratedPaths } from '../path.generator';
@@ -81,7 +81,16 @@ async function generate(args: Args, ws: PathsWorkspace): Promise<GeneratedPaths 
     ws.err(`No bot '${args.bot}'. Bots: ${ws.bots.map((b) => b.id).join(', ')}`);
     return 2;
   }
-  const corpus = await ws.nlu.corpus(bot.id);
+  let corpus: Corpus;
+  try {
+    corpus = await ws.nlu.corpus(bot.id);
+  } catch (error) {
+    if (!(error instanceof NluError) || error.code !== 'NLU_CORPUS_NOT_FOUND') throw error;
+    ws.err(
+      `Bot '${bot.id}' has no NLU corpus (${error.message}). Path tests say what users say with the corpus's examples: give the bot one in ${ws.machinesDir}/${bot.id}/nlu/ (README: Write a bot).`,
+    );
+    return 2;
+  }
   return generatePaths({ bot, nlu: ws.nlu, corpus, config: ws.configs?.[bot.id] });
 }
 

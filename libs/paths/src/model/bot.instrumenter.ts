@@ -49,7 +49,6 @@ export class InstrumentedBot implements TracedBot {
       transitions: [],
       escapes: [],
       wildcardNodes: new Set<string>(),
-      handledIntents: [],
       externalEvents: [],
     };
     const definitions: ContextDefinition[] = Object.values(original.contexts).map((definition) => {
@@ -259,9 +258,7 @@ class SpecWalker {
     if (escape) this.inventory.escapes.push(item);
     else this.inventory.transitions.push(item);
     if (event === 'intent.*') (this.inventory.wildcardNodes as Set<string>).add(where);
-    else if (event.startsWith('intent.')) {
-      this.inventory.handledIntents.push({ context: this.context, stage: path, intent: event.slice(7) });
-    } else if (event.startsWith('ext.') && event !== 'ext.*') this.inventory.externalEvents.push(event.slice(4));
+    else if (event.startsWith('ext.') && event !== 'ext.*') this.inventory.externalEvents.push(event.slice(4));
     return item;
   }
 }

@@ -32,12 +32,6 @@ export interface TransitionItem {
   label: string;
 }
 
-export interface HandledIntent {
-  context: string;
-  stage: string;
-  intent: string;
-}
-
 /** Everything a bot declares, read from its statecharts without running them. */
 export interface BotInventory {
   /** Context keys, then `(bot)` when the bot declares bot-wide intents or events. */
@@ -49,8 +43,6 @@ export interface BotInventory {
   escapes: TransitionItem[];
   /** State node ids (a context's own id for its top level) with an authored `intent.*` handler. */
   wildcardNodes: ReadonlySet<string>;
-  /** Intents handled by name, where. */
-  handledIntents: HandledIntent[];
   /** External event types handled anywhere (without `ext.`). */
   externalEvents: string[];
 }
