@@ -1,22 +1,19 @@
 import type { BotDefinition, NluPort } from '@parley/dialogue-core';
 import type { Corpus } from '@parley/nlu';
-import { TestModel } from 'xstate/graph';
 import { checkModel } from './check/model.checks';
-import { staticallyReachable } from './check/static.reachability';
 import { CachingNlu } from './engine/caching.nlu';
-import type { TurnTrace } from './engine/service.sampler';
 import type { TurnEnvironment } from './engine/turn.runner';
 import { InstrumentedBot } from './model/bot.instrumenter';
-import { BOT_LEVEL, type BotInventory, type TransitionItem } from './model/bot.inventory';
 import { EventCatalog } from './model/event.catalog';
 import { GraphExplorer, type ExploreStats } from './model/graph.explorer';
-import type { PathEvent } from './model/path.event';
-import { traversal, type GraphNode, type PathGraph } from './model/path.graph';
-import { resolvePathsConfig, type PathsConfig, type ResolvedPathsConfig } from './paths.config';
-import { PathReplayer } from './replay/path.replayer';
-import type { ContextCoverage, Figure, PathsReport, Uncovered } from './report/paths.report';
-import { selectPaths, type SelectedPath } from './select/path.selector';
-import type { PathTranscript, TranscriptFile } from './transcript/transcript.types';
+import type { PathGraph } from './model/path.graph';
+import { resolvePathsConfig, type PathsConfig } from './paths.config';
+import { replayPaths } from './replay/model.replay';
+import { countedItems, coverage } from './report/coverage.report';
+import type { PathsReport } from './report/paths.report';
+import { selectPaths } from './select/path.selector';
+import { transcriptFiles } from './transcript/transcript.files';
+import type { TranscriptFile } from './transcript/transcript.types';
 
 export interface GenerateInput {
   bot: BotDefinition;
@@ -32,9 +29,6 @@ export interface GeneratedPaths {
   graph: PathGraph;
   stats: ExploreStats & { selectMs: number; replayMs: number };
 }
-
-/** Most goals named on a path's `covers:` line. */
-const COVERS_SHOWN = 6;
 
 /**
  * Generate a bot's path tests: explore its state graph with real turns, choose paths that cover every stage,
@@ -58,7 +52,7 @@ export async function generatePaths(input: GenerateInput): Promise<GeneratedPath
   const selectMs = performance.now() - selectStarted;
 
   const replayStarted = performance.now();
-  const replayed = await replay(env, config, graph, selected);
+  const replayed = await replayPaths(env, config, graph, selected);
   const replayMs = performance.now() - replayStarted;
 
   const files = transcriptFiles(input.bot, inventory, config, replayed);
@@ -92,210 +86,4 @@ export async function generatePaths(input: GenerateInput): Promise<GeneratedPath
     },
   };
   return { report, files, graph, stats: { ...stats, selectMs, replayMs } };
-}
-
-interface ReplayedPath {
-  path: SelectedPath;
-  transcript: PathTranscript;
-  traces: TurnTrace[];
-}
-
-/** Every coverage item the report counts: `stage:<id>` and `transition:<id>` (escape handlers are transitions). */
-function countedItems(inventory: BotInventory): Set<string> {
-  return new Set([
-    ...inventory.stages.map((stage) => `stage:${stage.id}`),
-    ...[...inventory.transitions, ...inventory.escapes].map((t) => `transition:${t.id}`),
-  ]);
-}
-
-/**
- * Replay the chosen paths through the real engine, with XState's `TestModel` over the graph: each step runs a turn,
- * each state check compares where the conversation really is with where the graph says it should be.
- */
-async function replay(
-  env: TurnEnvironment,
-  config: ResolvedPathsConfig,
-  graph: PathGraph,
-  selected: SelectedPath[],
-): Promise<ReplayedPath[]> {
-  const model = new TestModel(graph.logic(), {
-    ...traversal(graph),
-    logger: { log: () => undefined, error: () => undefined },
-  });
-  const snapshot = (key: string) => ({
-    status: 'active' as const,
-    output: undefined,
-    error: undefined,
-    context: graph.states.get(key)!.node,
-  });
-  const replayer = new PathReplayer(env, config);
-  const results: ReplayedPath[] = [];
-  for (const path of selected) {
-    replayer.restart();
-    const transcript: PathTranscript = { title: '', covers: [], turns: [] };
-    const traces: TurnTrace[] = [];
-    let reached = graph.initial;
-    // XState types an executor's event by its `type` only; it is the whole PathEvent of the step.
-    const run = async ({ event }: { event: { type: string } }) => {
-      const { turn, key, trace } = await replayer.turn(event as PathEvent);
-      transcript.turns.push(turn);
-      traces.push(trace);
-      reached = key;
-    };
-    await model.testPath(
-      {
-        state: snapshot(path.states[path.states.length - 1]!),
-        steps: path.states.map((key, i) => ({
-          state: snapshot(key),
-          event: i === 0 ? ({ type: 'xstate.init' } as unknown as PathEvent) : path.events[i - 1]!,
-        })),
-        weight: path.events.length,
-      },
-      {
-        events: { say: run, event: run },
-        states: {
-          '*': (state: { context: GraphNode }) => {
-            const last = transcript.turns[transcript.turns.length - 1];
-            if (last && reached !== state.context.key) {
-              last.notes.push(`the graph expected «${graph.states.get(state.context.key)!.identity.label}» here`);
-            }
-          },
-        },
-      },
-    );
-    results.push({ path, transcript, traces });
-  }
-  return results;
-}
-
-function labelOf(inventory: BotInventory, item: string): string {
-  if (item.startsWith('stage:')) return `stage ${item.slice(6)}`;
-  if (item.startsWith('transition:')) {
-    const id = item.slice(11);
-    return [...inventory.transitions, ...inventory.escapes].find((t) => t.id === id)?.label ?? id;
-  }
-  return 'an engine anomaly';
-}
-
-function contextOf(inventory: BotInventory, item: string): string {
-  if (item.startsWith('stage:')) return item.slice(6).split('.')[0]!;
-  if (item.startsWith('transition:')) return item.slice(11).split('|')[0]!;
-  return BOT_LEVEL;
-}
-
-/** One file per context (the context of what each path was chosen for), in the order of the statecharts. */
-function transcriptFiles(
-  bot: BotDefinition,
-  inventory: BotInventory,
-  config: ResolvedPathsConfig,
-  replayed: ReplayedPath[],
-): TranscriptFile[] {
-  const order = new Map<string, number>();
-  inventory.stages.forEach((s, i) => order.set(`stage:${s.id}`, i));
-  [...inventory.transitions, ...inventory.escapes].forEach((t, i) => order.set(`transition:${t.id}`, 10_000 + i));
-  const byOrder = (a: string, b: string) => (order.get(a) ?? 1e9) - (order.get(b) ?? 1e9);
-  // A path is filed and titled by what its last turn covers (what it was chosen for).
-  const goalOf = (path: ReplayedPath) =>
-    [...(path.path.purpose.length ? path.path.purpose : path.path.goals)].sort(byOrder)[0]!;
-  const rank = (path: ReplayedPath) => order.get(goalOf(path)) ?? 100_000;
-  const byContext = new Map<string, ReplayedPath[]>();
-  for (const path of [...replayed].sort((a, b) => rank(a) - rank(b) || a.path.events.length - b.path.events.length)) {
-    const goal = goalOf(path);
-    const context = contextOf(inventory, goal);
-    const list = byContext.get(context) ?? [];
-    byContext.set(context, list);
-    const labels = path.path.goals.map((g) => labelOf(inventory, g));
-    path.transcript.title = `${list.length + 1}. ${labelOf(inventory, goal)}`;
-    path.transcript.covers =
-      labels.length > COVERS_SHOWN
-        ? [...labels.slice(0, COVERS_SHOWN), `… ${labels.length - COVERS_SHOWN} more`]
-        : labels;
-    list.push(path);
-  }
-  const contexts = [...inventory.contexts, BOT_LEVEL].filter((c, i, all) => all.indexOf(c) === i);
-  return contexts
-    .filter((context) => byContext.has(context))
-    .map((context) => ({
-      name: `${context === BOT_LEVEL ? 'bot' : context}.paths.txt`,
-      bot: bot.id,
-      now: config.now,
-      paths: byContext.get(context)!.map((path) => path.transcript),
-    }));
-}
-
-function coverage(
-  bot: BotDefinition,
-  inventory: BotInventory,
-  graph: PathGraph,
-  traces: TurnTrace[],
-  corpus: Corpus,
-): Pick<PathsReport, 'stages' | 'transitions' | 'escapes' | 'contexts' | 'uncovered'> {
-  const entered = new Set(traces.flatMap((t) => t.entered));
-  const taken = new Set(traces.flatMap((t) => t.taken));
-  const explored = graph.allEdges();
-  const enteredInGraph = new Set(explored.flatMap((e) => e.trace.entered));
-  const takenInGraph = new Set(explored.flatMap((e) => e.trace.taken));
-  const complete = [...graph.states.values()].every((state) => !state.boundedOut);
-  const statically = staticallyReachable(bot);
-  const stages = inventory.stages;
-  const uncovered: Uncovered[] = [];
-  for (const stage of stages) {
-    if (entered.has(stage.id)) continue;
-    const reason =
-      enteredInGraph.has(stage.id) || !complete
-        ? 'bounded out'
-        : statically.has(stage.id)
-          ? 'needs data'
-          : 'unreachable';
-    uncovered.push({ kind: 'stage', context: stage.context, stage: stage.stage, item: stage.id, reason });
-  }
-  const transitionReason = (t: TransitionItem): Uncovered['reason'] => {
-    if (takenInGraph.has(t.id)) return 'bounded out';
-    const intent = t.event.startsWith('intent.') && t.event !== 'intent.*' ? t.event.slice(7) : undefined;
-    if (intent && (intent === 'none' ? corpus.none.length === 0 : !corpus.intents[intent]?.length)) return 'no example';
-    const source = t.stage ? `${t.context}.${t.stage}` : undefined;
-    const sourceReached =
-      t.context === BOT_LEVEL ||
-      (source ? enteredInGraph.has(source) : [...enteredInGraph].some((id) => id.startsWith(`${t.context}.`)));
-    if (sourceReached) return 'needs data';
-    return complete ? 'unreachable' : 'bounded out';
-  };
-  for (const t of [...inventory.transitions, ...inventory.escapes]) {
-    if (!taken.has(t.id)) {
-      uncovered.push({
-        kind: t.escape ? 'escape' : 'transition',
-        context: t.context,
-        stage: t.stage,
-        event: t.event,
-        item: t.label,
-        reason: transitionReason(t),
-      });
-    }
-  }
-  const figure = <T>(items: T[], covered: (item: T) => boolean): Figure => ({
-    covered: items.filter(covered).length,
-    total: items.length,
-  });
-  const contexts: ContextCoverage[] = inventory.contexts.map((context) => ({
-    context,
-    stages: figure(
-      stages.filter((s) => s.context === context),
-      (s) => entered.has(s.id),
-    ),
-    transitions: figure(
-      inventory.transitions.filter((t) => t.context === context),
-      (t) => taken.has(t.id),
-    ),
-    escapes: figure(
-      inventory.escapes.filter((t) => t.context === context),
-      (t) => taken.has(t.id),
-    ),
-  }));
-  return {
-    stages: figure(stages, (s) => entered.has(s.id)),
-    transitions: figure(inventory.transitions, (t) => taken.has(t.id)),
-    escapes: figure(inventory.escapes, (t) => taken.has(t.id)),
-    contexts,
-    uncovered,
-  };
 }

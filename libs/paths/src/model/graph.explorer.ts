@@ -30,6 +30,8 @@ export class GraphExplorer {
   readonly graph: PathGraph;
   private turns = 0;
   private traversalMs = 0;
+  /** Sample variants added per state and event. */
+  private readonly variants = new Map<string, number>();
 
   private constructor(
     private readonly env: TurnEnvironment,
@@ -152,18 +154,24 @@ export class GraphExplorer {
     this.addSampleVariants(source, event, outcome.trace.calls);
   }
 
-  /** A turn's service calls with other samples: the same event with each other answer is tried too. */
+  /**
+   * A turn's service calls with other samples: the same event with each other answer is tried too (a variant fixes the
+   * answers of the calls before the one it varies; its own later calls vary in turn), at most MAX_SAMPLE_VARIANTS per
+   * event and state.
+   */
   private addSampleVariants(
     source: StateRecord,
     event: PathEvent,
     calls: { sample: string; alternatives: string[] }[],
   ) {
-    const fixed = event.services ?? [];
-    let added = fixed.length > 0 ? 1 : 0;
+    const { services: fixed = [], ...base } = event;
+    const key = `${source.node.key}\u0000${JSON.stringify(base)}`;
     for (let position = fixed.length; position < calls.length; position++) {
       const before = calls.slice(0, position).map((call) => call.sample);
       for (const alternative of calls[position]!.alternatives) {
-        if (added++ >= MAX_SAMPLE_VARIANTS) return;
+        const count = this.variants.get(key) ?? 0;
+        if (count >= MAX_SAMPLE_VARIANTS) return;
+        this.variants.set(key, count + 1);
         source.events.push({ ...event, services: [...before, alternative] });
       }
     }
