@@ -59,8 +59,23 @@ export function formatPathsBench(results: readonly PathsBenchResult[]): string {
     .join('\n');
 }
 
-if (require.main === module) {
-  benchPaths(process.argv.slice(2).length ? process.argv.slice(2) : ['juice']).then(
+const USAGE = `usage: npm run bench:paths [-- <bot>…]   (default: juice)
+
+Times path-test generation (exploration, selection, replay, checks) for each bot: wall clock, CPU, paths, states and
+real turns. A benchmark, not a test: run it on a quiet machine.`;
+
+function main(args: readonly string[]): void {
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(USAGE);
+    return;
+  }
+  const unknown = args.filter((arg) => !bots.some((bot) => bot.id === arg));
+  if (unknown.length) {
+    console.error(`No bot ${unknown.join(', ')}. Bots: ${bots.map((bot) => bot.id).join(', ')}\n\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  benchPaths(args.length ? args : ['juice']).then(
     (results) => console.log(formatPathsBench(results)),
     (error: unknown) => {
       console.error(error);
@@ -68,3 +83,5 @@ if (require.main === module) {
     },
   );
 }
+
+if (require.main === module) main(process.argv.slice(2));

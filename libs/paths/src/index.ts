@@ -11,7 +11,8 @@ export type {
 } from './report/paths.report';
 export { formatCoverage, formatFindings, belowGates } from './report/coverage.table';
 export { TranscriptReplay } from './replay/transcript.replay';
-export { formatTranscriptFile, parseTranscriptFile, TranscriptSyntaxError } from './transcript/transcript.format';
+export { formatTranscriptFile, parseTranscriptFile } from './transcript/transcript.format';
+export { PathsError, type PathsErrorCode } from './paths.error';
 export type { TranscriptFile, PathTranscript, TranscriptTurn } from './transcript/transcript.types';
 export { readTranscripts, compareFolder, folderContents, writeFolder, COVERAGE_FILE } from './output/paths.folder';
 export { pathsCommand, checkCommand, PATHS_USAGE, CHECK_USAGE, type PathsWorkspace } from './cli/paths.command';

@@ -2,6 +2,7 @@ import type { BotDefinition } from '@parley/dialogue-core';
 import { getAdjacencyMap } from 'xstate/graph';
 import { NEW_CONVERSATION, PATH_IDS, step, type Conversation, type TurnEnvironment } from '../engine/turn.runner';
 import type { ResolvedPathsConfig } from '../paths.config';
+import { PathsError } from '../paths.error';
 import type { EventCatalog } from './event.catalog';
 import { PathGraph, traversal, type GraphNode, type StateRecord } from './path.graph';
 import type { PathEvent } from './path.event';
@@ -60,7 +61,12 @@ export class GraphExplorer {
       },
     };
     const probe = await step(probing, NEW_CONVERSATION, { type: 'event', event: PROBE_EVENT, payload: {} });
-    if (!probe.result) throw new Error(`A new conversation of '${env.bot.original.id}' cannot start: ${probe.error}`);
+    if (!probe.result) {
+      const bot = env.bot.original.id;
+      throw new PathsError('PATHS_BOT_CANNOT_START', `A new conversation of '${bot}' cannot start: ${probe.error}`, {
+        bot,
+      });
+    }
     const snapshot = probe.result.state.snapshot;
     const bot = env.bot.original;
     const identity = identify(bot, snapshot, NEW_CONVERSATION.memory.view(bot, PATH_IDS), config);

@@ -1,4 +1,5 @@
-import { formatTranscriptFile, parseTranscriptFile, TranscriptSyntaxError } from './transcript.format';
+import { PathsError } from '../paths.error';
+import { formatTranscriptFile, parseTranscriptFile } from './transcript.format';
 import type { TranscriptFile } from './transcript.types';
 
 const file: TranscriptFile = {
@@ -43,7 +44,7 @@ describe('the transcript format', () => {
 
   it('says where a hand-edited file is broken', () => {
     expect(() => parseTranscriptFile('x.paths.txt', 'juice', 'clock: 2026-01-01T00:00:00Z\nU: hi')).toThrow(
-      new TranscriptSyntaxError("x.paths.txt:2: expected '## <title>' before «U: hi»"),
+      new PathsError('PATHS_TRANSCRIPT_INVALID', "x.paths.txt:2: expected '## <title>' before «U: hi»"),
     );
     expect(() => parseTranscriptFile('x.paths.txt', 'juice', '## 1. a path\nB: hello')).toThrow(
       "x.paths.txt:2: expected a 'U:' or 'E:' line before «B: hello»",

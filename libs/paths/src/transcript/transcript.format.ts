@@ -1,4 +1,5 @@
 import type { Json } from '@parley/dialogue-core';
+import { PathsError } from '../paths.error';
 import type { PathTranscript, TranscriptFile, TranscriptTurn } from './transcript.types';
 
 /**
@@ -47,17 +48,13 @@ function formatTurn(turn: TranscriptTurn): string[] {
   return lines;
 }
 
-export class TranscriptSyntaxError extends Error {
-  override readonly name = 'TranscriptSyntaxError';
-}
-
 /** Read a transcript file back (what the Jest replay and `--check` do). */
 export function parseTranscriptFile(name: string, bot: string, text: string): TranscriptFile {
   const file: TranscriptFile = { name, bot, now: '', paths: [] };
   let path: PathTranscript | undefined;
   let turn: TranscriptTurn | undefined;
   const fail = (line: number, message: string): never => {
-    throw new TranscriptSyntaxError(`${name}:${line}: ${message}`);
+    throw new PathsError('PATHS_TRANSCRIPT_INVALID', `${name}:${line}: ${message}`, { bot, file: name });
   };
   text.split('\n').forEach((raw, index) => {
     const line = raw.trimEnd();
@@ -101,7 +98,7 @@ export function parseTranscriptFile(name: string, bot: string, text: string): Tr
     else if (tag === '@ ') turn.state = rest;
     else fail(at, `unknown line «${line}»`);
   });
-  if (!file.now) throw new TranscriptSyntaxError(`${name}: no 'clock:' line`);
+  if (!file.now) throw new PathsError('PATHS_TRANSCRIPT_INVALID', `${name}: no 'clock:' line`, { bot, file: name });
   return file;
 }
 
