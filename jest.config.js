@@ -10,7 +10,7 @@ const shared = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': ['@swc/jest', swc] },
   moduleNameMapper: {
-    '^@parley/(dialogue-core|persistence|nlu|channels|diagram)$': '<rootDir>/libs/$1/src',
+    '^@parley/(dialogue-core|persistence|nlu|channels|diagram|paths)$': '<rootDir>/libs/$1/src',
     '^@parley/machines$': '<rootDir>/machines',
   },
 };

@@ -8,7 +8,7 @@ import { benchSlowNeighbours } from './bench-slow';
 
 /**
  * `npm run bench` (not a test): on real PostgreSQL (DATABASE_URL, default the CI database),
- *  1. the engine alone (scripts/bench-engine.ts, when present),
+ *  1. the engine alone (scripts/bench-engine.ts, when present), the NLU, path-test generation (scripts/bench-paths.ts),
  *  2. the physical limit: 4 KB jsonb upserts by id through `pg`, 8 connections,
  *  3. HTTP turns through a Parley server process, 8 concurrent conversations (each waits for its reply),
  * and the ratio of 3 to 2 (goal ≥ 35%, p99 < 50 ms). 2 and 3 alternate in rounds of 2 s (BENCH_SECONDS of each in
@@ -43,6 +43,7 @@ async function main(): Promise<void> {
     console.log(`Parley benchmark — PostgreSQL ${version}, ${SECONDS} s per load, ${CONCURRENCY} concurrent`);
     await runEngineBench();
     await runNluBench();
+    await runPathsBench();
 
     await pool.query(`CREATE SCHEMA "${schema}"`);
     const upserts = await prepareUpserts(pool, schema);
@@ -113,6 +114,12 @@ async function runNluBench(): Promise<void> {
       `NLU understand() (${bot}, trained): p50 ${r.p50Ms.toFixed(3)} ms, p99 ${r.p99Ms.toFixed(3)} ms, ${r.perSecond.toFixed(0)}/s (goal p99 < 5 ms)`,
     );
   }
+}
+
+/** Path-test generation for juice (scripts/bench-paths.ts): wall and CPU time, paths, states, turns (goal < 30 s). */
+async function runPathsBench(): Promise<void> {
+  const { benchPaths, formatPathsBench } = await import('./bench-paths');
+  console.log(formatPathsBench(await benchPaths(['juice'])));
 }
 
 /** The raw-upsert load: returns a function that runs it for `ms` and gives the number of upserts done. */

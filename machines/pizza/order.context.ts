@@ -52,7 +52,7 @@ export const order = defineContext({
         pizza: { prompt: 'Which pizza: margherita, pepperoni, hawaiian or veggie?', fill: (event) => isPizza(entity(event, 'topping')) },
       },
       changed: ({ to }) => `OK, ${to} it is.`,
-      onDone: [{ guard: when(({ context }) => context.address === null), target: 'delivering' }, { target: 'confirming' }],
+      onDone: 'delivering',
     }),
     delivering: dependOn(address, {
       // "change my address" asks for a new one instead of offering the saved one

@@ -7,6 +7,9 @@ import { startCommand } from '../../apps/api/src/cli/start.command';
 import { benchCommand } from '../../scripts/bench';
 import { benchSlowCommand } from '../../scripts/bench-slow';
 import { benchDiagramCommand } from '../../scripts/bench-diagram';
+import { benchPathsCommand } from '../../scripts/bench-paths';
+import { checkCommandSpec } from '../../scripts/check';
+import { pathsCommandSpec } from '../../scripts/paths';
 import { buildCommand } from '../../scripts/build';
 import { nluEvalCommand } from '../../scripts/nlu-eval';
 import { nluTypesCommand } from '../../scripts/nlu-types';
@@ -23,6 +26,9 @@ export const COMMANDS: { script: string; spec: CommandSpec }[] = [
   { script: 'bench', spec: benchCommand },
   { script: 'bench:slow', spec: benchSlowCommand },
   { script: 'bench:diagram', spec: benchDiagramCommand },
+  { script: 'bench:paths', spec: benchPathsCommand },
+  { script: 'paths', spec: pathsCommandSpec },
+  { script: 'check', spec: checkCommandSpec },
   { script: 'build', spec: buildCommand },
 ];
 

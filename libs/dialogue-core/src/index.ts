@@ -51,7 +51,16 @@ export {
   type MemoryCatalog,
   type MemoryView,
 } from './authoring/memory';
-export { service, recall, invokeService, type ServiceLogic, type ServiceApi } from './authoring/services';
+export {
+  service,
+  recall,
+  invokeService,
+  serviceSamples,
+  type ServiceLogic,
+  type ServiceApi,
+  type ServiceSample,
+  type ServiceOptions,
+} from './authoring/services';
 export { form, type FormConfig, type FormSlot, type SlotContext, type ChangedSlot } from './authoring/form';
 export { botKit, contextKit, type BotKit, type BotTypes, type ContextKit } from './authoring/kit';
 export {

@@ -15,6 +15,21 @@ export interface ServiceApi {
   remember: (name: string, data: Json, dimensions?: Record<string, string | number>) => void;
 }
 
+/**
+ * A canned answer of a service for generated path tests (`npm run paths`), which never call the real service: a value
+ * to return (or a function of the service's input that computes it), or an error to throw.
+ */
+export type ServiceSample<TInput = unknown, TOutput = unknown> =
+  | { returns: TOutput | ((input: TInput) => TOutput) }
+  | { throws: string };
+
+export interface ServiceOptions<TInput, TOutput> {
+  /** Named canned answers for path tests; each one is a branch the generated paths explore. */
+  samples?: Record<string, ServiceSample<TInput, TOutput>>;
+}
+
+const samplesOf = new WeakMap<object, Readonly<Record<string, ServiceSample<never, unknown>>>>();
+
 /** A service actor made by `service(...)`: input `TInput`, output `TOutput`. */
 export type ServiceLogic<TInput = unknown, TOutput = unknown> = PromiseActorLogic<TOutput, TInput>;
 
@@ -30,12 +45,27 @@ export type ServiceLogic<TInput = unknown, TOutput = unknown> = PromiseActorLogi
  *   const fresh = (await services.forecast!({ city, date })) as Forecast;
  *   remember('forecast', fresh, { city, date });
  *   return fresh;
+ * }, {
+ *   samples: {                                   // path tests answer with these instead of calling the service
+ *     sunny: { returns: ({ city, date }) => ({ city, date, sky: '晴', low: 9, high: 17 }) },
+ *     unknownCity: { throws: 'No forecast for this city' },
+ *   },
  * });
  */
 export function service<TInput, TOutput>(
   fn: (input: TInput, api: ServiceApi) => Promise<TOutput>,
+  options: ServiceOptions<TInput, TOutput> = {},
 ): ServiceLogic<TInput, TOutput> {
-  return fromPromise<TOutput, TInput>(({ input }) => fn(input, serviceApi()));
+  const logic = fromPromise<TOutput, TInput>(({ input }) => fn(input, serviceApi()));
+  if (options.samples && Object.keys(options.samples).length > 0) {
+    samplesOf.set(logic, options.samples);
+  }
+  return logic;
+}
+
+/** The samples declared with `service(fn, { samples })`, for tools that answer a service without calling it. */
+export function serviceSamples(logic: unknown): Readonly<Record<string, ServiceSample<never, unknown>>> | undefined {
+  return typeof logic === 'object' && logic !== null ? samplesOf.get(logic) : undefined;
 }
 
 /** Where `invokeService` keeps the logic it invokes, for `defineContext` to register under its key. */
