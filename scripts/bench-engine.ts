@@ -3,8 +3,8 @@
  * input through every level, steps the actors and persists the new state to JSON, as the server does.
  */
 import {
+  homeContext,
   contextKit,
-  ask,
   defineBot,
   defineContext,
   dependOn,
@@ -51,11 +51,7 @@ const outer = defineContext({
     done: finish('done'),
   },
 });
-const home = defineContext({
-  id: 'home',
-  initial: 'idle',
-  stages: { idle: ask({ prompt: 'Hi?', quiet: true }) },
-});
+const home = homeContext({ prompt: 'Hi?' });
 
 export const benchBot = defineBot({
   id: 'bench',

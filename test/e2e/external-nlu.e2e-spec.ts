@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ask, defineBot, defineContext, reply } from '@parley/dialogue-core';
+import { homeContext, defineBot, reply } from '@parley/dialogue-core';
 import type { ParleyApp } from '../../apps/api/src/app.factory';
 import { get, post, startInProcess, TEST_ADMIN_TOKEN } from '../helpers/in-process-app';
 import { dropSchema, freshSchema, testDatabaseKind } from '../helpers/test-database';
@@ -40,11 +40,7 @@ describe(`a bot understood by an external NLU over HTTP (${testDatabaseKind()})`
     });
     await new Promise<void>((resolve) => rasa.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(rasa.address() as AddressInfo).port}`;
-    const home = defineContext({
-      id: 'home',
-      initial: 'idle',
-      stages: { idle: ask({ prompt: 'What now?', quiet: true }) },
-    });
+    const home = homeContext({ prompt: 'What now?' });
     const bot = defineBot({
       id: 'remote',
       version: 1,

@@ -1,12 +1,8 @@
-import { ask, defineBot, defineContext, dependOn, finish, openThread, propagate, reply } from '@parley/dialogue-core';
+import { homeContext, ask, defineBot, defineContext, dependOn, finish, openThread, propagate, reply } from '@parley/dialogue-core';
 
 /** A bot small enough to write its diagram out by hand: a home, an order that depends on a confirmation. */
 export function miniBot() {
-  const home = defineContext({
-    id: 'home',
-    initial: 'idle',
-    stages: { idle: ask({ prompt: 'Anything else?', quiet: true }) },
-  });
+  const home = homeContext({ prompt: 'Anything else?' });
   const confirm = defineContext({
     id: 'confirm',
     initial: 'asking',

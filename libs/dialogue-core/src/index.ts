@@ -76,7 +76,15 @@ export {
 export { migrate } from './runtime/restore';
 export { describeConversation, type ConversationView, type ActorNode, type DescribeOptions } from './runtime/describe';
 export { describeBot, type BotOutline, type ContextOutline } from './runtime/describe-bot';
-export { focusChain, pendingQuestion, openIntents, threadsOf, activePath, validateTree } from './runtime/inspect';
+export {
+  focusChain,
+  pendingQuestion,
+  openIntents,
+  threadsOf,
+  activePath,
+  stagePath,
+  validateTree,
+} from './runtime/inspect';
 export type { Services } from './runtime/turn-scope';
 export * from './migrations';
 export * from './testing';

@@ -1,4 +1,5 @@
 import {
+  homeContext,
   ask,
   contextKit,
   converse,
@@ -46,11 +47,7 @@ const game = g.defineContext({
   },
   guards: { isHigh: ({ event }) => (event as { output: { score: number } }).output.score > 5 },
 });
-const home = defineContext({
-  id: 'home',
-  initial: 'idle',
-  stages: { idle: ask({ prompt: 'Play?', quiet: true }) },
-});
+const home = homeContext({ prompt: 'Play?' });
 const bot = defineBot({
   id: 'quizzer',
   version: 1,

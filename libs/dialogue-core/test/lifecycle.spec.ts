@@ -1,4 +1,5 @@
 import {
+  homeContext,
   ask,
   blockThread,
   openThread,
@@ -151,7 +152,7 @@ describe('garbage collection', () => {
 
 describe('definition-time errors', () => {
   const stage = { idle: ask({ prompt: 'hi', on: { 'intent.bye': 'done' } }), done: finish() };
-  const home = defineContext({ id: 'home', initial: 'idle', stages: { idle: ask({ prompt: 'hi', quiet: true }) } });
+  const home = homeContext({ prompt: 'hi' });
   const bot = (...contexts: ContextDefinition[]) =>
     defineBot({ id: 'x', version: 1, home: 'home', contexts: [home, ...contexts] });
 

@@ -1,4 +1,5 @@
 import {
+  homeContext,
   ask,
   defineBot,
   defineContext,
@@ -15,11 +16,7 @@ import { formatTranscriptFile, generatePaths } from '@parley/paths';
 import { fixtureNlu } from './toast.nlu';
 
 /** A kiosk: a forecast from a service that is never called in path tests, and a promotion pushed from outside. */
-const home = defineContext({
-  id: 'home',
-  initial: 'idle',
-  stages: { idle: ask({ prompt: 'Anything else?', quiet: true }) },
-});
+const home = homeContext({ prompt: 'Anything else?' });
 const lookup = defineContext({
   id: 'lookup',
   context: { city: null as string | null },

@@ -1,8 +1,8 @@
 import {
+  homeContext,
   ask,
   contextKit,
   defineBot,
-  defineContext,
   entity,
   finish,
   openThread,
@@ -20,11 +20,7 @@ export type ToastMutant = 'dead end' | 'unreachable stage' | 'behaviour change';
  * order.askingSize, order.confirming, order.done), four authored transitions, one escape handler.
  */
 export function toastBot(mutant?: ToastMutant) {
-  const home = defineContext({
-    id: 'home',
-    initial: 'idle',
-    stages: { idle: ask({ prompt: 'Anything else?', quiet: true }) },
-  });
+  const home = homeContext({ prompt: 'Anything else?' });
   const kit = contextKit<{ size: string | null }>();
   const order = kit.defineContext({
     id: 'order',

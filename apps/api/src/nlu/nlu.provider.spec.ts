@@ -1,4 +1,4 @@
-import { ask, defineBot, defineContext, finish } from '@parley/dialogue-core';
+import { homeContext, ask, defineBot, defineContext, finish } from '@parley/dialogue-core';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +7,7 @@ import { JsonLogger } from '../logging/json.logger';
 import { createServerNlu } from './nlu.provider';
 
 function botWith(nlu?: 'none') {
-  const home = defineContext({ id: 'home', initial: 'idle', stages: { idle: ask({ prompt: 'Hi?', quiet: true }) } });
+  const home = homeContext({ prompt: 'Hi?' });
   const order = defineContext({
     id: 'order',
     initial: 'asking',

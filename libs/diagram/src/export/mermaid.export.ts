@@ -1,4 +1,4 @@
-import type { BotDiagram, DiagramNode } from '../model/diagram.types';
+import { childrenByParent, type BotDiagram, type DiagramNode } from '../model/diagram.types';
 
 /**
  * The diagram as a Mermaid `stateDiagram-v2`: the process, threads and contexts are composite states, stages are
@@ -8,13 +8,7 @@ import type { BotDiagram, DiagramNode } from '../model/diagram.types';
 export function toMermaid(diagram: BotDiagram): string {
   const ids = new Map<string, string>();
   diagram.nodes.forEach((node, i) => ids.set(node.id, `n${i}`));
-  const children = new Map<string, DiagramNode[]>();
-  for (const node of diagram.nodes) {
-    const key = node.parent ?? '';
-    let list = children.get(key);
-    if (!list) children.set(key, (list = []));
-    list.push(node);
-  }
+  const children = childrenByParent(diagram);
   const initials = new Set(diagram.nodes.filter((n) => n.kind === 'initial').map((n) => n.id));
   const lines = ['stateDiagram-v2'];
   const write = (node: DiagramNode, indent: string) => {

@@ -85,3 +85,15 @@ export interface DiagramOptions {
   /** How many samples per intent (default 3). */
   samples?: number;
 }
+
+/** The nodes of a diagram by the id of their parent (`''` for the top), in the diagram's order. */
+export function childrenByParent(diagram: BotDiagram): Map<string, DiagramNode[]> {
+  const children = new Map<string, DiagramNode[]>();
+  for (const node of diagram.nodes) {
+    const key = node.parent ?? '';
+    let list = children.get(key);
+    if (!list) children.set(key, (list = []));
+    list.push(node);
+  }
+  return children;
+}

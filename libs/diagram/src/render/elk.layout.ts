@@ -1,6 +1,6 @@
 import ELK from 'elkjs/lib/elk.bundled.js';
 import type { ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api';
-import type { BotDiagram, DiagramEdge, DiagramNode } from '../model/diagram.types';
+import { childrenByParent, type BotDiagram, type DiagramEdge, type DiagramNode } from '../model/diagram.types';
 import { FONT, textWidth, truncate } from './text.metrics';
 
 export interface Point {
@@ -67,13 +67,7 @@ const PROCESS = { pad: 10, title: 26, threadTitle: 20, threadPad: 8, gap: 14, la
  */
 export async function layoutDiagram(diagram: BotDiagram): Promise<DiagramLayout> {
   const byId = new Map(diagram.nodes.map((n) => [n.id, n]));
-  const children = new Map<string, DiagramNode[]>();
-  for (const node of diagram.nodes) {
-    const key = node.parent ?? '';
-    let list = children.get(key);
-    if (!list) children.set(key, (list = []));
-    list.push(node);
-  }
+  const children = childrenByParent(diagram);
   // The top-level context drawing each node belongs to (undefined for the process, bot-wide node and threads).
   const owner = new Map<string, string>();
   const ownerOf = (id: string): string | undefined => {

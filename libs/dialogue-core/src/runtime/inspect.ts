@@ -127,15 +127,19 @@ export function threadsOf(root: AnyActorRef): ThreadsView {
 
 /** `order.askingPackage > member.askingName`: the active stage path of the focused thread. */
 export function activePath(root: AnyActorRef, chain: ChainLevel[] = focusChain(root)): string[] {
-  return chain.map((level) => `${level.context}.${stateValueToString(level.stage)}`);
+  return chain.map((level) => `${level.context}.${stagePath(level.stage)}`);
 }
 
-function stateValueToString(value: unknown): string {
+/**
+ * A context's state value as a stage path: `"askingName"`, `{ ordering: "flavor" }` → `ordering.flavor`; parallel
+ * regions are joined by `|`.
+ */
+export function stagePath(value: unknown): string {
   if (typeof value === 'string') return value;
   if (value && typeof value === 'object') {
     return Object.entries(value as Record<string, unknown>)
       .map(([key, child]) => {
-        const inner = stateValueToString(child);
+        const inner = stagePath(child);
         return inner ? `${key}.${inner}` : key;
       })
       .join('|');

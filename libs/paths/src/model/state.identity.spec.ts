@@ -1,12 +1,8 @@
-import { defineBot, defineContext, ask, dependOn, finish } from '@parley/dialogue-core';
+import { homeContext, defineBot, defineContext, ask, dependOn, finish } from '@parley/dialogue-core';
 import { resolvePathsConfig } from '../paths.config';
 import { identify } from './state.identity';
 
-const home = defineContext({
-  id: 'home',
-  initial: 'idle',
-  stages: { idle: ask({ prompt: 'Anything else?', quiet: true }) },
-});
+const home = homeContext({ prompt: 'Anything else?' });
 const guest = defineContext({
   id: 'guest',
   initial: 'askingName',

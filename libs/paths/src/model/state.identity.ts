@@ -1,10 +1,10 @@
-import type { BotDefinition, Json, MemoryView } from '@parley/dialogue-core';
+import { stagePath, type BotDefinition, type Json, type MemoryView } from '@parley/dialogue-core';
 import type { ResolvedPathsConfig } from '../paths.config';
 
 /** One context instance of a thread: its stage, and the contexts it waits for. */
 export interface LevelView {
   context: string;
-  /** Dotted stage path (`taking.askingSize`); parallel regions joined with `|`. */
+  /** Dotted stage path (`ordering.flavor`); parallel regions joined with `|`. */
   stage: string;
   /** What the bot's `identity.contexts` function keeps of the context's data (undefined when nothing). */
   data?: Json;
@@ -118,7 +118,7 @@ function level(bot: BotDefinition, contextKey: string, actor: PersistedActor, co
   const history = historyOf(contextKey, actor.historyValue);
   return {
     context: contextKey,
-    stage: stageOf(actor.value),
+    stage: stagePath(actor.value),
     ...(data === undefined ? {} : { data }),
     ...(history ? { history } : {}),
     children,
@@ -148,18 +148,6 @@ export function render(view: LevelView): string {
   return `${own} > (${view.children.map(render).join(', ')})`;
 }
 
-function stageOf(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (value && typeof value === 'object') {
-    return Object.entries(value as Record<string, unknown>)
-      .map(([key, inner]) => {
-        const rest = stageOf(inner);
-        return rest ? `${key}.${rest}` : key;
-      })
-      .join('|');
-  }
-  return '';
-}
 
 /** The level a user message goes to first: the innermost context of the focused thread (single-child chain). */
 export function focusLevel(identity: StateIdentity): { context: string; stage: string } {
