@@ -186,3 +186,15 @@ describe('buildDiagram', () => {
     );
   });
 });
+
+describe('buildDiagram of a form', () => {
+  test("the form's slots are stages, and it goes on with a 'done' edge when they are filled", () => {
+    const diagram = buildDiagram(juice);
+    const ids = diagram.nodes.map((n) => n.id);
+    expect(ids).toEqual(expect.arrayContaining(['order:ordering', 'order:ordering.flavor', 'order:ordering.ice', 'order:ordering.package']));
+    const out = diagram.edges.filter((e) => e.source === 'order:ordering');
+    expect(out.map((e) => [e.target, e.label])).toEqual(
+      expect.arrayContaining([['order:offeringMembership', 'done'], ['order:paying', 'done [isMember]']]),
+    );
+  });
+});

@@ -208,6 +208,8 @@ function classify(
     const name = typeof src === 'string' ? src : actor;
     return { kind: 'service', label: withGuard(`${name} ${outcome === 'done' ? 'done' : 'failed'}`, guard) };
   }
+  // A compound stage reached its final sub-stage (e.g. a form has all its slots): "done".
+  if (type.startsWith('xstate.done.state.')) return { kind: 'transition', label: withGuard('done', guard) };
   const escape = escapeKind(type);
   if (escape) return { kind: 'escape', label: withGuard(escape, guard) };
   const name = eventName(type) ?? type;
