@@ -45,8 +45,17 @@ export const juiceTranscripts: Transcript[] = [
       t('苹果', '加冰'),
       t('上一步', '什么口味'),
       t('橙子', '加冰'),
-      t('再见', '再见'),
+      // Leaving in the middle of an order does not speak as if it had been done.
+      t('再见', '先不办了', '再见'),
       { say: '我想买果汁', expect: ['什么口味'], expectNot: ['第2次'] },
+    ],
+  },
+  {
+    name: 'a cancel with nothing to cancel says so; a quit with nothing under way is a plain goodbye',
+    turns: [
+      { say: '你好', expect: ['果汁店'] },
+      { say: '取消', expect: ['没有要取消的事', '还有什么可以帮您'], expectNot: ['已取消'] },
+      { say: '再见', expect: ['再见'], expectNot: ['先不办了'] },
     ],
   },
   {
