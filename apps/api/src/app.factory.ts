@@ -2,7 +2,8 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { BotDefinition, ClockPort, NluPort, Services } from '@parley/dialogue-core';
 import { openDatabase, PostgresConversationStore, type Database } from '@parley/persistence';
-import { ChannelError } from '@parley/channels';
+import { ChannelError, type ChannelAdapter } from '@parley/channels';
+import { ChannelAdapters } from './channels/channel.controller';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { migrations } from '../../../migrations';
 import { AdminService } from './admin/admin.service';
@@ -35,6 +36,8 @@ export interface CreateAppOptions {
   services?: Services;
   /** Outbox deliverers (pushed replies by channel, outbound calls by service). */
   deliveries?: Partial<Deliveries>;
+  /** Channel adapters to serve at `/channels/:channel/:botId`, added to those the configuration enables. */
+  channels?: { botId: string; adapter: ChannelAdapter }[];
   clock?: ClockPort;
   logger?: JsonLogger;
   /** Listen on `config.port` (default true). */
@@ -98,6 +101,7 @@ export async function createApp(options: CreateAppOptions): Promise<ParleyApp> {
         channels: { ...defaults.channels, ...(options.deliveries?.channels ?? {}) },
         services: { ...defaults.services, ...(options.deliveries?.services ?? {}) },
       },
+      channels: channelAdapters(options.channels ?? []),
       clock: options.clock,
     };
     const turns = new TurnService(runtime);
@@ -191,4 +195,10 @@ function installJsonParser(fastify: FastifyInstance): void {
       else done(null, value);
     });
   });
+}
+
+function channelAdapters(extra: readonly { botId: string; adapter: ChannelAdapter }[]): ChannelAdapters {
+  const adapters = new ChannelAdapters();
+  for (const { botId, adapter } of extra) adapters.add(botId, adapter);
+  return adapters;
 }

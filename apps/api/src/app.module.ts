@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { AdminController } from './admin/admin.controller';
 import { AdminGuard } from './admin/admin.guard';
 import { AdminService } from './admin/admin.service';
+import { ChannelController } from './channels/channel.controller';
 import { RestChannelController } from './channels/rest-channel.controller';
 import { SchedulerService } from './jobs/scheduler.service';
 import { OpsController } from './ops/ops.controller';
@@ -30,7 +31,7 @@ export class AppModule {
   static register(runtime: Runtime, services: AppServices): DynamicModule {
     return {
       module: AppModule,
-      controllers: [RestChannelController, AdminController, OpsController, StudioApiController, StudioPagesController],
+      controllers: [RestChannelController, ChannelController, AdminController, OpsController, StudioApiController, StudioPagesController],
       providers: [
         { provide: RUNTIME, useValue: runtime },
         { provide: TurnService, useValue: services.turns },

@@ -5,6 +5,7 @@ import type { AppConfig } from './config/app.config';
 import type { JsonLogger } from './logging/json.logger';
 import type { NluResolver } from './nlu/nlu.provider';
 import type { Metrics } from './ops/metrics';
+import type { ChannelAdapters } from './channels/channel.controller';
 import type { Deliveries } from './outbox/outbox.dispatcher';
 
 /** What the composition root hands to the Nest module: built once per process, shared by every provider. */
@@ -21,6 +22,8 @@ export interface Runtime {
   services: Services;
   /** Who delivers outbox items after commit. */
   deliveries: Deliveries;
+  /** The platform channels of each bot (`/channels/:channel/:botId`); they also deliver their pushed replies. */
+  channels: ChannelAdapters;
   clock?: ClockPort;
 }
 

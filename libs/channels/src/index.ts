@@ -17,3 +17,12 @@ export {
   type RestReply,
   type RestResponse,
 } from './rest/rest.adapter';
+export {
+  DeliveryError,
+  type ChannelAdapter,
+  type ChannelResponse,
+  type InboundAction,
+  type InboundRequest,
+  type InboundTurn,
+  type OutboundMessage,
+} from './channel.adapter';

@@ -1,10 +1,14 @@
 import type { Entity } from './ports/nlu.port';
 import type { Json } from './ports/memory.port';
 
-/** A message the bot sends. Text only for now; channels map it to their own formats. */
+/**
+ * A message the bot sends. Channels map it to their own formats: `choices` (answers the stage offers) become quick
+ * replies or buttons where the channel has them, and are simply left out where it has not.
+ */
 export interface Reply {
   type: 'text';
   text: string;
+  choices?: readonly string[];
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { OutboundMessage } from '@parley/channels';
 import type { Json } from '@parley/dialogue-core';
 import { OutboxStore, type OutboxDelivery } from '@parley/persistence';
 import { describeError } from '../logging/json.logger';
@@ -91,9 +92,13 @@ export class OutboxDispatcher {
     const { deliveries, logger } = this.runtime;
     try {
       if (item.kind === 'reply') {
-        const deliver = deliveries.channels[item.target];
-        if (!deliver) throw new Error(`No deliverer for channel '${item.target}'.`);
-        await deliver(item);
+        const adapter = this.runtime.channels.get(item.botId, item.target);
+        if (adapter) await adapter.deliver(outboundMessage(item));
+        else {
+          const deliver = deliveries.channels[item.target];
+          if (!deliver) throw new Error(`No deliverer for channel '${item.target}'.`);
+          await deliver(item);
+        }
       } else {
         const service = deliveries.services[item.target];
         if (!service) throw new Error(`No service '${item.target}' is configured for outbound calls.`);
@@ -108,4 +113,19 @@ export class OutboxDispatcher {
       logger.warn('outbox delivery failed', { conversationId: item.conversationId, target: item.target, attempts: item.attempts, message });
     }
   }
+}
+
+/** An outbox reply item as a channel adapter's `deliver` takes it. */
+function outboundMessage(item: OutboxDelivery): OutboundMessage {
+  const payload = (item.payload ?? {}) as { text?: string; choices?: string[]; address?: Json };
+  return {
+    botId: item.botId,
+    channel: item.target,
+    conversationId: item.conversationId,
+    userId: item.userId,
+    messageId: item.messageId,
+    reply: { type: 'text', text: payload.text ?? '', ...(payload.choices?.length ? { choices: payload.choices } : {}) },
+    address: payload.address,
+    attempt: item.attempts,
+  };
 }

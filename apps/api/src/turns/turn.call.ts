@@ -1,4 +1,4 @@
-import type { BotDefinition, ConversationKey, Reply, TurnInput, TurnRecord, TurnResult } from '@parley/dialogue-core';
+import type { BotDefinition, Json, ConversationKey, Reply, TurnInput, TurnRecord, TurnResult } from '@parley/dialogue-core';
 
 /** Where a turn goes: the conversation of a user on a channel (created on first contact) or an existing one by id. */
 export type TurnTarget =
@@ -13,6 +13,8 @@ export interface TurnCall {
   dedupeChannel?: string;
   /** `response`: replies go back in the HTTP response. `push`: they are pushed through the outbox (events, timers). */
   delivery: 'response' | 'push';
+  /** Where pushed replies go on the platform (a chat, a thread): kept in their outbox items (`InboundTurn.address`). */
+  address?: Json;
 }
 
 /** The response of a turn, returned again, byte for byte, on redelivery. */

@@ -27,6 +27,7 @@ export function turnRecord(
     dedupeChannel: call.dedupeChannel,
     input: call.input,
     pushReplies: call.delivery === 'push',
+    address: call.address,
     state,
     replies: result.replies,
     effects: result.effects,

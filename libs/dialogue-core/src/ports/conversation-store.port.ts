@@ -155,6 +155,8 @@ export interface TurnRecord {
   input: TurnInput;
   /** True when the replies go out through the outbox (events and timers: no response carries them). */
   pushReplies: boolean;
+  /** Where pushed replies go on the channel (a chat, a thread), as the channel adapter gave it. */
+  address?: Json;
   state: ConversationState;
   replies: readonly Reply[];
   effects: readonly Effect[];

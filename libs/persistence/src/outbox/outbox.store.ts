@@ -9,6 +9,9 @@ export interface OutboxDelivery {
   payload: Json;
   messageId: string;
   attempts: number;
+  /** The conversation's bot and user (for channel adapters). */
+  botId: string;
+  userId: string;
 }
 
 /** The outbox after commit: claim pending items (SKIP LOCKED, so instances share the work), mark the outcome. */
@@ -19,7 +22,7 @@ export class OutboxStore {
   async claim(limit: number, leaseMs: number): Promise<OutboxDelivery[]> {
     const t = this.db.tables;
     const rows = await this.db.dataSource.query<[
-      { conversation_id: string; id: string; kind: 'reply' | 'call'; target: string; payload: Json; message_id: string; attempts: number }[],
+      { conversation_id: string; id: string; kind: 'reply' | 'call'; target: string; payload: Json; message_id: string; attempts: number; bot_id: string; user_id: string }[],
       number,
     ]>(
       `UPDATE ${t.outbox} o SET available_at = now() + make_interval(secs => $2::double precision / 1000), attempts = o.attempts + 1
@@ -27,7 +30,9 @@ export class OutboxStore {
           SELECT conversation_id, id FROM ${t.outbox}
            WHERE status = 'pending' AND available_at <= now()
            ORDER BY available_at LIMIT $1 FOR UPDATE SKIP LOCKED)
-        RETURNING o.conversation_id, o.id, o.kind, o.target, o.payload, o.message_id, o.attempts`,
+        RETURNING o.conversation_id, o.id, o.kind, o.target, o.payload, o.message_id, o.attempts,
+                  (SELECT c.bot_id FROM ${t.conversations} c WHERE c.id = o.conversation_id) AS bot_id,
+                  (SELECT c.user_id FROM ${t.conversations} c WHERE c.id = o.conversation_id) AS user_id`,
       [limit, leaseMs],
     );
     return rows[0].map((r) => ({
@@ -38,6 +43,8 @@ export class OutboxStore {
       payload: r.payload,
       messageId: r.message_id,
       attempts: r.attempts,
+      botId: r.bot_id,
+      userId: r.user_id,
     }));
   }
 

@@ -1,4 +1,4 @@
-import type { ConversationRecord, Json, TurnRecord } from '@parley/dialogue-core';
+import type { ConversationRecord, Json, Reply, TurnRecord } from '@parley/dialogue-core';
 import type { TurnWrite } from './turn.types';
 
 /**
@@ -60,7 +60,7 @@ export function turnWrite(record: TurnRecord): TurnWrite {
       write.outbox.push({
         kind: 'reply',
         target: conversation.channel,
-        payload: { type: 'text', text: reply.text },
+        payload: replyPayload(reply, record.address),
         messageId: replyId(i),
       }),
     );
@@ -79,4 +79,12 @@ export function afterWrite(conversation: ConversationRecord, turn: TurnWrite, tr
     status: turn.status,
     version: conversation.version + 1,
   };
+}
+
+/** A pushed reply's outbox payload: the reply (with its choices) and where it goes (`TurnRecord.address`). */
+function replyPayload(reply: Reply, address: Json | undefined): Json {
+  const payload: { [key: string]: Json } = { type: 'text', text: reply.text };
+  if (reply.choices?.length) payload.choices = [...reply.choices];
+  if (address !== undefined) payload.address = address;
+  return payload;
 }

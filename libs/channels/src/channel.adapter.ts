@@ -1,0 +1,101 @@
+import type { Json, Reply, TurnInput } from '@parley/dialogue-core';
+
+/**
+ * The contract every channel implements: verify → parse → (the host runs the turn) → deliver.
+ *
+ * A channel adapter is plain code with no HTTP framework: the host (`apps/api`, `ChannelController`) hands it the raw
+ * request, runs the turn it asks for, and calls `deliver` from the outbox for every reply that is pushed (a platform
+ * that answers out of band, a scheduled message, a `yield` result, a push from an external event). The outbox retries
+ * a failed delivery with backoff, honours `DeliveryError.retryAfterMs`, keeps each conversation's messages in order and
+ * dead-letters a message after the configured number of tries (docs/delivery.md).
+ */
+export interface ChannelAdapter {
+  /** The channel's name: the URL segment (`/channels/<channel>/:botId`) and the conversations' `channel`. */
+  readonly channel: string;
+  /** Throw a `ChannelError` (`SIGNATURE_INVALID`, …) when the request is not from the platform. */
+  verify(request: InboundRequest): void | Promise<void>;
+  /** What the request asks for: a turn, an answer of the adapter's own (a handshake), or nothing (ignored update). */
+  parse(request: InboundRequest): InboundAction | Promise<InboundAction>;
+  /**
+   * The HTTP answer after the turn ran (`delivery: 'response'`) or was accepted (`delivery: 'push'`).
+   * Absent: `200 {"ok":true}`.
+   */
+  respond?(turn: InboundTurn, replies: readonly Reply[] | undefined): ChannelResponse;
+  /**
+   * Send one pushed message to the platform. Resolve only when the platform accepted it; throw a `DeliveryError`
+   * otherwise. `message.messageId` is the same on every try: send it as the platform's idempotency key where it has one.
+   */
+  deliver(message: OutboundMessage): Promise<void>;
+}
+
+/** A raw inbound HTTP request, as the host received it. */
+export interface InboundRequest {
+  botId: string;
+  method: string;
+  /** Lower-case header names. */
+  headers: Readonly<Record<string, string | string[] | undefined>>;
+  query: Readonly<Record<string, string | undefined>>;
+  /** The body's bytes, exactly as sent (signatures are computed over them). */
+  rawBody: Buffer;
+  /** When the host received the request (signature age checks use it, not the adapter's own clock). */
+  receivedAt: Date;
+}
+
+/** A user message or event to run as a turn. */
+export interface InboundTurn {
+  kind: 'turn';
+  /** The platform's user id (with the bot id and channel it names the conversation). */
+  userId: string;
+  /** The platform's id of this message or update: redeliveries carry the same one and are answered once. */
+  messageId: string;
+  input: TurnInput;
+  /**
+   * `response`: the turn's replies go back in this HTTP response (`respond`). `push`: the request is acknowledged at
+   * once and the replies go through the outbox to `deliver` (platforms that want a fast acknowledgement).
+   */
+  delivery: 'response' | 'push';
+  /** Where replies go on the platform (a chat id, a thread), kept with the conversation for later pushes. */
+  address?: Json;
+}
+
+export type InboundAction =
+  | InboundTurn
+  /** The adapter answers by itself (a URL verification, an `echostr` handshake). */
+  | { kind: 'answer'; response: ChannelResponse }
+  /** Nothing to do (the bot's own message, an unsupported update): acknowledged so the platform does not retry. */
+  | { kind: 'ignore'; reason: string; response?: ChannelResponse };
+
+export interface ChannelResponse {
+  status: number;
+  contentType?: string;
+  body: string | Json;
+}
+
+/** One pushed reply to deliver. */
+export interface OutboundMessage {
+  botId: string;
+  channel: string;
+  conversationId: string;
+  userId: string;
+  /** The idempotency key: the same on every try of this message. */
+  messageId: string;
+  reply: Reply;
+  /** Where the conversation's last inbound message came from (`InboundTurn.address`). */
+  address?: Json;
+  /** 1 on the first try. */
+  attempt: number;
+}
+
+/** A failed delivery. `retryAfterMs`: the platform asked to wait (429 `Retry-After`); `permanent`: do not retry. */
+export class DeliveryError extends Error {
+  override readonly name = 'DeliveryError';
+  readonly retryAfterMs?: number;
+  readonly permanent: boolean;
+  readonly status?: number;
+  constructor(message: string, options: { retryAfterMs?: number; permanent?: boolean; status?: number } = {}) {
+    super(message);
+    this.retryAfterMs = options.retryAfterMs;
+    this.permanent = options.permanent ?? false;
+    this.status = options.status;
+  }
+}
