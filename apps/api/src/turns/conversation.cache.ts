@@ -80,12 +80,13 @@ export class ConversationCache {
 
 /**
  * The memory port of a turn from a copy: the prefetched records of the copy, and any other record read from the store
- * as last committed (locking nothing). Everything the turn read is listed by `read()`, for the write to check that it
- * is still so.
+ * as last committed (locking nothing). `records()` lists what the write checks is still so: the prefetched records
+ * (user- and conversation-scoped memory, which a turn reads and writes back). Records of custom scope, read on demand
+ * by services (a forecast cached by city and date), are not checked: the last write wins, as under the lock. Checking
+ * them made every user who filled the same cache record at the same moment compute their turn twice.
  */
 export class CopyMemory implements MemoryPort {
   private readonly known = new Map<string, Json | undefined>();
-  private readonly extra: MemoryRecord[] = [];
 
   constructor(
     private readonly prefetched: readonly MemoryRecord[],
@@ -98,19 +99,15 @@ export class CopyMemory implements MemoryPort {
     const missing = addresses.filter((a) => !this.known.has(memoryAddressKey(a)));
     if (missing.length > 0) {
       const found = await this.store.readMemory(missing);
-      missing.forEach((address, i) => {
-        const data = found[i];
-        this.known.set(memoryAddressKey(address), data);
-        this.extra.push({ scope: address.scope, name: address.name, data: copy(data) });
-      });
+      missing.forEach((address, i) => this.known.set(memoryAddressKey(address), found[i]));
     }
     // A copy, so that the turn cannot change a value in place (numbers and strings need none).
     return addresses.map((a) => copy(this.known.get(memoryAddressKey(a))));
   }
 
-  /** Every record the turn read, as it read it. */
-  records(): MemoryRecord[] {
-    return [...this.prefetched, ...this.extra];
+  /** The records the write checks: the prefetched ones, as the turn read them. */
+  records(): readonly MemoryRecord[] {
+    return this.prefetched;
   }
 }
 
