@@ -33,6 +33,8 @@ export interface AppConfig {
   readonly httpMaxConnections: number;
   readonly schedulerPollMs: number;
   readonly outboxPollMs: number;
+  /** Megabytes of conversation state each worker keeps for one-round-trip turns (estimated; 0 = no cache). */
+  readonly cacheMaxMb: number;
 }
 
 /** A setting that is missing or malformed: start-up stops with this message. */
@@ -56,6 +58,7 @@ export const ENVIRONMENT: Readonly<Record<string, string>> = {
   TURN_TIME_LIMIT_MS: "how long a turn's service calls may take (default 10000)",
   SCHEDULER_POLL_MS: 'how often due timers are looked for (default 1000)',
   OUTBOX_POLL_MS: 'how often outbox items are looked for (default 1000)',
+  CACHE_MAX_MB: 'conversation state each worker keeps in memory, in MB (default 64; 0 = none)',
 };
 
 /**
@@ -139,6 +142,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     httpMaxConnections: int('HTTP_MAX_CONNECTIONS', 1024, 1, 1_000_000),
     schedulerPollMs: int('SCHEDULER_POLL_MS', 1000, 10, 600_000),
     outboxPollMs: int('OUTBOX_POLL_MS', 1000, 10, 600_000),
+    cacheMaxMb: int('CACHE_MAX_MB', 64, 0, 65_536),
   };
   if (config.embeddedIdleInTransactionMs <= config.turnTimeLimitMs) {
     problems.push(

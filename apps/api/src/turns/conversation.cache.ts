@@ -25,47 +25,60 @@ export interface CachedConversation {
 }
 
 /**
+ * What an entry costs in memory, estimated from the length of its JSON text (the snapshot, each back-step, the
+ * prefetched memory): measured on the juice bot mid-order, an entry takes about 6 bytes of heap per character of that
+ * text (the text itself, kept to be written again, and the parsed objects), and one holding a live tree about 10.
+ */
+export const HEAP_PER_CHAR = 6;
+export const HEAP_PER_CHAR_LIVE = 10;
+
+/**
  * The last committed state of the conversations this instance served, so that their next turn can run the engine at
  * once and write in one round trip (`ConversationStore.writeIfCurrent`). Only an optimisation: the
  * database stays the truth, and each entry is checked against it (version, memory, dedupe) in the statement that
- * writes the turn. Bounded, least recently used first out; only the `liveCapacity` most recent entries keep their
- * live tree (a few KB more each: 8 KB for the juice bot mid-order, against about 1 KB for the state alone).
+ * writes the turn. Bounded by bytes (`CACHE_MAX_MB`: each entry weighed by its JSON text, see `weigh`), least
+ * recently used first out; only the `liveCapacity` most recent entries keep their live tree (about 8 KB more each
+ * for the juice bot mid-order, against about 12 KB for the state alone).
  */
 export class ConversationCache {
-  private readonly entries = new Map<string, CachedConversation>();
+  private readonly entries = new Map<string, { entry: CachedConversation; weight: number }>();
   /** Ids of the entries that hold a live tree, least recently set first. */
   private readonly live = new Set<string>();
+  private weight = 0;
 
   constructor(
-    private readonly capacity: number,
-    private readonly liveCapacity = capacity,
+    /** Estimated bytes the entries may take together (0: cache nothing). */
+    private readonly maxBytes: number,
+    private readonly liveCapacity = Number.POSITIVE_INFINITY,
   ) {}
 
   /** Take the entry out: the caller's turn has it alone, and puts back what it committed (`set`). */
   take(id: string): CachedConversation | undefined {
-    const entry = this.entries.get(id);
-    if (entry) this.delete(id);
-    return entry;
+    const found = this.entries.get(id);
+    if (found) this.delete(id);
+    return found?.entry;
   }
 
   set(id: string, entry: CachedConversation): void {
-    if (this.capacity <= 0) return;
     this.delete(id);
-    this.entries.set(id, entry);
-    if (this.entries.size > this.capacity) this.delete(this.entries.keys().next().value!);
-    if (!entry.live) return;
-    this.live.add(id);
-    if (this.live.size > this.liveCapacity) {
-      const oldest = this.live.keys().next().value!;
-      this.live.delete(oldest);
-      const stripped = this.entries.get(oldest);
-      if (stripped) stripped.live = undefined;
+    const weight = weigh(entry);
+    // An entry larger than the whole cache is not kept (it would evict everything and then itself).
+    if (weight > this.maxBytes) return;
+    this.entries.set(id, { entry, weight });
+    this.weight += weight;
+    if (entry.live) {
+      this.live.add(id);
+      if (this.live.size > this.liveCapacity) this.strip(this.live.keys().next().value!);
     }
+    while (this.weight > this.maxBytes) this.delete(this.entries.keys().next().value!);
   }
 
   delete(id: string): void {
+    const found = this.entries.get(id);
+    if (!found) return;
     this.entries.delete(id);
     this.live.delete(id);
+    this.weight -= found.weight;
   }
 
   get size(): number {
@@ -76,6 +89,36 @@ export class ConversationCache {
   get liveSize(): number {
     return this.live.size;
   }
+
+  /** The entries' estimated size in bytes (at most `maxBytes`). */
+  get bytes(): number {
+    return this.weight;
+  }
+
+  /** Drop an entry's live tree (it keeps its state): the next turn restores from JSON. */
+  private strip(id: string): void {
+    this.live.delete(id);
+    const found = this.entries.get(id);
+    if (!found) return;
+    found.entry.live = undefined;
+    const lighter = weigh(found.entry);
+    this.weight += lighter - found.weight;
+    found.weight = lighter;
+  }
+}
+
+/**
+ * An entry's estimated heap bytes: the characters of its JSON text (the texts the turn serialized anyway; a part
+ * without one, as after a redelivery, is serialized here) times `HEAP_PER_CHAR`, or `HEAP_PER_CHAR_LIVE` with a live
+ * tree.
+ */
+export function weigh(entry: CachedConversation): number {
+  const { state, texts } = entry;
+  const length = (value: unknown) => texts.get(value)?.length ?? JSON.stringify(value)?.length ?? 0;
+  let chars = length(state.snapshot);
+  for (const step of state.history) chars += length(step);
+  for (const record of entry.memory) chars += record.name.length + record.scope.length + (JSON.stringify(record.data)?.length ?? 0);
+  return chars * (entry.live ? HEAP_PER_CHAR_LIVE : HEAP_PER_CHAR);
 }
 
 /**

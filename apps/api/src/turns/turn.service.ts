@@ -25,9 +25,7 @@ import { turnRecord } from './turn.record';
 
 export type { TurnCall, TurnDone, TurnResponse, TurnTarget } from './turn.call';
 
-/** Conversations whose last state an instance keeps (about 1 KB each for the demo bots)… */
-const CACHE_ENTRIES = 10_000;
-/** …of which the most recent keep their live actor tree too (a few KB more each). */
+/** Of the conversations an instance keeps (up to `CACHE_MAX_MB`), the most recent keep their live actor tree too. */
 const LIVE_TREES = 2_000;
 
 /** Tries of a turn from a copy before it is taken under the lock (each refused because another turn came first). */
@@ -64,9 +62,11 @@ export type TurnHost = Pick<Runtime, 'store' | 'bots' | 'nlu' | 'clock' | 'servi
 export class TurnService {
   /** Called after a commit that wrote outbox items or timers, so the local workers can act at once. */
   onCommitted: (done: TurnDone) => void = () => undefined;
-  readonly cache = new ConversationCache(CACHE_ENTRIES, LIVE_TREES);
+  readonly cache: ConversationCache;
 
-  constructor(private readonly host: TurnHost) {}
+  constructor(private readonly host: TurnHost) {
+    this.cache = new ConversationCache(host.config.cacheMaxMb * 1024 * 1024, LIVE_TREES);
+  }
 
   async take(call: TurnCall): Promise<TurnResponse> {
     const started = performance.now();
