@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -33,6 +34,8 @@ export interface AppConfig {
   readonly httpMaxConnections: number;
   readonly schedulerPollMs: number;
   readonly outboxPollMs: number;
+  /** `npm start`: worker processes on the port (1 = one process, no cluster). */
+  readonly workers: number;
   /** Megabytes of conversation state each worker keeps for one-round-trip turns (estimated; 0 = no cache). */
   readonly cacheMaxMb: number;
 }
@@ -58,6 +61,7 @@ export const ENVIRONMENT: Readonly<Record<string, string>> = {
   TURN_TIME_LIMIT_MS: "how long a turn's service calls may take (default 10000)",
   SCHEDULER_POLL_MS: 'how often due timers are looked for (default 1000)',
   OUTBOX_POLL_MS: 'how often outbox items are looked for (default 1000)',
+  WORKERS: 'npm start: worker processes, 1 = a single process (default: one per core with DATABASE_URL, 1 embedded)',
   CACHE_MAX_MB: 'conversation state each worker keeps in memory, in MB (default 64; 0 = none)',
 };
 
@@ -143,7 +147,14 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     schedulerPollMs: int('SCHEDULER_POLL_MS', 1000, 10, 600_000),
     outboxPollMs: int('OUTBOX_POLL_MS', 1000, 10, 600_000),
     cacheMaxMb: int('CACHE_MAX_MB', 64, 0, 65_536),
+    workers: int('WORKERS', databaseUrl ? availableParallelism() : 1, 1, 1024),
   };
+  if (config.workers > 1 && !databaseUrl) {
+    problems.push(
+      `WORKERS=${config.workers} needs DATABASE_URL: the embedded database belongs to one process (its WebAssembly ` +
+        'PostgreSQL runs on that process\'s thread). Use WORKERS=1, or a PostgreSQL server',
+    );
+  }
   if (config.embeddedIdleInTransactionMs <= config.turnTimeLimitMs) {
     problems.push(
       `EMBEDDED_IDLE_IN_TRANSACTION_MS (${config.embeddedIdleInTransactionMs}) must be longer than TURN_TIME_LIMIT_MS ` +
