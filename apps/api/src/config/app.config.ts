@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
+import { readChannelsFile, type ConfiguredChannel } from '../channels/channel.config';
+import { CHANNEL_PLUGINS } from '../channels/channel.registry';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
@@ -38,6 +40,10 @@ export interface AppConfig {
   readonly workers: number;
   /** Megabytes of conversation state each worker keeps for one-round-trip turns (estimated; 0 = no cache). */
   readonly cacheMaxMb: number;
+  /** The channels file (`CHANNELS_FILE`), if any. */
+  readonly channelsFile?: string;
+  /** The platform channels it enables, validated (docs/channels.md). */
+  readonly channels: readonly ConfiguredChannel[];
 }
 
 /** A setting that is missing or malformed: start-up stops with this message. */
@@ -63,6 +69,7 @@ export const ENVIRONMENT: Readonly<Record<string, string>> = {
   OUTBOX_POLL_MS: 'how often outbox items are looked for (default 1000)',
   WORKERS: 'npm start: worker processes, 1 = a single process (default: one per core with DATABASE_URL, 1 embedded)',
   CACHE_MAX_MB: 'conversation state each worker keeps in memory, in MB (default 64; 0 = none)',
+  CHANNELS_FILE: 'YAML file of each bot\'s platform channels (Telegram, Slack, …); ${NAME} in it is read from the environment (default: none)',
 };
 
 /**
@@ -126,6 +133,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
       }
     }
   }
+  const channelsFile = env.CHANNELS_FILE || undefined;
+  const channels = channelsFile ? readChannelsFile(channelsFile, env, CHANNEL_PLUGINS, cwd) : { channels: [], problems: [] };
+  problems.push(...channels.problems);
   const config: AppConfig = {
     port: int('PORT', 3000, 0, 65535),
     host: env.HOST || '127.0.0.1',
@@ -148,6 +158,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     outboxPollMs: int('OUTBOX_POLL_MS', 1000, 10, 600_000),
     cacheMaxMb: int('CACHE_MAX_MB', 64, 0, 65_536),
     workers: int('WORKERS', databaseUrl ? availableParallelism() : 1, 1, 1024),
+    channelsFile,
+    channels: Object.freeze(channels.channels),
   };
   if (config.workers > 1 && !databaseUrl) {
     problems.push(
