@@ -44,6 +44,18 @@ const logLines = (output: string): LogLine[] =>
     expect(started.map((l) => l.worker).sort()).toEqual([1, 2]);
     const victim = started.find((l) => l.worker === 1)!.pid!;
 
+    // One user, a new connection per message: the workers take turns, and each drops its copy when the other commits
+    // (cache.sync.ts), so no turn runs on a stale copy (which the write would refuse).
+    for (let n = 0; n < 6; n++) expect((await say(server.url, { userId: 'hopper', messageId: `h${n}`, text: 'add' }))?.reply).toBe(`count=${n + 1} v1`);
+    const metricTexts = new Set<string>();
+    for (let n = 0; n < 6; n++) metricTexts.add(await (await fetch(`${server.url}/metrics`, { headers: { connection: 'close' } })).text());
+    const counts = [...metricTexts].map((text) => ({
+      stale: Number(/^parley_turn_cache_total\{result="stale"\} (\d+)$/m.exec(text)![1]),
+      turns: Number(/^parley_turn_cache_total\{result="miss"\} (\d+)$/m.exec(text)![1]) + Number(/^parley_turn_cache_total\{result="hit"\} (\d+)$/m.exec(text)![1]),
+    }));
+    expect(counts.map((c) => c.stale)).toEqual(counts.map(() => 0));
+    expect(counts.reduce((sum, c) => sum + c.turns, 0)).toBeGreaterThanOrEqual(6);
+
     const users = Array.from({ length: 6 }, (_, i) => `w-${i}`);
     const answered = new Map<string, string[]>(users.map((u) => [u, []]));
     let acknowledged = 0;

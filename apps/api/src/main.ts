@@ -4,7 +4,9 @@ import { bots } from '@parley/machines';
 import { createApp, type ParleyApp } from './app.factory';
 import { runCommand } from './cli/command-line';
 import { startCommand } from './cli/start.command';
+import { syncCaches } from './cluster/cache.sync';
 import { reportListening, supervise } from './cluster/cluster.supervisor';
+import { TurnService } from './turns/turn.service';
 import { loadConfig, type AppConfig } from './config/app.config';
 import { JsonLogger } from './logging/json.logger';
 import { databaseLabel, removeServerFile, writeServerFile } from './ops/server.file';
@@ -57,6 +59,7 @@ async function serve(config: AppConfig): Promise<number> {
   }
   const { runtime } = parley;
   if (worker) {
+    syncCaches(parley.app.get(TurnService));
     reportListening(parley.url);
   } else {
     await writeServerFile(config, {

@@ -1,5 +1,6 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { JsonLogger } from '../logging/json.logger';
+import { isCachedMessage } from './cache.sync';
 
 /** The message a worker sends its primary once it listens (`reportListening`). */
 interface ListeningMessage {
@@ -25,8 +26,9 @@ const MAX_BACKOFF_MS = 30_000;
 /**
  * `npm start` with `WORKERS` > 1: the primary process forks one worker per core (Node's `cluster`), each a whole
  * Parley instance (HTTP, engine, its own conversation cache and database pool) on the same port. The primary serves
- * nothing itself: it accepts connections and hands them to the workers in turn (cluster's round-robin), restarts a
- * worker that dies, and stops them all on SIGINT/SIGTERM. Correctness never depends on which worker takes a turn:
+ * nothing itself: it accepts connections and hands them to the workers in turn (cluster's round-robin), relays
+ * which conversations each worker committed to the others (`cache.sync.ts`), restarts a worker that dies, and stops
+ * them all on SIGINT/SIGTERM. Correctness never depends on which worker takes a turn:
  * the row version and the conversation lock serialize turns across workers as across machines.
  *
  * Resolves with the exit code: 0 after a clean stop, 1 when a worker of the first start fails before listening
@@ -48,6 +50,11 @@ export function supervise(options: SupervisorOptions): Promise<number> {
     const fork = () => {
       const worker = cluster.fork(options.env);
       worker.on('message', (message: unknown) => {
+        if (isCachedMessage(message)) {
+          // A worker's commits: the others drop their older copies (cache.sync.ts).
+          for (const other of Object.values(cluster.workers ?? {})) if (other && other !== worker && other.isConnected()) other.send(message);
+          return;
+        }
         if (!isListening(message)) return;
         listening.add(worker);
         backoffMs = FIRST_BACKOFF_MS;

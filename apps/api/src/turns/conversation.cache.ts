@@ -85,6 +85,11 @@ export class ConversationCache {
     return this.entries.size;
   }
 
+  /** The row version of the cached copy of a conversation, if there is one. */
+  versionOf(id: string): number | undefined {
+    return this.entries.get(id)?.entry.conversation.version;
+  }
+
   /** Entries holding a live tree. */
   get liveSize(): number {
     return this.live.size;

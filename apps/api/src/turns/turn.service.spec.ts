@@ -99,6 +99,23 @@ describe('the turn pipeline on the in-memory conversation store', () => {
     expect(await outLines('bo')).toEqual([1, 2, 3, 4].map((n) => `count=${n} v1`));
   });
 
+  test('workers that tell each other what they committed drop their older copies: a turn on the other one reads, it is not refused', async () => {
+    const a = instance();
+    const b = instance();
+    a.turns.onCached = (id, version) => b.turns.forgetOlder(id, version);
+    b.turns.onCached = (id, version) => a.turns.forgetOlder(id, version);
+    const replies = [];
+    for (let n = 1; n <= 6; n++) replies.push(await say_(n % 2 ? a.turns : b.turns, 'pia', `p${n}`));
+    expect(replies).toEqual([1, 2, 3, 4, 5, 6].map((n) => `count=${n} v1`));
+    // Every turn found no copy (the other worker had just moved the conversation on): none ran on a stale one.
+    expect(await cacheCounts(a.metrics)).toEqual({ hit: 0, stale: 0, miss: 3 });
+    expect(await cacheCounts(b.metrics)).toEqual({ hit: 0, stale: 0, miss: 3 });
+    // A late message about an older version never drops a newer copy.
+    b.turns.forgetOlder(keyOf('pia').id, 1);
+    expect(await say_(b.turns, 'pia', 'p7')).toBe('count=7 v1');
+    expect((await cacheCounts(b.metrics)).hit).toBe(1);
+  });
+
   test('a redelivered message id gets the first response again and takes no turn, from the cache or not', async () => {
     const a = instance();
     const b = instance();

@@ -62,6 +62,12 @@ export type TurnHost = Pick<Runtime, 'store' | 'bots' | 'nlu' | 'clock' | 'servi
 export class TurnService {
   /** Called after a commit that wrote outbox items or timers, so the local workers can act at once. */
   onCommitted: (done: TurnDone) => void = () => undefined;
+  /**
+   * Called when this instance caches a conversation as committed at `version`, so that the other workers of the
+   * process group can drop their older copies (`cluster/cache.sync.ts`): their next turn of it reads instead of
+   * running on a stale copy that the write would refuse.
+   */
+  onCached: (conversationId: string, version: number) => void = () => undefined;
   readonly cache: ConversationCache;
 
   constructor(private readonly host: TurnHost) {
@@ -249,6 +255,7 @@ export class TurnService {
     for (const effect of result.effects) {
       if (effect.type === 'memory.write') written.set(memoryAddressKey(effect), effect.data);
     }
+    this.onCached(conversation.id, conversation.version);
     this.cache.set(conversation.id, {
       conversation: withoutSnapshot(conversation),
       state: result.state,
@@ -269,6 +276,12 @@ export class TurnService {
   /** Drop this instance's copy of a conversation changed outside a turn (admin reset). */
   forget(conversationId: string): void {
     this.cache.delete(conversationId);
+  }
+
+  /** Another worker committed the conversation at `version`: drop this instance's copy if it is older. */
+  forgetOlder(conversationId: string, version: number): void {
+    const cached = this.cache.versionOf(conversationId);
+    if (cached !== undefined && cached < version) this.cache.delete(conversationId);
   }
 
   /** After COMMIT: metrics, the structured log line, and a nudge for the local outbox and timer workers. */
