@@ -5,6 +5,7 @@ import { createApp, type ParleyApp } from './app.factory';
 import { runCommand } from './cli/command-line';
 import { startCommand } from './cli/start.command';
 import { syncCaches } from './cluster/cache.sync';
+import { shareMetrics } from './cluster/metrics.sync';
 import { reportListening, supervise } from './cluster/cluster.supervisor';
 import { TurnService } from './turns/turn.service';
 import { loadConfig, type AppConfig } from './config/app.config';
@@ -60,6 +61,7 @@ async function serve(config: AppConfig): Promise<number> {
   const { runtime } = parley;
   if (worker) {
     syncCaches(parley.app.get(TurnService));
+    shareMetrics(parley.runtime.metrics);
     reportListening(parley.url);
   } else {
     await writeServerFile(config, {

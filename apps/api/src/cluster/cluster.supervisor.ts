@@ -1,6 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { JsonLogger } from '../logging/json.logger';
 import { isCachedMessage } from './cache.sync';
+import { serveMetrics } from './metrics.sync';
 
 /** The message a worker sends its primary once it listens (`reportListening`). */
 interface ListeningMessage {
@@ -95,6 +96,7 @@ export function supervise(options: SupervisorOptions): Promise<number> {
 
     process.on('SIGINT', () => stop(0, 'SIGINT'));
     process.on('SIGTERM', () => stop(0, 'SIGTERM'));
+    serveMetrics();
     for (let i = 0; i < options.workers; i++) fork();
   });
 }
