@@ -123,10 +123,8 @@ export function writeParams(items: readonly CurrentWrite[]): { values: string[];
  * ON CONFLICT (`mem_new`): one created by another turn between this statement's snapshot and its lock fails the
  * statement, and its batch is re-taken under the lock.
  *
- * The back-step history is an UPDATE, or an INSERT for a conversation that has none yet, rather than an upsert:
- * `INSERT … ON CONFLICT DO UPDATE` writes two row-lock records to the WAL before its update (136 bytes a turn for
- * the juice bot). Both see the statement's snapshot; no other turn of the conversation can write in between (it
- * would have moved the version this statement's UPDATE of the conversation requires).
+ * The snapshot and the back-step history are one jsonb value of the conversation row (`state`; a turn that leaves the
+ * history as it was keeps the stored one): PostgreSQL compresses them together, and a turn writes one row version.
  */
 const writeStatements = new WeakMap<Tables, string>();
 export function writeStatement(t: Tables): string {
@@ -151,7 +149,8 @@ export function writeStatement(t: Tables): string {
             FOR UPDATE OF m),
        conv AS (
          UPDATE ${t.conversations} c
-            SET snapshot = t.snapshot, bot_version = t.bot_version, turns = t.turns, status = t.status,
+            SET state = jsonb_build_object('snapshot', t.snapshot, 'history', coalesce(t.history, c.state->'history', '[]'::jsonb)),
+                bot_version = t.bot_version, turns = t.turns, status = t.status,
                 transcript_seq = t.seq, version = c.version + 1, updated_at = now()
            FROM t
           WHERE c.id = t.id AND c.version = t.expected AND c.id IN (SELECT id FROM free)
@@ -161,14 +160,6 @@ export function writeStatement(t: Tables): string {
               SELECT 1 FROM e LEFT JOIN mem_now m ON m.scope_key = e.scope AND m.name = e.name
                WHERE e.i = t.i AND (NOT e.ours OR m.data IS DISTINCT FROM e.data))
          RETURNING t.i, t.id, t.turns),
-       hist AS (
-         UPDATE ${t.history} h SET snapshots = t.history, updated_at = now()
-           FROM t JOIN conv ON conv.i = t.i
-          WHERE h.conversation_id = t.id AND t.history IS NOT NULL),
-       hist_new AS (
-         INSERT INTO ${t.history} (conversation_id, snapshots, updated_at)
-         SELECT t.id, t.history, now() FROM t JOIN conv ON conv.i = t.i
-          WHERE t.history IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${t.history} h WHERE h.conversation_id = t.id)),
        lines AS (
          INSERT INTO ${t.transcript} (conversation_id, seq, turn, direction, kind, text, message_id, event, channel, state)
          SELECT conv.id, x.seq, conv.turns, x.direction, x.kind, x.text, x.message_id, x.event, x.channel, x.state
