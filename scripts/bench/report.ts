@@ -1,0 +1,80 @@
+import { ratiosToBaseline, type Step } from './schedule';
+import { formatNumber, formatRange, formatTable, range, summarize } from './stats';
+import type { RoundResult } from './turn-load';
+
+/** One round of one load with what it cost: CPU of the load generator, the server and PostgreSQL, and WAL. */
+export interface MeasuredRound extends RoundResult {
+  clientCpuMs: number;
+  /** NaN for loads with no server (the raw upserts). */
+  serverCpuMs: number;
+  /** NaN when PostgreSQL's processes cannot be read (a database on another machine). */
+  postgresCpuMs: number;
+  walBytes: number;
+}
+
+/** A load's results over all its rounds. */
+export interface LoadReport {
+  load: string;
+  rounds: number;
+  /** Operations (turns, upserts) per second, whole run. */
+  rate: number;
+  ratePerRound: number[];
+  /** The rate over the raw upserts' (the mean of the baseline rounds just before and after), per round. */
+  ratioPerRound: number[];
+  p50Ms: number;
+  p99Ms: number;
+  errors: number;
+  unexpected: number;
+  orders: number;
+  clientCpuMsPerOp: number;
+  serverCpuMsPerOp: number;
+  postgresCpuMsPerOp: number;
+  walBytesPerOp: number;
+}
+
+/** Fold the measured steps of an alternating run into one report per load, in the order loads first appear. */
+export function buildReports(steps: readonly Step[], measured: readonly MeasuredRound[], baseline: string): LoadReport[] {
+  const rates = measured.map((m) => m.ops / m.seconds);
+  const ratios = ratiosToBaseline(steps, rates, baseline);
+  const names = [...new Set(steps.map((s) => s.load))];
+  return names.map((load) => {
+    const rounds = measured.filter((_, i) => steps[i]!.load === load);
+    const sum = (pick: (m: MeasuredRound) => number) => rounds.reduce((total, m) => total + pick(m), 0);
+    const ops = sum((m) => m.ops);
+    const latency = summarize(rounds.flatMap((m) => m.latencies));
+    return {
+      load,
+      rounds: rounds.length,
+      rate: ops / sum((m) => m.seconds),
+      ratePerRound: rounds.map((m) => m.ops / m.seconds),
+      ratioPerRound: load === baseline ? [] : (ratios.get(load) ?? []),
+      p50Ms: latency.p50,
+      p99Ms: latency.p99,
+      errors: sum((m) => m.errors),
+      unexpected: sum((m) => m.unexpected),
+      orders: sum((m) => m.orders),
+      clientCpuMsPerOp: sum((m) => m.clientCpuMs) / ops,
+      serverCpuMsPerOp: sum((m) => m.serverCpuMs) / ops,
+      postgresCpuMsPerOp: sum((m) => m.postgresCpuMs) / ops,
+      walBytesPerOp: sum((m) => m.walBytes) / ops,
+    };
+  });
+}
+
+/** The results as a plain-text table: ranges are the per-round minimum and maximum. */
+export function formatReports(reports: readonly LoadReport[]): string {
+  const header = ['load', 'ops/s (rounds)', 'p50 ms', 'p99 ms', '× upsert (rounds)', 'server CPU ms/op', 'PG CPU ms/op', 'WAL B/op', 'client CPU ms/op', 'errors'];
+  const rows = reports.map((r) => [
+    r.load,
+    formatRange(range(r.ratePerRound)),
+    formatNumber(r.p50Ms, 1),
+    formatNumber(r.p99Ms, 1),
+    r.ratioPerRound.length ? formatRange(range(r.ratioPerRound), 2) : '1',
+    formatNumber(r.serverCpuMsPerOp, 2),
+    formatNumber(r.postgresCpuMsPerOp, 2),
+    formatNumber(r.walBytesPerOp),
+    formatNumber(r.clientCpuMsPerOp, 2),
+    String(r.errors + r.unexpected),
+  ]);
+  return formatTable(header, rows);
+}
