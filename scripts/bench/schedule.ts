@@ -22,9 +22,10 @@ export function alternatingSchedule(baseline: string, loads: readonly string[], 
   if (loads.includes(baseline)) throw new Error(`The baseline '${baseline}' is also one of the loads.`);
   const steps: Step[] = [];
   for (let round = 0; round < rounds; round++) {
-    for (let i = 0; i < loads.length; i++) {
+    const order = rotated(loads, round);
+    for (let i = 0; i < order.length; i++) {
       steps.push({ round, load: baseline });
-      steps.push({ round, load: loads[(i + round) % loads.length]! });
+      steps.push({ round, load: order[i]! });
     }
   }
   if (steps.length > 0) steps.push({ round: rounds - 1, load: baseline });
@@ -48,4 +49,14 @@ export function ratiosToBaseline(steps: readonly Step[], rates: readonly number[
     ratios.set(step.load, list);
   });
   return ratios;
+}
+
+/**
+ * The list rotated left by `round` (mod its length): round 0 runs a, b, c; round 1 b, c, a; … so that no load is
+ * always the first after a pause, or always follows the same one.
+ */
+export function rotated<T>(items: readonly T[], round: number): T[] {
+  if (items.length === 0) return [];
+  const k = ((round % items.length) + items.length) % items.length;
+  return [...items.slice(k), ...items.slice(0, k)];
 }
