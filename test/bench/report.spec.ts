@@ -1,0 +1,46 @@
+import { buildReports, formatReports, type MeasuredRound } from '../../scripts/bench/report';
+import { alternatingSchedule } from '../../scripts/bench/schedule';
+
+const round = (ops: number, extra: Partial<MeasuredRound> = {}): MeasuredRound => ({
+  ops,
+  seconds: 1,
+  latencies: Array.from({ length: ops }, (_, i) => i + 1),
+  errors: 0,
+  unexpected: 0,
+  orders: 0,
+  clientCpuMs: ops * 0.1,
+  serverCpuMs: ops * 2,
+  postgresCpuMs: ops * 0.5,
+  walBytes: ops * 1000,
+  ...extra,
+});
+
+describe('bench reports', () => {
+  // upsert, a, upsert | upsert, a, upsert (two rounds of one load)
+  const steps = alternatingSchedule('upsert', ['juice@8'], 2);
+  const measured = [round(1000, { serverCpuMs: NaN }), round(200), round(1000, { serverCpuMs: NaN }), round(100), round(500, { serverCpuMs: NaN })];
+  const [upsert, juice] = buildReports(steps, measured, 'upsert');
+
+  it('gives each load its per-round rates and its ratio to the baseline rounds around it', () => {
+    expect(upsert!.load).toBe('upsert');
+    expect(upsert!.ratePerRound).toEqual([1000, 1000, 500]);
+    expect(juice!.ratePerRound).toEqual([200, 100]);
+    expect(juice!.rate).toBe(150);
+    expect(juice!.ratioPerRound).toEqual([0.2, 100 / 750]);
+  });
+
+  it('charges CPU and WAL per operation over all rounds', () => {
+    expect(juice!.serverCpuMsPerOp).toBeCloseTo(2);
+    expect(juice!.postgresCpuMsPerOp).toBeCloseTo(0.5);
+    expect(juice!.walBytesPerOp).toBeCloseTo(1000);
+    expect(upsert!.serverCpuMsPerOp).toBeNaN();
+    // Latencies of both rounds together: 1..200 and 1..100, so the 150th of 300 is 75.
+    expect(juice!.p50Ms).toBe(75);
+  });
+
+  it('prints ranges and a dash where nothing was measured', () => {
+    const text = formatReports([upsert!, juice!]);
+    expect(text).toMatch(/juice@8\s+100–200 .* 0\.13–0\.20/);
+    expect(text).toMatch(/upsert\s+500–1,000 .* — /);
+  });
+});
