@@ -144,7 +144,7 @@ export interface PeerReport {
 
 async function main(settings: Settings): Promise<number> {
   const log = settings.json ? (line: string) => process.stderr.write(`${line}\n`) : (line: string) => console.log(line);
-  ensurePeersInstalled(log);
+  if (settings.runners.some((r) => !r.startsWith('parley-'))) ensurePeersInstalled(log);
   const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   const schema = `bench_peers_${randomBytes(4).toString('hex')}`;
   const pool = new Pool({ connectionString: databaseUrl, max: 2 });
