@@ -23,7 +23,12 @@ export const benchMemoryCommand: CommandSpec = {
     'turns, real NLU, over HTTP), sampled as they go, to show whether memory levels off. Runs in a fresh schema.',
   options: {
     conversations: { type: 'string', value: 'n', default: '20000', description: 'conversations, each of a new user' },
-    turns: { type: 'string', value: 'n', default: '3', description: `turns of each (1–${JUICE_ORDER.length}, from the juice order)` },
+    turns: {
+      type: 'string',
+      value: 'n',
+      default: '3',
+      description: `turns of each (1–${JUICE_ORDER.length}, from the juice order)`,
+    },
     users: { type: 'string', value: 'n', default: '16', description: 'conversations in flight at once' },
     samples: { type: 'string', value: 'n', default: '20', description: 'memory readings along the way' },
     json: { type: 'boolean', description: 'print the samples as JSON on stdout (progress goes to stderr)' },
@@ -46,7 +51,9 @@ function settingsFrom({ values }: ParsedCommandLine): Settings {
   const whole = (name: string, max = Infinity) => {
     const n = Number(values[name]);
     if (!Number.isInteger(n) || n < 1 || n > max) {
-      throw new UsageError(`--${name} must be a whole number from 1${max < Infinity ? ` to ${max}` : ''}, not '${String(values[name])}'.`);
+      throw new UsageError(
+        `--${name} must be a whole number from 1${max < Infinity ? ` to ${max}` : ''}, not '${String(values[name])}'.`,
+      );
     }
     return n;
   };
@@ -99,7 +106,9 @@ async function main(settings: Settings): Promise<number> {
     const version = (await pool.query<{ server_version: string }>('SHOW server_version')).rows[0]!.server_version;
     const machine = machineInfo(version);
     log(`Parley server memory — ${describeMachine(machine)}`);
-    log(`${settings.conversations} conversations of new users, ${settings.turns} turns each, ${settings.users} at once${process.env.CACHE_MAX_MB ? `, CACHE_MAX_MB=${process.env.CACHE_MAX_MB}` : ''}`);
+    log(
+      `${settings.conversations} conversations of new users, ${settings.turns} turns each, ${settings.users} at once${process.env.CACHE_MAX_MB ? `, CACHE_MAX_MB=${process.env.CACHE_MAX_MB}` : ''}`,
+    );
     await pool.query(`CREATE SCHEMA "${schema}"`);
     const server = await startServer(databaseUrl, schema, { ipc: true, nodeFlags: ['--expose-gc'] });
     child = server.child;
@@ -109,9 +118,16 @@ async function main(settings: Settings): Promise<number> {
     let turns = 0;
     let errors = 0;
     const sample = async (conversations: number) => {
-      const s = { conversations, turns, seconds: (performance.now() - started) / 1000, ...(await readMemory(server.child)) };
+      const s = {
+        conversations,
+        turns,
+        seconds: (performance.now() - started) / 1000,
+        ...(await readMemory(server.child)),
+      };
       samples.push(s);
-      log(`  ${formatNumber(conversations)} conversations: RSS ${mb(s.rssBytes)} MB, live heap ${mb(s.heapUsedBytes)} MB`);
+      log(
+        `  ${formatNumber(conversations)} conversations: RSS ${mb(s.rssBytes)} MB, live heap ${mb(s.heapUsedBytes)} MB`,
+      );
     };
     await sample(0);
     const every = Math.max(1, Math.ceil(settings.conversations / settings.samples));
@@ -123,7 +139,11 @@ async function main(settings: Settings): Promise<number> {
         while (next < settings.conversations) {
           const n = next++;
           for (const { text } of JUICE_ORDER.slice(0, settings.turns)) {
-            const { status } = await postTurn(agent, `${server.url}/channels/rest/juice`, { userId: `mem-${run}-${n}`, messageId: `m${turns}`, text });
+            const { status } = await postTurn(agent, `${server.url}/channels/rest/juice`, {
+              userId: `mem-${run}-${n}`,
+              messageId: `m${turns}`,
+              text,
+            });
             turns++;
             if (status !== 200) errors++;
           }
@@ -144,13 +164,17 @@ async function main(settings: Settings): Promise<number> {
         `${mb(last.rssBytes)} MB at ${formatNumber(last.conversations)} (goal ≤ 300 MB after 20,000); errors ${errors}`,
     );
     if (settings.json) {
-      process.stdout.write(`${JSON.stringify({ machine, command: `npm run bench:memory -- ${process.argv.slice(2).join(' ')}`.trim(), samples, errors }, null, 2)}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ machine, command: `npm run bench:memory -- ${process.argv.slice(2).join(' ')}`.trim(), samples, errors }, null, 2)}\n`,
+      );
     }
     return errors > 0 ? 1 : 0;
   } finally {
     agent.destroy();
     if (child) {
-      const exited = new Promise((resolve) => (child!.exitCode !== null ? resolve(null) : child!.once('exit', resolve)));
+      const exited = new Promise((resolve) =>
+        child!.exitCode !== null ? resolve(null) : child!.once('exit', resolve),
+      );
       child.kill('SIGTERM');
       await exited;
     }

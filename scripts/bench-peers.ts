@@ -49,19 +49,31 @@ interface Settings {
 }
 
 function settingsFrom({ values }: ParsedCommandLine): Settings {
-  const runners = String(values.runners).split(',').map((r) => r.trim()).filter(Boolean);
+  const runners = String(values.runners)
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
   for (const r of runners) {
-    if (!(RUNNERS as readonly string[]).includes(r)) throw new UsageError(`Unknown runner '${r}': one of ${RUNNERS.join(', ')}.`);
+    if (!(RUNNERS as readonly string[]).includes(r))
+      throw new UsageError(`Unknown runner '${r}': one of ${RUNNERS.join(', ')}.`);
   }
   if (runners.length === 0) throw new UsageError('--runners names no framework.');
   const seconds = (name: string) => {
     const n = Number(values[name]);
-    if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} must be a number of seconds > 0, not '${String(values[name])}'.`);
+    if (!Number.isFinite(n) || n <= 0)
+      throw new UsageError(`--${name} must be a number of seconds > 0, not '${String(values[name])}'.`);
     return n * 1000;
   };
   const rounds = Number(values.rounds);
-  if (!Number.isInteger(rounds) || rounds < 1) throw new UsageError(`--rounds must be a whole number ≥ 1, not '${String(values.rounds)}'.`);
-  return { runners: runners as RunnerName[], roundMs: seconds('round'), rounds, warmupMs: seconds('warmup'), json: values.json === true };
+  if (!Number.isInteger(rounds) || rounds < 1)
+    throw new UsageError(`--rounds must be a whole number ≥ 1, not '${String(values.rounds)}'.`);
+  return {
+    runners: runners as RunnerName[],
+    roundMs: seconds('round'),
+    rounds,
+    warmupMs: seconds('warmup'),
+    json: values.json === true,
+  };
 }
 
 /** Install the peers into bench/peers unless they are there (their own package.json and lockfile). */
@@ -81,7 +93,12 @@ async function classifyOrder(): Promise<ClassifiedTurn[]> {
   const nlu = new BuiltinNlu({ cacheDir: join(tmpdir(), 'parley-bench-nlu'), log: () => undefined });
   return Promise.all(
     JUICE_ORDER.map(async ({ text }) => {
-      const u = await nlu.understand(text, { bot: 'juice', locale: 'zh-CN', openIntents: [], timeZone: 'Asia/Shanghai' });
+      const u = await nlu.understand(text, {
+        bot: 'juice',
+        locale: 'zh-CN',
+        openIntents: [],
+        timeZone: 'Asia/Shanghai',
+      });
       return { text, intent: u.intent, entities: u.entities };
     }),
   );
@@ -89,7 +106,9 @@ async function classifyOrder(): Promise<ClassifiedTurn[]> {
 
 interface PeerModules {
   botbuilder: { botbuilderRunner(): OrderRunner };
-  langgraph: { langgraphRunner(saver: 'memory' | 'postgres', databaseUrl: string, schema: string): Promise<OrderRunner> };
+  langgraph: {
+    langgraphRunner(saver: 'memory' | 'postgres', databaseUrl: string, schema: string): Promise<OrderRunner>;
+  };
 }
 
 /** The peers' code is loaded from bench/peers at run time (Parley's type-check does not see their packages). */
@@ -153,14 +172,18 @@ async function main(settings: Settings): Promise<number> {
     let machine: MachineInfo;
     const usesPostgres = settings.runners.includes('langgraph-postgres');
     if (usesPostgres) {
-      machine = machineInfo((await pool.query<{ server_version: string }>('SHOW server_version')).rows[0]!.server_version);
+      machine = machineInfo(
+        (await pool.query<{ server_version: string }>('SHOW server_version')).rows[0]!.server_version,
+      );
       await pool.query(`CREATE SCHEMA "${schema}"`);
     } else {
       machine = machineInfo();
     }
     log(`Parley vs peers, the 9-turn juice order — ${describeMachine(machine)}`);
     const order = await classifyOrder();
-    log(`messages as Parley's NLU reads them (given to every framework): ${order.map((t) => `${t.text}→${t.intent ?? 'none'}`).join(' ')}`);
+    log(
+      `messages as Parley's NLU reads them (given to every framework): ${order.map((t) => `${t.text}→${t.intent ?? 'none'}`).join(' ')}`,
+    );
     for (const name of settings.runners) runners.push(await createRunner(name, databaseUrl, schema));
 
     // Every framework must answer the order as the juice bot does before it is timed.
@@ -168,7 +191,8 @@ async function main(settings: Settings): Promise<number> {
     const next = () => conversation++;
     for (const runner of runners) {
       const n = next();
-      for (const [step, input] of order.entries()) checkReplies(runner.name, step, await runner.turn(`c${n}`, `u${n}`, input));
+      for (const [step, input] of order.entries())
+        checkReplies(runner.name, step, await runner.turn(`c${n}`, `u${n}`, input));
     }
     for (const runner of runners) await runOrders(runner, order, settings.warmupMs, next);
 
@@ -179,9 +203,14 @@ async function main(settings: Settings): Promise<number> {
         const before = usesPostgres ? await meter.read([process.pid]) : undefined;
         const r = await runOrders(runner, order, settings.roundMs, next);
         const pg = before ? await meter.between(before, await meter.read([process.pid])) : { cpuMs: NaN };
-        rounds.set(runner.name, [...(rounds.get(runner.name) ?? []), { ...r, postgresCpuMs: runner.name === 'langgraph-postgres' ? pg.cpuMs : NaN }]);
+        rounds.set(runner.name, [
+          ...(rounds.get(runner.name) ?? []),
+          { ...r, postgresCpuMs: runner.name === 'langgraph-postgres' ? pg.cpuMs : NaN },
+        ]);
       }
-      log(`  round ${round + 1}/${settings.rounds}: ${runners.map((r) => `${r.name} ${formatNumber(rate(rounds.get(r.name)!.at(-1)!))}/s`).join(', ')}`);
+      log(
+        `  round ${round + 1}/${settings.rounds}: ${runners.map((r) => `${r.name} ${formatNumber(rate(rounds.get(r.name)!.at(-1)!))}/s`).join(', ')}`,
+      );
     }
     const reports = runners.map((runner): PeerReport => {
       const list = rounds.get(runner.name)!;
@@ -204,14 +233,18 @@ async function main(settings: Settings): Promise<number> {
     log(`\n${formatPeerReports(reports)}`);
     const bb = reports.find((r) => r.runner === 'botbuilder');
     if (bb?.restoreOverPerRound.length) {
-      log(`\nParley restored from JSON ÷ botbuilder-dialogs, per round: ${formatRange(range(bb.restoreOverPerRound), 2)}× (goal ≥ 3×)`);
+      log(
+        `\nParley restored from JSON ÷ botbuilder-dialogs, per round: ${formatRange(range(bb.restoreOverPerRound), 2)}× (goal ≥ 3×)`,
+      );
     }
     if (bb?.liveOverPerRound.length) {
       log(`Parley live ÷ botbuilder-dialogs, per round: ${formatRange(range(bb.liveOverPerRound), 2)}× (goal ≥ 5×)`);
     }
     if (settings.json) {
       const command = `npm run bench:peers -- ${process.argv.slice(2).join(' ')}`.trim();
-      process.stdout.write(`${JSON.stringify({ machine, command, settings: { roundSeconds: settings.roundMs / 1000, rounds: settings.rounds }, runners: reports }, null, 2)}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ machine, command, settings: { roundSeconds: settings.roundMs / 1000, rounds: settings.rounds }, runners: reports }, null, 2)}\n`,
+      );
     }
     return 0;
   } finally {

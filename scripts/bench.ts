@@ -40,10 +40,24 @@ export const benchCommand: CommandSpec = {
       description: `HTTP loads, scenario@users, comma-separated (users default 8); scenarios: ${Object.keys(SCENARIOS).join(', ')}`,
     },
     round: { type: 'string', value: 'seconds', default: '2', description: 'length of one round of one load' },
-    rounds: { type: 'string', value: 'n', default: '5', description: 'rounds of every load (and of the upserts between them)' },
+    rounds: {
+      type: 'string',
+      value: 'n',
+      default: '5',
+      description: 'rounds of every load (and of the upserts between them)',
+    },
     warmup: { type: 'string', value: 'seconds', default: '2', description: 'warm-up of each load before its rounds' },
-    'upsert-connections': { type: 'string', value: 'n', default: '8', description: 'connections of the raw-upsert baseline' },
-    instances: { type: 'string', value: 'n', description: 'server processes sharing the load (default BENCH_INSTANCES or 1)' },
+    'upsert-connections': {
+      type: 'string',
+      value: 'n',
+      default: '8',
+      description: 'connections of the raw-upsert baseline',
+    },
+    instances: {
+      type: 'string',
+      value: 'n',
+      description: 'server processes sharing the load (default BENCH_INSTANCES or 1)',
+    },
     parts: { type: 'string', value: 'list', default: PARTS.join(','), description: 'which benchmarks to run' },
     json: { type: 'boolean', description: 'print the results as JSON on stdout (progress goes to stderr)' },
   },
@@ -54,7 +68,10 @@ export const benchCommand: CommandSpec = {
     BENCH_SERVER_NODE_OPTIONS: 'extra node flags for the server processes, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"',
   },
   notes: [
-    'Scenarios: ' + Object.entries(SCENARIOS).map(([name, what]) => `\n  ${name}: ${what}`).join(''),
+    'Scenarios: ' +
+      Object.entries(SCENARIOS)
+        .map(([name, what]) => `\n  ${name}: ${what}`)
+        .join(''),
     '',
     'A quick look (about a minute): npm run bench -- --parts turns --scenarios juice,new-user --round 1 --rounds 2',
   ],
@@ -67,13 +84,17 @@ export interface LoadSpec {
 
 /** Parse `--scenarios`: `juice@64,new-user` → loads (8 users when no @). */
 export function parseLoads(list: string): LoadSpec[] {
-  const loads = list.split(',').map((item) => item.trim()).filter(Boolean).map((item) => {
-    const [scenario = '', users = '8'] = item.split('@');
-    if (!(scenario in SCENARIOS)) {
-      throw new UsageError(`Unknown scenario '${scenario}': one of ${Object.keys(SCENARIOS).join(', ')}.`);
-    }
-    return { scenario: scenario as ScenarioName, users: positiveInteger(users, `users of '${item}'`) };
-  });
+  const loads = list
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean)
+    .map((item) => {
+      const [scenario = '', users = '8'] = item.split('@');
+      if (!(scenario in SCENARIOS)) {
+        throw new UsageError(`Unknown scenario '${scenario}': one of ${Object.keys(SCENARIOS).join(', ')}.`);
+      }
+      return { scenario: scenario as ScenarioName, users: positiveInteger(users, `users of '${item}'`) };
+    });
   if (loads.length === 0) throw new UsageError('--scenarios names no scenario.');
   const names = loads.map((l) => `${l.scenario}@${l.users}`);
   const twice = names.find((name, i) => names.indexOf(name) !== i);
@@ -94,9 +115,13 @@ function positiveSeconds(text: string, what: string): number {
 }
 
 function parseParts(list: string): Set<Part> {
-  const parts = list.split(',').map((p) => p.trim()).filter(Boolean);
+  const parts = list
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
   for (const part of parts) {
-    if (!(PARTS as readonly string[]).includes(part)) throw new UsageError(`Unknown part '${part}': one of ${PARTS.join(', ')}.`);
+    if (!(PARTS as readonly string[]).includes(part))
+      throw new UsageError(`Unknown part '${part}': one of ${PARTS.join(', ')}.`);
   }
   return new Set(parts as Part[]);
 }
@@ -166,7 +191,12 @@ async function main(settings: Settings): Promise<number> {
         const output: BenchOutput = {
           machine,
           command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
-          settings: { roundSeconds: settings.roundMs / 1000, rounds: settings.rounds, upsertConnections: settings.upsertConnections, instances: settings.instances },
+          settings: {
+            roundSeconds: settings.roundMs / 1000,
+            rounds: settings.rounds,
+            upsertConnections: settings.upsertConnections,
+            instances: settings.instances,
+          },
           loads: reports,
         };
         process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
@@ -178,7 +208,9 @@ async function main(settings: Settings): Promise<number> {
   } finally {
     for (const child of servers) child.kill('SIGTERM');
     await Promise.all(
-      servers.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)))),
+      servers.map(
+        (child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve))),
+      ),
     );
     await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
     await pool.end();
@@ -230,9 +262,17 @@ async function runTurns(
       const client = process.cpuUsage(clientBefore);
       const serverCpuMs = pids.length ? cpuDelta(serverBefore, cpuMsByPid(pids)) : NaN;
       const pg = await meter.between(pgBefore, await meter.read(clientPids));
-      measured.push({ ...result, clientCpuMs: (client.user + client.system) / 1000, serverCpuMs, postgresCpuMs: pg.cpuMs, walBytes: pg.walBytes });
+      measured.push({
+        ...result,
+        clientCpuMs: (client.user + client.system) / 1000,
+        serverCpuMs,
+        postgresCpuMs: pg.cpuMs,
+        walBytes: pg.walBytes,
+      });
       if (step.load !== upserts.name) {
-        log(`  round ${step.round + 1}/${settings.rounds} ${step.load}: ${(result.ops / result.seconds).toFixed(0)}/s, errors ${result.errors + result.unexpected}`);
+        log(
+          `  round ${step.round + 1}/${settings.rounds} ${step.load}: ${(result.ops / result.seconds).toFixed(0)}/s, errors ${result.errors + result.unexpected}`,
+        );
       }
     }
     return buildReports(steps, measured, upserts.name);
@@ -255,7 +295,8 @@ function goalLines(reports: readonly LoadReport[]): string[] {
     const perRound = newUser.ratioPerRound.map((r, i) => r / (juice8.ratioPerRound[i] ?? NaN));
     lines.push(`new-user@8 ÷ juice@8, per round: ${formatRange(range(perRound), 2)} (goal ≥ 0.6)`);
   }
-  if (service && counter) lines.push(`service p50 ÷ counter p50: ${(service.p50Ms / counter.p50Ms).toFixed(2)} (goal ≤ 1.5)`);
+  if (service && counter)
+    lines.push(`service p50 ÷ counter p50: ${(service.p50Ms / counter.p50Ms).toFixed(2)} (goal ≤ 1.5)`);
   if (juice64) lines.push(`juice@64 p99: ${juice64.p99Ms.toFixed(1)} ms (goal < 50 ms)`);
   return lines.length ? ['', ...lines] : [];
 }
@@ -276,7 +317,9 @@ async function runNluBench(log: (line: string) => void): Promise<void> {
   const { benchNlu } = await import('@parley/nlu');
   for (const bot of ['juice', 'pizza']) {
     const r = await benchNlu(bot, 5000, { log: () => undefined });
-    log(`NLU understand() (${bot}, trained): p50 ${r.p50Ms.toFixed(3)} ms, p99 ${r.p99Ms.toFixed(3)} ms, ${r.perSecond.toFixed(0)}/s (goal p99 < 5 ms)`);
+    log(
+      `NLU understand() (${bot}, trained): p50 ${r.p50Ms.toFixed(3)} ms, p99 ${r.p99Ms.toFixed(3)} ms, ${r.perSecond.toFixed(0)}/s (goal p99 < 5 ms)`,
+    );
   }
 }
 

@@ -61,7 +61,11 @@ class CollectingAdapter extends BotAdapter {
   async continueConversation(_reference: Partial<ConversationReference>): Promise<void> {
     throw new Error('not used');
   }
-  process(activity: Partial<Activity>, input: ClassifiedTurn, logic: (context: TurnContext) => Promise<void>): Promise<string[]> {
+  process(
+    activity: Partial<Activity>,
+    input: ClassifiedTurn,
+    logic: (context: TurnContext) => Promise<void>,
+  ): Promise<string[]> {
     const context = new TurnContext(this, activity);
     const replies: string[] = [];
     context.turnState.set('replies', replies);
@@ -104,7 +108,10 @@ export function botbuilderRunner(): OrderRunner {
       // A prompt re-asks only when nothing was sent during the turn: the validator says both, as the juice bot does.
       await prompt.context.sendActivities([
         { type: 'message', text: '手机号格式不对, 应该是11位数字。' },
-        { type: 'message', text: typeof prompt.options.prompt === 'string' ? prompt.options.prompt : (prompt.options.prompt?.text ?? '') },
+        {
+          type: 'message',
+          text: typeof prompt.options.prompt === 'string' ? prompt.options.prompt : (prompt.options.prompt?.text ?? ''),
+        },
       ]);
       return false;
     }),
@@ -139,7 +146,9 @@ export function botbuilderRunner(): OrderRunner {
       const v = values(step);
       customer.orders++;
       customer.lastOrder = { flavor: v.flavor!, ice: v.ice!, package: v.package! };
-      await step.context.sendActivity(`支付成功! 您的${v.flavor}汁, ${v.ice ? '加冰' : '常温'}, ${PACKAGES[v.package!]}马上就好。`);
+      await step.context.sendActivity(
+        `支付成功! 您的${v.flavor}汁, ${v.ice ? '加冰' : '常温'}, ${PACKAGES[v.package!]}马上就好。`,
+      );
       await step.context.sendActivity('还有什么可以帮您?');
       return step.endDialog();
     },

@@ -30,7 +30,13 @@ const PACKAGES = { cup: '杯装', bowl: '碗装' } as const;
 const nodes: Record<Stage, (state: S) => Partial<S>> = {
   idle: (s) =>
     s.input?.intent === 'order.juice'
-      ? { stage: 'flavor', flavor: null, ice: null, package: null, replies: ['请问您要什么口味? 我们有苹果、橙子、西瓜, 每杯15元。'] }
+      ? {
+          stage: 'flavor',
+          flavor: null,
+          ice: null,
+          package: null,
+          replies: ['请问您要什么口味? 我们有苹果、橙子、西瓜, 每杯15元。'],
+        }
       : { replies: ['不好意思, 我没听懂。'] },
   flavor: (s) => ({ stage: 'ice', flavor: String(entity(s, 'flavor') ?? ''), replies: ['要加冰吗?'] }),
   ice: (s) => ({ stage: 'package', ice: entity(s, 'ice') === 'yes', replies: ['请问要杯装还是碗装?'] }),
@@ -41,8 +47,14 @@ const nodes: Record<Stage, (state: S) => Partial<S>> = {
       : { stage: 'offer', package: pack, replies: ['办理会员可以享受8折优惠, 要办理吗?'] };
   },
   offer: (s) =>
-    s.input?.intent === 'affirm' ? { stage: 'name', replies: ['好的, 请问怎么称呼您?'] } : { stage: 'pay', replies: ['请付15元。'] },
-  name: (s) => ({ stage: 'phone', name: s.input?.text ?? '', replies: [`${s.input?.text ?? ''}您好, 请留一个手机号。`] }),
+    s.input?.intent === 'affirm'
+      ? { stage: 'name', replies: ['好的, 请问怎么称呼您?'] }
+      : { stage: 'pay', replies: ['请付15元。'] },
+  name: (s) => ({
+    stage: 'phone',
+    name: s.input?.text ?? '',
+    replies: [`${s.input?.text ?? ''}您好, 请留一个手机号。`],
+  }),
   phone: (s) =>
     entity(s, 'phone') !== undefined
       ? { stage: 'pay', member: true, replies: ['会员办理成功! 以后买果汁一律8折。', '会员8折, 请付12元。'] }
@@ -50,7 +62,10 @@ const nodes: Record<Stage, (state: S) => Partial<S>> = {
   pay: (s) => ({
     stage: 'idle',
     orders: (s.orders ?? 0) + 1,
-    replies: [`支付成功! 您的${s.flavor ?? ''}汁, ${s.ice ? '加冰' : '常温'}, ${PACKAGES[s.package ?? 'cup']}马上就好。`, '还有什么可以帮您?'],
+    replies: [
+      `支付成功! 您的${s.flavor ?? ''}汁, ${s.ice ? '加冰' : '常温'}, ${PACKAGES[s.package ?? 'cup']}马上就好。`,
+      '还有什么可以帮您?',
+    ],
   }),
 };
 
@@ -67,7 +82,11 @@ function buildGraph(checkpointer: BaseCheckpointSaver) {
   return g.compile({ checkpointer });
 }
 
-export async function langgraphRunner(saver: 'memory' | 'postgres', databaseUrl: string, schema: string): Promise<OrderRunner> {
+export async function langgraphRunner(
+  saver: 'memory' | 'postgres',
+  databaseUrl: string,
+  schema: string,
+): Promise<OrderRunner> {
   let checkpointer: BaseCheckpointSaver;
   let close = async () => undefined as void;
   if (saver === 'postgres') {

@@ -46,6 +46,8 @@ export function checkReplies(runner: string, step: number, replies: readonly str
   const said = replies.join(' | ');
   const missing = JUICE_ORDER[step]!.expect.filter((fragment) => !said.includes(fragment));
   if (missing.length) {
-    throw new Error(`${runner}: turn ${step + 1} («${JUICE_ORDER[step]!.text}») answered «${said}», missing ${missing.map((m) => `«${m}»`).join(', ')}.`);
+    throw new Error(
+      `${runner}: turn ${step + 1} («${JUICE_ORDER[step]!.text}») answered «${said}», missing ${missing.map((m) => `«${m}»`).join(', ')}.`,
+    );
   }
 }

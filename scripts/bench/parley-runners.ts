@@ -20,7 +20,8 @@ export function parleyRunner(mode: 'restore' | 'live'): OrderRunner {
     async turn(conversationId, userId, input: ClassifiedTurn) {
       const last = live.get(conversationId);
       const json = mode === 'restore' ? stored.get(conversationId) : undefined;
-      const state = mode === 'restore' ? (json ? (JSON.parse(json) as ConversationState) : null) : (last?.state ?? null);
+      const state =
+        mode === 'restore' ? (json ? (JSON.parse(json) as ConversationState) : null) : (last?.state ?? null);
       const result = await runTurn(
         juice,
         {

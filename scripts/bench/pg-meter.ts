@@ -31,10 +31,10 @@ export class PostgresMeter {
 
   /** CPU ms of the backends and WAL bytes between two readings. */
   async between(before: PostgresReading, after: PostgresReading): Promise<{ cpuMs: number; walBytes: number }> {
-    const { rows } = await this.pool.query<{ bytes: string }>('SELECT pg_wal_lsn_diff($1::pg_lsn, $2::pg_lsn)::text AS bytes', [
-      after.walLsn,
-      before.walLsn,
-    ]);
+    const { rows } = await this.pool.query<{ bytes: string }>(
+      'SELECT pg_wal_lsn_diff($1::pg_lsn, $2::pg_lsn)::text AS bytes',
+      [after.walLsn, before.walLsn],
+    );
     return { cpuMs: after.cpuMs.size ? cpuDelta(before.cpuMs, after.cpuMs) : NaN, walBytes: Number(rows[0]!.bytes) };
   }
 }

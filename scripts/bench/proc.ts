@@ -132,7 +132,8 @@ export function localPorts(pid: number): Set<number> {
   const byInode = new Map<number, number>();
   for (const file of ['tcp', 'tcp6']) {
     try {
-      for (const [inode, port] of parseNetTcp(readFileSync(`/proc/${pid}/net/${file}`, 'utf8'))) byInode.set(inode, port);
+      for (const [inode, port] of parseNetTcp(readFileSync(`/proc/${pid}/net/${file}`, 'utf8')))
+        byInode.set(inode, port);
     } catch {
       // no IPv6, or /proc/net unreadable
     }

@@ -33,7 +33,11 @@ export interface LoadReport {
 }
 
 /** Fold the measured steps of an alternating run into one report per load, in the order loads first appear. */
-export function buildReports(steps: readonly Step[], measured: readonly MeasuredRound[], baseline: string): LoadReport[] {
+export function buildReports(
+  steps: readonly Step[],
+  measured: readonly MeasuredRound[],
+  baseline: string,
+): LoadReport[] {
   const rates = measured.map((m) => m.ops / m.seconds);
   const ratios = ratiosToBaseline(steps, rates, baseline);
   const names = [...new Set(steps.map((s) => s.load))];
@@ -63,7 +67,18 @@ export function buildReports(steps: readonly Step[], measured: readonly Measured
 
 /** The results as a plain-text table: ranges are the per-round minimum and maximum. */
 export function formatReports(reports: readonly LoadReport[]): string {
-  const header = ['load', 'ops/s (rounds)', 'p50 ms', 'p99 ms', '× upsert (rounds)', 'server CPU ms/op', 'PG CPU ms/op', 'WAL B/op', 'client CPU ms/op', 'errors'];
+  const header = [
+    'load',
+    'ops/s (rounds)',
+    'p50 ms',
+    'p99 ms',
+    '× upsert (rounds)',
+    'server CPU ms/op',
+    'PG CPU ms/op',
+    'WAL B/op',
+    'client CPU ms/op',
+    'errors',
+  ];
   const rows = reports.map((r) => [
     r.load,
     formatRange(range(r.ratePerRound)),

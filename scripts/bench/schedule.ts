@@ -36,7 +36,11 @@ export function alternatingSchedule(baseline: string, loads: readonly string[], 
  * Each load step's rate divided by the mean rate of the baseline steps beside it (`rates[i]` belongs to
  * `steps[i]`). Returns, per load, its per-round ratios in round order.
  */
-export function ratiosToBaseline(steps: readonly Step[], rates: readonly number[], baseline: string): Map<string, number[]> {
+export function ratiosToBaseline(
+  steps: readonly Step[],
+  rates: readonly number[],
+  baseline: string,
+): Map<string, number[]> {
   const ratios = new Map<string, number[]>();
   steps.forEach((step, i) => {
     if (step.load === baseline) return;

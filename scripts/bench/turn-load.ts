@@ -65,7 +65,11 @@ function fixed(bot: string, userId: string, text: string, expected: string): Use
   return {
     bot,
     userId,
-    next: (replies) => ({ text, unexpected: replies !== undefined && !replies.some((r) => r.includes(expected)), orderDone: false }),
+    next: (replies) => ({
+      text,
+      unexpected: replies !== undefined && !replies.some((r) => r.includes(expected)),
+      orderDone: false,
+    }),
   };
 }
 
@@ -79,7 +83,11 @@ export function postTurn(
   return new Promise((resolve, reject) => {
     const req = request(
       url,
-      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } },
+      {
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -102,7 +110,12 @@ export function postTurn(
 export class TurnLoad {
   readonly name: string;
   private readonly agent: Agent;
-  private readonly users: { script: UserScript; replies: readonly string[] | undefined; orders: number; retry?: string }[];
+  private readonly users: {
+    script: UserScript;
+    replies: readonly string[] | undefined;
+    orders: number;
+    retry?: string;
+  }[];
   private sent = 0;
 
   constructor(
@@ -142,7 +155,10 @@ export class TurnLoad {
         const url = `${this.urls[i % this.urls.length]!}/channels/rest/`;
         while (performance.now() < until) {
           // After an error the user says the same again (a person would).
-          const move = user.retry !== undefined ? { text: user.retry, unexpected: false, orderDone: false } : user.script.next(user.replies);
+          const move =
+            user.retry !== undefined
+              ? { text: user.retry, unexpected: false, orderDone: false }
+              : user.script.next(user.replies);
           if (move.unexpected) result.unexpected++;
           if (move.orderDone) {
             user.orders++;

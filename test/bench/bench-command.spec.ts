@@ -39,15 +39,21 @@ describe('npm run bench:peers: the order on Parley’s engine', () => {
   ];
   const order = JUICE_ORDER.map((turn, i) => ({ text: turn.text, ...classified[i]! }));
 
-  it.each(['restore', 'live'] as const)('answers every turn as the juice bot does (%s), order after order', async (mode) => {
-    const runner = parleyRunner(mode);
-    for (const n of [1, 2]) {
-      for (const [step, input] of order.entries()) checkReplies(runner.name, step, await runner.turn(`c${n}`, `u${n}`, input));
-      runner.ended?.(`c${n}`);
-    }
-  });
+  it.each(['restore', 'live'] as const)(
+    'answers every turn as the juice bot does (%s), order after order',
+    async (mode) => {
+      const runner = parleyRunner(mode);
+      for (const n of [1, 2]) {
+        for (const [step, input] of order.entries())
+          checkReplies(runner.name, step, await runner.turn(`c${n}`, `u${n}`, input));
+        runner.ended?.(`c${n}`);
+      }
+    },
+  );
 
   it('names the turn and the missing words when a framework answers otherwise', () => {
-    expect(() => checkReplies('x', 6, ['手机号格式不对, 应该是11位数字。'])).toThrow("x: turn 7 («123») answered «手机号格式不对, 应该是11位数字。», missing «请留一个手机号».");
+    expect(() => checkReplies('x', 6, ['手机号格式不对, 应该是11位数字。'])).toThrow(
+      'x: turn 7 («123») answered «手机号格式不对, 应该是11位数字。», missing «请留一个手机号».',
+    );
   });
 });

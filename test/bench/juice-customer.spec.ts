@@ -18,7 +18,8 @@ async function playOrder(memory: InMemoryMemory, conversationId: string): Promis
     said.push(move.text);
     await chat.say(move.text);
     move = nextMove(chat.last.replies.map((r) => r.text));
-    if (move.kind === 'unexpected') throw new Error(`unexpected reply after «${said.at(-1)}»: ${chat.last.replies.map((r) => r.text).join(' | ')}`);
+    if (move.kind === 'unexpected')
+      throw new Error(`unexpected reply after «${said.at(-1)}»: ${chat.last.replies.map((r) => r.text).join(' | ')}`);
     if (move.kind === 'done') return said;
   }
   throw new Error(`the order never ended: ${said.join(', ')}`);
@@ -26,7 +27,17 @@ async function playOrder(memory: InMemoryMemory, conversationId: string): Promis
 
 describe("the bench's juice customer", () => {
   it('orders as a new customer in the nine turns of T1, joining the membership with one wrong phone number', async () => {
-    expect(await playOrder(new InMemoryMemory(), 'c1')).toEqual(['我想买果汁', '苹果', '不加冰', '杯装', '好啊', '李雷', '123', '13800138000', '好的']);
+    expect(await playOrder(new InMemoryMemory(), 'c1')).toEqual([
+      '我想买果汁',
+      '苹果',
+      '不加冰',
+      '杯装',
+      '好啊',
+      '李雷',
+      '123',
+      '13800138000',
+      '好的',
+    ]);
   });
 
   it('declines the repeat offer as a returning member and orders again in six turns, again and again', async () => {
@@ -39,6 +50,9 @@ describe("the bench's juice customer", () => {
 
   it('says the bot went off script when a reply matches no step of the order', () => {
     expect(nextMove(['不好意思, 我没听懂。'])).toEqual({ kind: 'unexpected', text: OPEN_ORDER });
-    expect(nextMove(['支付成功! 您的苹果汁, 常温, 杯装马上就好。', '还有什么可以帮您?'])).toEqual({ kind: 'done', text: OPEN_ORDER });
+    expect(nextMove(['支付成功! 您的苹果汁, 常温, 杯装马上就好。', '还有什么可以帮您?'])).toEqual({
+      kind: 'done',
+      text: OPEN_ORDER,
+    });
   });
 });

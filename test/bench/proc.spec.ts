@@ -1,11 +1,21 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, connect, type AddressInfo } from 'node:net';
-import { clockTicks, cpuDelta, cpuMsByPid, localPorts, parseNetTcp, parseProcStat, processTree, rssBytes } from '../../scripts/bench/proc';
+import {
+  clockTicks,
+  cpuDelta,
+  cpuMsByPid,
+  localPorts,
+  parseNetTcp,
+  parseProcStat,
+  processTree,
+  rssBytes,
+} from '../../scripts/bench/proc';
 
 describe('reading CPU and ports from /proc', () => {
   it('parses a stat line whose command name holds spaces and parentheses', () => {
-    const line = '4242 (postgres: a (b) c) S 17 4242 4242 0 -1 4194560 1234 0 0 0 250 31 0 0 20 0 1 0 99 225918976 3000';
+    const line =
+      '4242 (postgres: a (b) c) S 17 4242 4242 0 -1 4194560 1234 0 0 0 250 31 0 0 20 0 1 0 99 225918976 3000';
     expect(parseProcStat(line)).toEqual({ pid: 4242, ppid: 17, cpuTicks: 281 });
     expect(() => parseProcStat('garbage')).toThrow(/Not a \/proc stat line/);
   });

@@ -18,7 +18,13 @@ const round = (ops: number, extra: Partial<MeasuredRound> = {}): MeasuredRound =
 describe('bench reports', () => {
   // upsert, a, upsert | upsert, a, upsert (two rounds of one load)
   const steps = alternatingSchedule('upsert', ['juice@8'], 2);
-  const measured = [round(1000, { serverCpuMs: NaN }), round(200), round(1000, { serverCpuMs: NaN }), round(100), round(500, { serverCpuMs: NaN })];
+  const measured = [
+    round(1000, { serverCpuMs: NaN }),
+    round(200),
+    round(1000, { serverCpuMs: NaN }),
+    round(100),
+    round(500, { serverCpuMs: NaN }),
+  ];
   const [upsert, juice] = buildReports(steps, measured, 'upsert');
 
   it('gives each load its per-round rates and its ratio to the baseline rounds around it', () => {

@@ -15,7 +15,12 @@ describe('the alternating schedule', () => {
 
   it('runs every load once a round, starting each round with a different one', () => {
     for (const round of [0, 1, 2]) {
-      expect(steps.filter((s) => s.round === round && s.load !== 'upsert').map((s) => s.load).sort()).toEqual(['a', 'b', 'c']);
+      expect(
+        steps
+          .filter((s) => s.round === round && s.load !== 'upsert')
+          .map((s) => s.load)
+          .sort(),
+      ).toEqual(['a', 'b', 'c']);
     }
     const firsts = [0, 1, 2].map((round) => steps.find((s) => s.round === round && s.load !== 'upsert')!.load);
     expect(firsts).toEqual(['a', 'b', 'c']);

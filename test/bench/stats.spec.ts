@@ -25,7 +25,13 @@ describe('bench statistics', () => {
   });
 
   it('lays out a table with numbers right-aligned under their header', () => {
-    const lines = formatTable(['load', 'ops/s'], [['juice@8', '1,200'], ['counter@8', '950–1,010']]).split('\n');
+    const lines = formatTable(
+      ['load', 'ops/s'],
+      [
+        ['juice@8', '1,200'],
+        ['counter@8', '950–1,010'],
+      ],
+    ).split('\n');
     expect(lines[0]).toBe('load       ops/s');
     expect(lines[2]).toBe('juice@8        1,200');
     expect(lines[3]).toBe('counter@8  950–1,010');

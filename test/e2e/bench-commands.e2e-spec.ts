@@ -15,7 +15,19 @@ describePostgres('the benchmark commands, tiny runs', () => {
   test('npm run bench measures every scenario against raw upserts, with CPU and WAL per turn', async () => {
     const result = await npmRun(
       'bench',
-      ['--parts', 'turns', '--scenarios', 'juice@2,new-user@2,service@1,counter@1', '--round', '0.3', '--rounds', '1', '--warmup', '0.3', '--json'],
+      [
+        '--parts',
+        'turns',
+        '--scenarios',
+        'juice@2,new-user@2,service@1,counter@1',
+        '--round',
+        '0.3',
+        '--rounds',
+        '1',
+        '--warmup',
+        '0.3',
+        '--json',
+      ],
       env(),
     );
     expect(result.stderr).toMatch(/load\s+ops\/s \(rounds\)\s+p50 ms/);
@@ -37,7 +49,11 @@ describePostgres('the benchmark commands, tiny runs', () => {
   });
 
   test('npm run bench:peers runs the order on Parley restored and live, in rounds', async () => {
-    const result = await npmRun('bench:peers', ['--runners', 'parley-restore,parley-live', '--round', '0.3', '--rounds', '2', '--warmup', '0.1', '--json'], env());
+    const result = await npmRun(
+      'bench:peers',
+      ['--runners', 'parley-restore,parley-live', '--round', '0.3', '--rounds', '2', '--warmup', '0.1', '--json'],
+      env(),
+    );
     expect(result.code).toBe(0);
     const { runners } = JSON.parse(result.stdout) as { runners: PeerReport[] };
     expect(runners.map((r) => r.runner)).toEqual(['parley-restore', 'parley-live']);
@@ -49,7 +65,11 @@ describePostgres('the benchmark commands, tiny runs', () => {
   });
 
   test('npm run bench:memory samples the server while conversations go by', async () => {
-    const result = await npmRun('bench:memory', ['--conversations', '12', '--users', '3', '--samples', '3', '--turns', '2', '--json'], env());
+    const result = await npmRun(
+      'bench:memory',
+      ['--conversations', '12', '--users', '3', '--samples', '3', '--turns', '2', '--json'],
+      env(),
+    );
     expect(result.code).toBe(0);
     const { samples, errors } = JSON.parse(result.stdout) as { samples: MemorySample[]; errors: number };
     expect(errors).toBe(0);
