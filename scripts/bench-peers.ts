@@ -168,6 +168,7 @@ async function main(settings: Settings): Promise<number> {
   const schema = `bench_peers_${randomBytes(4).toString('hex')}`;
   const pool = new Pool({ connectionString: databaseUrl, max: 2 });
   const runners: OrderRunner[] = [];
+  let meter: PostgresMeter | undefined;
   try {
     let machine: MachineInfo;
     const usesPostgres = settings.runners.includes('langgraph-postgres');
@@ -196,13 +197,13 @@ async function main(settings: Settings): Promise<number> {
     }
     for (const runner of runners) await runOrders(runner, order, settings.warmupMs, next);
 
-    const meter = new PostgresMeter(pool);
+    meter = usesPostgres ? new PostgresMeter(databaseUrl) : undefined;
     const rounds = new Map<string, { turns: number; seconds: number; latencies: number[]; postgresCpuMs: number }[]>();
     for (let round = 0; round < settings.rounds; round++) {
       for (const runner of rotated(runners, round)) {
-        const before = usesPostgres ? await meter.read([process.pid]) : undefined;
+        const before = meter ? await meter.read([process.pid]) : undefined;
         const r = await runOrders(runner, order, settings.roundMs, next);
-        const pg = before ? await meter.between(before, await meter.read([process.pid])) : { cpuMs: NaN };
+        const pg = meter && before ? await meter.between(before, await meter.read([process.pid])) : { cpuMs: NaN };
         rounds.set(runner.name, [
           ...(rounds.get(runner.name) ?? []),
           { ...r, postgresCpuMs: runner.name === 'langgraph-postgres' ? pg.cpuMs : NaN },
@@ -249,6 +250,7 @@ async function main(settings: Settings): Promise<number> {
     return 0;
   } finally {
     for (const runner of runners) await runner.close?.();
+    await meter?.close();
     await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
     await pool.end();
   }

@@ -162,7 +162,7 @@ async function main(settings: Settings): Promise<number> {
   const log = settings.json ? (line: string) => process.stderr.write(`${line}\n`) : (line: string) => console.log(line);
   const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   const schema = `bench_${randomBytes(4).toString('hex')}`;
-  const pool = new Pool({ connectionString: databaseUrl, max: settings.upsertConnections + 1 });
+  const pool = new Pool({ connectionString: databaseUrl, max: settings.upsertConnections });
   const servers: ChildProcess[] = [];
   try {
     const version = (await pool.query<{ server_version: string }>('SHOW server_version')).rows[0]!.server_version;
@@ -184,7 +184,7 @@ async function main(settings: Settings): Promise<number> {
     }
     let code = 0;
     if (settings.parts.has('turns')) {
-      const reports = await runTurns(settings, pool, schema, servers, urls, log);
+      const reports = await runTurns(settings, databaseUrl, pool, schema, servers, urls, log);
       log(`\n${formatReports(reports)}`);
       log(goalLines(reports).join('\n'));
       if (settings.json) {
@@ -224,6 +224,7 @@ async function main(settings: Settings): Promise<number> {
  */
 async function runTurns(
   settings: Settings,
+  databaseUrl: string,
   pool: Pool,
   schema: string,
   servers: readonly ChildProcess[],
@@ -238,7 +239,7 @@ async function runTurns(
     const load = new TurnLoad(spec.scenario, spec.users, urls, run);
     loads.set(load.name, load);
   }
-  const meter = new PostgresMeter(pool);
+  const meter = new PostgresMeter(databaseUrl);
   const serverPids = () => servers.flatMap((child) => (child.pid ? processTree(child.pid) : []));
   try {
     log(`\nwarm-up: upserts, then ${[...loads.keys()].join(', ')} (${settings.warmupMs / 1000} s each)`);
@@ -278,6 +279,7 @@ async function runTurns(
     return buildReports(steps, measured, upserts.name);
   } finally {
     for (const load of loads.values()) load.close();
+    await meter.close();
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Pool } from 'pg';
+import { Pool } from 'pg';
 import { cpuDelta, cpuMsByPid, localPorts } from './proc';
 
 /** A reading of what PostgreSQL spent on some clients: their backends' CPU and the WAL position. */
@@ -15,7 +15,17 @@ export interface PostgresReading {
  * otherwise `cpuMs` stays empty and the tables print —.
  */
 export class PostgresMeter {
-  constructor(private readonly pool: Pool) {}
+  // Its own connection, always the one left out: a connection shared with the load would sometimes be counted and
+  // sometimes not, and one counted only at the end would add its whole lifetime's CPU.
+  private readonly pool: Pool;
+
+  constructor(databaseUrl: string) {
+    this.pool = new Pool({ connectionString: databaseUrl, max: 1 });
+  }
+
+  close(): Promise<void> {
+    return this.pool.end();
+  }
 
   async read(clientPids: readonly number[]): Promise<PostgresReading> {
     const ports = [...new Set(clientPids.flatMap((pid) => [...localPorts(pid)]))];
