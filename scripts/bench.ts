@@ -7,7 +7,7 @@ import { benchSlowNeighbours } from './bench-slow';
 import { describeMachine, machineInfo, type MachineInfo } from './bench/machine';
 import { PostgresMeter } from './bench/pg-meter';
 import { cpuDelta, cpuMsByPid, processTree } from './bench/proc';
-import { buildReports, formatReports, type LoadReport, type MeasuredRound } from './bench/report';
+import { buildReports, formatFirstTurns, formatReports, type LoadReport, type MeasuredRound } from './bench/report';
 import { alternatingSchedule } from './bench/schedule';
 import { formatRange, range } from './bench/stats';
 import { SCENARIOS, TurnLoad, type RoundResult, type ScenarioName } from './bench/turn-load';
@@ -186,6 +186,8 @@ async function main(settings: Settings): Promise<number> {
     if (settings.parts.has('turns')) {
       const reports = await runTurns(settings, databaseUrl, pool, schema, servers, urls, log);
       log(`\n${formatReports(reports)}`);
+      const firsts = formatFirstTurns(reports);
+      if (firsts.length) log(`\n${firsts.join('\n')}`);
       log(goalLines(reports).join('\n'));
       if (settings.json) {
         const output: BenchOutput = {

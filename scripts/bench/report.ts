@@ -23,6 +23,10 @@ export interface LoadReport {
   ratioPerRound: number[];
   p50Ms: number;
   p99Ms: number;
+  /** A new user's first turn (creates the conversation and the user's memory): how many, p50, p99. */
+  firstTurns: number;
+  firstTurnP50Ms: number;
+  firstTurnP99Ms: number;
   errors: number;
   unexpected: number;
   orders: number;
@@ -46,6 +50,7 @@ export function buildReports(
     const sum = (pick: (m: MeasuredRound) => number) => rounds.reduce((total, m) => total + pick(m), 0);
     const ops = sum((m) => m.ops);
     const latency = summarize(rounds.flatMap((m) => m.latencies));
+    const first = summarize(rounds.flatMap((m) => m.firstTurnLatencies));
     return {
       load,
       rounds: rounds.length,
@@ -54,6 +59,9 @@ export function buildReports(
       ratioPerRound: load === baseline ? [] : (ratios.get(load) ?? []),
       p50Ms: latency.p50,
       p99Ms: latency.p99,
+      firstTurns: first.count,
+      firstTurnP50Ms: first.p50,
+      firstTurnP99Ms: first.p99,
       errors: sum((m) => m.errors),
       unexpected: sum((m) => m.unexpected),
       orders: sum((m) => m.orders),
@@ -63,6 +71,17 @@ export function buildReports(
       walBytesPerOp: sum((m) => m.walBytes) / ops,
     };
   });
+}
+
+/** A line per load whose rounds had first turns of new users: their latency next to all turns'. */
+export function formatFirstTurns(reports: readonly LoadReport[]): string[] {
+  return reports
+    .filter((r) => r.firstTurns > 0)
+    .map(
+      (r) =>
+        `${r.load}: a new user's first turn p50 ${formatNumber(r.firstTurnP50Ms, 1)} ms, p99 ${formatNumber(r.firstTurnP99Ms, 1)} ms ` +
+        `(${formatNumber(r.firstTurns)} first turns); all its turns p50 ${formatNumber(r.p50Ms, 1)} ms`,
+    );
 }
 
 /** The results as a plain-text table: ranges are the per-round minimum and maximum. */

@@ -12,6 +12,8 @@ export interface RoundResult {
   ops: number;
   seconds: number;
   latencies: number[];
+  /** Latencies of the first turn of a new user and conversation (the rest are in `latencies` too). */
+  firstTurnLatencies: number[];
   /** Non-200 answers and transport errors. */
   errors: number;
   /** 200 answers that were not what the user's script expected. */
@@ -24,7 +26,12 @@ export interface RoundResult {
 interface UserScript {
   readonly bot: string;
   userId: string;
-  next(replies: readonly string[] | undefined): { text: string; unexpected: boolean; orderDone: boolean };
+  next(replies: readonly string[] | undefined): {
+    text: string;
+    unexpected: boolean;
+    orderDone: boolean;
+    firstTurn: boolean;
+  };
 }
 
 export type ScenarioName = 'juice' | 'new-user' | 'service' | 'counter';
@@ -49,7 +56,8 @@ function scriptFor(scenario: ScenarioName, prefix: string): UserScript {
           const orderDone = move.kind === 'done' && replies !== undefined;
           if (orderDone) orders++;
           if (orderDone && scenario === 'new-user') user.userId = `${prefix}-${orders}`;
-          return { text: move.text, unexpected: move.kind === 'unexpected', orderDone };
+          const firstTurn = replies === undefined || (orderDone && scenario === 'new-user');
+          return { text: move.text, unexpected: move.kind === 'unexpected', orderDone, firstTurn };
         },
       };
       return user;
@@ -69,6 +77,7 @@ function fixed(bot: string, userId: string, text: string, expected: string): Use
       text,
       unexpected: replies !== undefined && !replies.some((r) => r.includes(expected)),
       orderDone: false,
+      firstTurn: replies === undefined,
     }),
   };
 }
@@ -147,7 +156,15 @@ export class TurnLoad {
 
   /** Run the load for `ms`: every user sends, waits for the reply, sends again, until the time is up. */
   async run(ms: number): Promise<RoundResult> {
-    const result: RoundResult = { ops: 0, seconds: 0, latencies: [], errors: 0, unexpected: 0, orders: 0 };
+    const result: RoundResult = {
+      ops: 0,
+      seconds: 0,
+      latencies: [],
+      firstTurnLatencies: [],
+      errors: 0,
+      unexpected: 0,
+      orders: 0,
+    };
     const started = performance.now();
     const until = started + ms;
     await Promise.all(
@@ -157,7 +174,7 @@ export class TurnLoad {
           // After an error the user says the same again (a person would).
           const move =
             user.retry !== undefined
-              ? { text: user.retry, unexpected: false, orderDone: false }
+              ? { text: user.retry, unexpected: false, orderDone: false, firstTurn: false }
               : user.script.next(user.replies);
           if (move.unexpected) result.unexpected++;
           if (move.orderDone) {
@@ -172,7 +189,9 @@ export class TurnLoad {
               messageId: `m${this.sent++}`,
               text: move.text,
             });
-            result.latencies.push(performance.now() - t0);
+            const ms = performance.now() - t0;
+            result.latencies.push(ms);
+            if (move.firstTurn) result.firstTurnLatencies.push(ms);
             result.ops++;
             if (status !== 200) result.errors++;
             else {

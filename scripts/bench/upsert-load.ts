@@ -28,7 +28,15 @@ export class UpsertLoad {
   }
 
   async run(ms: number): Promise<RoundResult> {
-    const result: RoundResult = { ops: 0, seconds: 0, latencies: [], errors: 0, unexpected: 0, orders: 0 };
+    const result: RoundResult = {
+      ops: 0,
+      seconds: 0,
+      latencies: [],
+      firstTurnLatencies: [],
+      errors: 0,
+      unexpected: 0,
+      orders: 0,
+    };
     const started = performance.now();
     const until = started + ms;
     await Promise.all(

@@ -1,10 +1,11 @@
-import { buildReports, formatReports, type MeasuredRound } from '../../scripts/bench/report';
+import { buildReports, formatFirstTurns, formatReports, type MeasuredRound } from '../../scripts/bench/report';
 import { alternatingSchedule } from '../../scripts/bench/schedule';
 
 const round = (ops: number, extra: Partial<MeasuredRound> = {}): MeasuredRound => ({
   ops,
   seconds: 1,
   latencies: Array.from({ length: ops }, (_, i) => i + 1),
+  firstTurnLatencies: [],
   errors: 0,
   unexpected: 0,
   orders: 0,
@@ -42,6 +43,24 @@ describe('bench reports', () => {
     expect(upsert!.serverCpuMsPerOp).toBeNaN();
     // Latencies of both rounds together: 1..200 and 1..100, so the 150th of 300 is 75.
     expect(juice!.p50Ms).toBe(75);
+  });
+
+  it("sets a new user's first turns apart", () => {
+    const [, newUser] = buildReports(
+      steps,
+      [
+        round(1),
+        round(4, { firstTurnLatencies: [30, 10] }),
+        round(1),
+        round(2, { firstTurnLatencies: [20] }),
+        round(1),
+      ],
+      'upsert',
+    );
+    expect(newUser).toMatchObject({ firstTurns: 3, firstTurnP50Ms: 20, firstTurnP99Ms: 30 });
+    expect(formatFirstTurns([newUser!, juice!])).toEqual([
+      "juice@8: a new user's first turn p50 20.0 ms, p99 30.0 ms (3 first turns); all its turns p50 2.0 ms",
+    ]);
   });
 
   it('prints ranges and a dash where nothing was measured', () => {
