@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { Pool } from 'pg';
 import { runCommand, UsageError, type CommandSpec, type ParsedCommandLine } from '../apps/api/src/cli/command-line';
 import { startServer } from './bench-http';
@@ -22,7 +23,9 @@ import { UpsertLoad } from './bench/upsert-load';
  *  3. a fast user's latency next to 20 users waiting for a slow service or a slow NLU (scripts/bench-slow.ts).
  * Everything runs in one fresh schema, dropped at the end. docs/performance.md says how to read the results.
  */
-const DEFAULT_LOADS = 'juice@1,juice@8,juice@64,juice@256,new-user@8,service@8,counter@8';
+const CORES = availableParallelism();
+// juice@64 on one server process and on one per core, to show what the other cores add.
+const DEFAULT_LOADS = `juice@1,juice@8,juice@64,${CORES > 1 ? `juice@64x${CORES},` : ''}juice@256,new-user@8,service@8,counter@8`;
 const PARTS = ['engine', 'nlu', 'paths', 'turns', 'slow'] as const;
 type Part = (typeof PARTS)[number];
 
@@ -37,7 +40,7 @@ export const benchCommand: CommandSpec = {
       type: 'string',
       value: 'list',
       default: DEFAULT_LOADS,
-      description: `HTTP loads, scenario@users, comma-separated (users default 8); scenarios: ${Object.keys(SCENARIOS).join(', ')}`,
+      description: `HTTP loads, scenario@users or scenario@usersxprocesses (users spread over that many server processes), comma-separated (users default 8, processes --instances); scenarios: ${Object.keys(SCENARIOS).join(', ')}`,
     },
     round: { type: 'string', value: 'seconds', default: '2', description: 'length of one round of one load' },
     rounds: {
@@ -68,7 +71,7 @@ export const benchCommand: CommandSpec = {
     BENCH_SERVER_NODE_OPTIONS: 'extra node flags for the server processes, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"',
   },
   notes: [
-    'Scenarios: ' +
+    'Scenarios:' +
       Object.entries(SCENARIOS)
         .map(([name, what]) => `\n  ${name}: ${what}`)
         .join(''),
@@ -80,23 +83,36 @@ export const benchCommand: CommandSpec = {
 export interface LoadSpec {
   scenario: ScenarioName;
   users: number;
+  /** Server processes the users are spread over (undefined: --instances). */
+  processes?: number;
 }
 
-/** Parse `--scenarios`: `juice@64,new-user` → loads (8 users when no @). */
+/** A load's name in the tables: `juice@64`, `juice@64x2`. */
+export function loadName(spec: LoadSpec): string {
+  return `${spec.scenario}@${spec.users}${spec.processes ? `x${spec.processes}` : ''}`;
+}
+
+/** Parse `--scenarios`: `juice@64,juice@64x2,new-user` → loads (8 users when no @). */
 export function parseLoads(list: string): LoadSpec[] {
   const loads = list
     .split(',')
     .map((item) => item.trim())
     .filter(Boolean)
     .map((item) => {
-      const [scenario = '', users = '8'] = item.split('@');
+      const [scenario = '', count = '8'] = item.split('@');
       if (!(scenario in SCENARIOS)) {
         throw new UsageError(`Unknown scenario '${scenario}': one of ${Object.keys(SCENARIOS).join(', ')}.`);
       }
-      return { scenario: scenario as ScenarioName, users: positiveInteger(users, `users of '${item}'`) };
+      const [users = '', processes] = count.split('x');
+      const spec: LoadSpec = {
+        scenario: scenario as ScenarioName,
+        users: positiveInteger(users, `users of '${item}'`),
+      };
+      if (processes !== undefined) spec.processes = positiveInteger(processes, `processes of '${item}'`);
+      return spec;
     });
   if (loads.length === 0) throw new UsageError('--scenarios names no scenario.');
-  const names = loads.map((l) => `${l.scenario}@${l.users}`);
+  const names = loads.map(loadName);
   const twice = names.find((name, i) => names.indexOf(name) !== i);
   if (twice) throw new UsageError(`'${twice}' is listed twice in --scenarios.`);
   return loads;
@@ -164,6 +180,8 @@ async function main(settings: Settings): Promise<number> {
   const schema = `bench_${randomBytes(4).toString('hex')}`;
   const pool = new Pool({ connectionString: databaseUrl, max: settings.upsertConnections });
   const servers: ChildProcess[] = [];
+  // Server processes by group size: the loads with the same number of processes share them.
+  const groups = new Map<number, ServerGroup>();
   try {
     const version = (await pool.query<{ server_version: string }>('SHOW server_version')).rows[0]!.server_version;
     const machine = machineInfo(version);
@@ -172,19 +190,23 @@ async function main(settings: Settings): Promise<number> {
     if (settings.parts.has('nlu')) await runNluBench(log);
     if (settings.parts.has('paths')) await runPathsBench(log);
 
-    const needsServer = settings.parts.has('turns') || settings.parts.has('slow');
-    const urls: string[] = [];
-    if (needsServer) {
-      await pool.query(`CREATE SCHEMA "${schema}"`);
-      for (let i = 0; i < settings.instances; i++) {
+    const sizes = new Set<number>();
+    if (settings.parts.has('slow')) sizes.add(settings.instances);
+    if (settings.parts.has('turns')) for (const spec of settings.loads) sizes.add(spec.processes ?? settings.instances);
+    if (sizes.size) await pool.query(`CREATE SCHEMA "${schema}"`);
+    for (const size of [...sizes].sort((a, b) => a - b)) {
+      const group: ServerGroup = { children: [], urls: [] };
+      for (let i = 0; i < size; i++) {
         const { child, url } = await startServer(databaseUrl, schema);
         servers.push(child);
-        urls.push(url);
+        group.children.push(child);
+        group.urls.push(url);
       }
+      groups.set(size, group);
     }
     let code = 0;
     if (settings.parts.has('turns')) {
-      const reports = await runTurns(settings, databaseUrl, pool, schema, servers, urls, log);
+      const reports = await runTurns(settings, databaseUrl, pool, schema, groups, log);
       log(`\n${formatReports(reports)}`);
       const firsts = formatFirstTurns(reports);
       if (firsts.length) log(`\n${firsts.join('\n')}`);
@@ -205,7 +227,9 @@ async function main(settings: Settings): Promise<number> {
       }
       if (reports.some((r) => r.errors > 0 || r.unexpected > 0)) code = 1;
     }
-    if (settings.parts.has('slow')) await benchSlowNeighbours(urls[0]!, Number(process.env.BENCH_SECONDS ?? 20));
+    if (settings.parts.has('slow')) {
+      await benchSlowNeighbours(groups.get(settings.instances)!.urls[0]!, Number(process.env.BENCH_SECONDS ?? 20));
+    }
     return code;
   } finally {
     for (const child of servers) child.kill('SIGTERM');
@@ -219,6 +243,12 @@ async function main(settings: Settings): Promise<number> {
   }
 }
 
+/** Server processes on the benchmark's schema that a load's users are spread over. */
+interface ServerGroup {
+  children: ChildProcess[];
+  urls: string[];
+}
+
 /**
  * The HTTP loads and the raw upserts, alternating (scripts/bench/schedule.ts): each round of each load between two
  * upsert rounds, with CPU read from /proc around every round: the load generator (this process), the server
@@ -229,24 +259,27 @@ async function runTurns(
   databaseUrl: string,
   pool: Pool,
   schema: string,
-  servers: readonly ChildProcess[],
-  urls: readonly string[],
+  groups: ReadonlyMap<number, ServerGroup>,
   log: (line: string) => void,
 ): Promise<LoadReport[]> {
   const upserts = new UpsertLoad(pool, schema, settings.upsertConnections);
   await upserts.prepare();
   const run = randomBytes(3).toString('hex');
-  const loads = new Map<string, TurnLoad>();
+  const loads = new Map<string, { load: TurnLoad; servers: ServerGroup }>();
   for (const spec of settings.loads) {
-    const load = new TurnLoad(spec.scenario, spec.users, urls, run);
-    loads.set(load.name, load);
+    const servers = groups.get(spec.processes ?? settings.instances)!;
+    loads.set(loadName(spec), {
+      load: new TurnLoad(spec.scenario, spec.users, servers.urls, run, loadName(spec)),
+      servers,
+    });
   }
   const meter = new PostgresMeter(databaseUrl);
-  const serverPids = () => servers.flatMap((child) => (child.pid ? processTree(child.pid) : []));
+  const serverPids = (group: ServerGroup) =>
+    group.children.flatMap((child) => (child.pid ? processTree(child.pid) : []));
   try {
     log(`\nwarm-up: upserts, then ${[...loads.keys()].join(', ')} (${settings.warmupMs / 1000} s each)`);
     await upserts.run(settings.warmupMs);
-    for (const load of loads.values()) await load.warmUp(settings.warmupMs);
+    for (const { load } of loads.values()) await load.warmUp(settings.warmupMs);
 
     const steps = alternatingSchedule(upserts.name, [...loads.keys()], settings.rounds);
     log(
@@ -255,8 +288,9 @@ async function runTurns(
     );
     const measured: MeasuredRound[] = [];
     for (const step of steps) {
-      const load = step.load === upserts.name ? upserts : loads.get(step.load)!;
-      const pids = step.load === upserts.name ? [] : serverPids();
+      const turns = loads.get(step.load);
+      const load = turns?.load ?? upserts;
+      const pids = turns ? serverPids(turns.servers) : [];
       const clientPids = step.load === upserts.name ? [process.pid] : pids;
       const pgBefore = await meter.read(clientPids);
       const serverBefore = cpuMsByPid(pids);
@@ -280,7 +314,7 @@ async function runTurns(
     }
     return buildReports(steps, measured, upserts.name);
   } finally {
-    for (const load of loads.values()) load.close();
+    for (const { load } of loads.values()) load.close();
     await meter.close();
   }
 }
@@ -302,6 +336,13 @@ function goalLines(reports: readonly LoadReport[]): string[] {
   if (service && counter)
     lines.push(`service p50 ÷ counter p50: ${(service.p50Ms / counter.p50Ms).toFixed(2)} (goal ≤ 1.5)`);
   if (juice64) lines.push(`juice@64 p99: ${juice64.p99Ms.toFixed(1)} ms (goal < 50 ms)`);
+  for (const multi of reports.filter((r) => /^juice@64x\d+$/.test(r.load))) {
+    if (!juice64) break;
+    const perRound = multi.ratioPerRound.map((r, i) => r / (juice64.ratioPerRound[i] ?? NaN));
+    lines.push(
+      `${multi.load} ÷ juice@64, per round: ${formatRange(range(perRound), 2)} (goal ≥ 1.7 on 2 cores); ${multi.load} p99 ${multi.p99Ms.toFixed(1)} ms`,
+    );
+  }
   return lines.length ? ['', ...lines] : [];
 }
 

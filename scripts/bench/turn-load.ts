@@ -132,11 +132,12 @@ export class TurnLoad {
     readonly concurrency: number,
     private readonly urls: readonly string[],
     run: string,
+    name = `${scenario}@${concurrency}`,
   ) {
-    this.name = `${scenario}@${concurrency}`;
+    this.name = name;
     this.agent = new Agent({ keepAlive: true, maxSockets: concurrency });
     this.users = Array.from({ length: concurrency }, (_, i) => ({
-      script: scriptFor(scenario, `${scenario}-${run}-${concurrency}-${i}`),
+      script: scriptFor(scenario, `${name}-${run}-${i}`),
       replies: undefined,
       orders: 0,
     }));

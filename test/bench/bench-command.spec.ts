@@ -1,5 +1,5 @@
 import { UsageError } from '../../apps/api/src/cli/command-line';
-import { parseLoads } from '../../scripts/bench';
+import { loadName, parseLoads } from '../../scripts/bench';
 import { checkReplies, JUICE_ORDER } from '../../scripts/bench/juice-order';
 import { parleyRunner } from '../../scripts/bench/parley-runners';
 
@@ -12,8 +12,18 @@ describe('npm run bench --scenarios', () => {
     ]);
   });
 
+  it('reads the number of server processes after an x', () => {
+    const loads = parseLoads('juice@64,juice@64x2');
+    expect(loads).toEqual([
+      { scenario: 'juice', users: 64 },
+      { scenario: 'juice', users: 64, processes: 2 },
+    ]);
+    expect(loads.map(loadName)).toEqual(['juice@64', 'juice@64x2']);
+  });
+
   it.each([
     ['pizza', /Unknown scenario 'pizza'/],
+    ['juice@64x0', /processes of 'juice@64x0' must be a whole number ≥ 1/],
     ['juice@0', /whole number ≥ 1/],
     ['juice@x', /whole number ≥ 1/],
     ['juice,juice@8', /'juice@8' is listed twice/],
