@@ -194,16 +194,24 @@ async function main(settings: Settings): Promise<number> {
     if (settings.parts.has('slow')) sizes.add(settings.instances);
     if (settings.parts.has('turns')) for (const spec of settings.loads) sizes.add(spec.processes ?? settings.instances);
     if (sizes.size) await pool.query(`CREATE SCHEMA "${schema}"`);
-    for (const size of [...sizes].sort((a, b) => a - b)) {
-      const group: ServerGroup = { children: [], urls: [] };
-      for (let i = 0; i < size; i++) {
-        const { child, url } = await startServer(databaseUrl, schema);
-        servers.push(child);
-        group.children.push(child);
-        group.urls.push(url);
-      }
+    // All at once (they boot in parallel; migrations take an advisory lock); every one that started is stopped at
+    // the end even if another failed.
+    const started = await Promise.allSettled(
+      [...sizes].flatMap((size) =>
+        Array.from({ length: size }, () => startServer(databaseUrl, schema).then((s) => ({ size, ...s }))),
+      ),
+    );
+    for (const result of started) {
+      if (result.status === 'rejected') continue;
+      const { size, child, url } = result.value;
+      servers.push(child);
+      const group = groups.get(size) ?? { children: [], urls: [] };
+      group.children.push(child);
+      group.urls.push(url);
       groups.set(size, group);
     }
+    const failed = started.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
     let code = 0;
     if (settings.parts.has('turns')) {
       const reports = await runTurns(settings, databaseUrl, pool, schema, groups, log);

@@ -19,7 +19,7 @@ describePostgres('the benchmark commands, tiny runs', () => {
         '--parts',
         'turns',
         '--scenarios',
-        'juice@2,new-user@2,service@1,counter@1',
+        'juice@2,new-user@2,service@1,counter@1,counter@2x2',
         '--round',
         '0.3',
         '--rounds',
@@ -34,7 +34,14 @@ describePostgres('the benchmark commands, tiny runs', () => {
     expect(result.code).toBe(0);
     const output = JSON.parse(result.stdout) as BenchOutput;
     expect(output.machine.cores).toBeGreaterThan(0);
-    expect(output.loads.map((l) => l.load)).toEqual(['upsert', 'juice@2', 'new-user@2', 'service@1', 'counter@1']);
+    expect(output.loads.map((l) => l.load)).toEqual([
+      'upsert',
+      'juice@2',
+      'new-user@2',
+      'service@1',
+      'counter@1',
+      'counter@2x2',
+    ]);
     for (const load of output.loads) {
       expect(load.rate).toBeGreaterThan(0);
       expect(load.errors + load.unexpected).toBe(0);
