@@ -8,10 +8,17 @@ import { benchSlowNeighbours } from './bench-slow';
 import { describeMachine, machineInfo, type MachineInfo } from './bench/machine';
 import { PostgresMeter } from './bench/pg-meter';
 import { cpuDelta, cpuMsByPid, processTree } from './bench/proc';
-import { buildReports, formatFirstTurns, formatReports, type LoadReport, type MeasuredRound } from './bench/report';
+import { loadName, parseLoads, positiveInteger, positiveSeconds, type LoadSpec } from './bench/load-spec';
+import {
+  buildReports,
+  formatFirstTurns,
+  formatReports,
+  goalLines,
+  type LoadReport,
+  type MeasuredRound,
+} from './bench/report';
 import { alternatingSchedule } from './bench/schedule';
-import { formatRange, range } from './bench/stats';
-import { SCENARIOS, TurnLoad, type RoundResult, type ScenarioName } from './bench/turn-load';
+import { SCENARIOS, TurnLoad, type RoundResult } from './bench/turn-load';
 import { UpsertLoad } from './bench/upsert-load';
 
 /**
@@ -79,56 +86,6 @@ export const benchCommand: CommandSpec = {
     'A quick look (about a minute): npm run bench -- --parts turns --scenarios juice,new-user --round 1 --rounds 2',
   ],
 };
-
-export interface LoadSpec {
-  scenario: ScenarioName;
-  users: number;
-  /** Server processes the users are spread over (undefined: --instances). */
-  processes?: number;
-}
-
-/** A load's name in the tables: `juice@64`, `juice@64x2`. */
-export function loadName(spec: LoadSpec): string {
-  return `${spec.scenario}@${spec.users}${spec.processes ? `x${spec.processes}` : ''}`;
-}
-
-/** Parse `--scenarios`: `juice@64,juice@64x2,new-user` → loads (8 users when no @). */
-export function parseLoads(list: string): LoadSpec[] {
-  const loads = list
-    .split(',')
-    .map((item) => item.trim())
-    .filter(Boolean)
-    .map((item) => {
-      const [scenario = '', count = '8'] = item.split('@');
-      if (!(scenario in SCENARIOS)) {
-        throw new UsageError(`Unknown scenario '${scenario}': one of ${Object.keys(SCENARIOS).join(', ')}.`);
-      }
-      const [users = '', processes] = count.split('x');
-      const spec: LoadSpec = {
-        scenario: scenario as ScenarioName,
-        users: positiveInteger(users, `users of '${item}'`),
-      };
-      if (processes !== undefined) spec.processes = positiveInteger(processes, `processes of '${item}'`);
-      return spec;
-    });
-  if (loads.length === 0) throw new UsageError('--scenarios names no scenario.');
-  const names = loads.map(loadName);
-  const twice = names.find((name, i) => names.indexOf(name) !== i);
-  if (twice) throw new UsageError(`'${twice}' is listed twice in --scenarios.`);
-  return loads;
-}
-
-function positiveInteger(text: string, what: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${what} must be a whole number ≥ 1, not '${text}'.`);
-  return n;
-}
-
-function positiveSeconds(text: string, what: string): number {
-  const n = Number(text);
-  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${what} must be a number of seconds > 0, not '${text}'.`);
-  return n;
-}
 
 function parseParts(list: string): Set<Part> {
   const parts = list
@@ -325,33 +282,6 @@ async function runTurns(
     for (const { load } of loads.values()) load.close();
     await meter.close();
   }
-}
-
-/** The goals of docs/performance.md, checked against this run (a line each; missing loads are skipped). */
-function goalLines(reports: readonly LoadReport[]): string[] {
-  const by = (name: string) => reports.find((r) => r.load === name);
-  const lines: string[] = [];
-  const juice8 = by('juice@8');
-  const newUser = by('new-user@8');
-  const service = by('service@8');
-  const counter = by('counter@8');
-  const juice64 = by('juice@64');
-  if (juice8) lines.push(`juice@8 × upsert: ${formatRange(range(juice8.ratioPerRound), 2)} (goal ≥ 0.35)`);
-  if (juice8 && newUser) {
-    const perRound = newUser.ratioPerRound.map((r, i) => r / (juice8.ratioPerRound[i] ?? NaN));
-    lines.push(`new-user@8 ÷ juice@8, per round: ${formatRange(range(perRound), 2)} (goal ≥ 0.6)`);
-  }
-  if (service && counter)
-    lines.push(`service p50 ÷ counter p50: ${(service.p50Ms / counter.p50Ms).toFixed(2)} (goal ≤ 1.5)`);
-  if (juice64) lines.push(`juice@64 p99: ${juice64.p99Ms.toFixed(1)} ms (goal < 50 ms)`);
-  for (const multi of reports.filter((r) => /^juice@64x\d+$/.test(r.load))) {
-    if (!juice64) break;
-    const perRound = multi.ratioPerRound.map((r, i) => r / (juice64.ratioPerRound[i] ?? NaN));
-    lines.push(
-      `${multi.load} ÷ juice@64, per round: ${formatRange(range(perRound), 2)} (goal ≥ 1.7 on 2 cores); ${multi.load} p99 ${multi.p99Ms.toFixed(1)} ms`,
-    );
-  }
-  return lines.length ? ['', ...lines] : [];
 }
 
 /** The engine's own benchmark (scripts/bench-engine.ts, by the engine's author). */

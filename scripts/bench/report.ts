@@ -112,3 +112,30 @@ export function formatReports(reports: readonly LoadReport[]): string {
   ]);
   return formatTable(header, rows);
 }
+
+/** The goals of docs/performance.md, checked against this run (a line each; missing loads are skipped). */
+export function goalLines(reports: readonly LoadReport[]): string[] {
+  const by = (name: string) => reports.find((r) => r.load === name);
+  const lines: string[] = [];
+  const juice8 = by('juice@8');
+  const newUser = by('new-user@8');
+  const service = by('service@8');
+  const counter = by('counter@8');
+  const juice64 = by('juice@64');
+  if (juice8) lines.push(`juice@8 × upsert: ${formatRange(range(juice8.ratioPerRound), 2)} (goal ≥ 0.35)`);
+  if (juice8 && newUser) {
+    const perRound = newUser.ratioPerRound.map((r, i) => r / (juice8.ratioPerRound[i] ?? NaN));
+    lines.push(`new-user@8 ÷ juice@8, per round: ${formatRange(range(perRound), 2)} (goal ≥ 0.6)`);
+  }
+  if (service && counter)
+    lines.push(`service p50 ÷ counter p50: ${(service.p50Ms / counter.p50Ms).toFixed(2)} (goal ≤ 1.5)`);
+  if (juice64) lines.push(`juice@64 p99: ${juice64.p99Ms.toFixed(1)} ms (goal < 50 ms)`);
+  for (const multi of reports.filter((r) => /^juice@64x\d+$/.test(r.load))) {
+    if (!juice64) break;
+    const perRound = multi.ratioPerRound.map((r, i) => r / (juice64.ratioPerRound[i] ?? NaN));
+    lines.push(
+      `${multi.load} ÷ juice@64, per round: ${formatRange(range(perRound), 2)} (goal ≥ 1.7 on 2 cores); ${multi.load} p99 ${multi.p99Ms.toFixed(1)} ms`,
+    );
+  }
+  return lines.length ? ['', ...lines] : [];
+}

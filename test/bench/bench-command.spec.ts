@@ -1,5 +1,5 @@
 import { UsageError } from '../../apps/api/src/cli/command-line';
-import { loadName, parseLoads } from '../../scripts/bench';
+import { loadName, parseLoads } from '../../scripts/bench/load-spec';
 import { checkReplies, JUICE_ORDER } from '../../scripts/bench/juice-order';
 import { parleyRunner } from '../../scripts/bench/parley-runners';
 

@@ -1,4 +1,10 @@
-import { buildReports, formatFirstTurns, formatReports, type MeasuredRound } from '../../scripts/bench/report';
+import {
+  buildReports,
+  formatFirstTurns,
+  formatReports,
+  goalLines,
+  type MeasuredRound,
+} from '../../scripts/bench/report';
 import { alternatingSchedule } from '../../scripts/bench/schedule';
 
 const round = (ops: number, extra: Partial<MeasuredRound> = {}): MeasuredRound => ({
@@ -67,5 +73,45 @@ describe('bench reports', () => {
     const text = formatReports([upsert!, juice!]);
     expect(text).toMatch(/juice@8\s+100–200 .* 0\.13–0\.20/);
     expect(text).toMatch(/upsert\s+500–1,000 .* — /);
+  });
+});
+
+describe('the goal lines under the table', () => {
+  const steps = alternatingSchedule(
+    'upsert',
+    ['juice@8', 'new-user@8', 'juice@64', 'juice@64x2', 'service@8', 'counter@8'],
+    1,
+  );
+  // upsert rounds at 1,000/s; the loads in the order above (one round each).
+  const rates: Record<string, number> = {
+    'juice@8': 400,
+    'new-user@8': 200,
+    'juice@64': 500,
+    'juice@64x2': 900,
+    'service@8': 300,
+    'counter@8': 600,
+  };
+  const measured = steps.map((step) =>
+    step.load === 'upsert'
+      ? round(1000)
+      : round(rates[step.load]!, {
+          latencies: step.load === 'service@8' ? [9] : step.load === 'counter@8' ? [6] : [70],
+        }),
+  );
+
+  it('checks each goal against the run', () => {
+    expect(goalLines(buildReports(steps, measured, 'upsert'))).toEqual([
+      '',
+      'juice@8 × upsert: 0.40 (goal ≥ 0.35)',
+      'new-user@8 ÷ juice@8, per round: 0.50 (goal ≥ 0.6)',
+      'service p50 ÷ counter p50: 1.50 (goal ≤ 1.5)',
+      'juice@64 p99: 70.0 ms (goal < 50 ms)',
+      'juice@64x2 ÷ juice@64, per round: 1.80 (goal ≥ 1.7 on 2 cores); juice@64x2 p99 70.0 ms',
+    ]);
+  });
+
+  it('leaves out the goals whose loads did not run', () => {
+    const only = alternatingSchedule('upsert', ['counter@8'], 1);
+    expect(goalLines(buildReports(only, [round(1000), round(600), round(1000)], 'upsert'))).toEqual([]);
   });
 });
