@@ -1,5 +1,5 @@
 import { Pool } from 'pg';
-import { cpuDelta, cpuMsByPid, localPorts } from './proc';
+import { cpuDelta, cpuMsByPid, localPorts, processName } from './proc';
 
 /** A reading of what PostgreSQL spent on some clients: their backends' CPU and the WAL position. */
 export interface PostgresReading {
@@ -35,7 +35,8 @@ export class PostgresMeter {
        UNION ALL SELECT NULL, pg_current_wal_lsn()::text`,
       [ports],
     );
-    const pids = rows.filter((r) => r.pid !== null).map((r) => r.pid);
+    // A database on another machine has its own pids: only processes here that are PostgreSQL's are read.
+    const pids = rows.filter((r) => r.pid !== null && processName(r.pid) === 'postgres').map((r) => r.pid);
     return { cpuMs: cpuMsByPid(pids), walLsn: rows[rows.length - 1]!.lsn };
   }
 

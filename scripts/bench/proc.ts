@@ -145,6 +145,15 @@ export function localPorts(pid: number): Set<number> {
   return ports;
 }
 
+/** A process's command name (/proc/<pid>/comm, e.g. `postgres`), undefined when there is no such process here. */
+export function processName(pid: number): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+}
+
 /** Resident set size of a process in bytes (VmRSS in /proc/<pid>/status), undefined when unreadable. */
 export function rssBytes(pid: number): number | undefined {
   try {

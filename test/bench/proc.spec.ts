@@ -8,6 +8,7 @@ import {
   localPorts,
   parseNetTcp,
   parseProcStat,
+  processName,
   processTree,
   rssBytes,
 } from '../../scripts/bench/proc';
@@ -56,6 +57,8 @@ describe('reading CPU and ports from /proc', () => {
     expect(before.get(process.pid)).toBeGreaterThan(0);
     expect(cpuDelta(before, after)).toBeGreaterThanOrEqual(1000 / clockTicks());
     expect(rssBytes(process.pid)).toBeGreaterThan(1024 * 1024);
+    expect(processName(process.pid)).toMatch(/node|jest/);
+    expect(processName(2 ** 22 + 1)).toBeUndefined();
   });
 
   it('finds the children of a process', async () => {
