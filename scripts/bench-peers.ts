@@ -156,6 +156,8 @@ export interface PeerReport {
   p99Ms: number;
   /** PostgreSQL backends' CPU per turn (langgraph-postgres; NaN for the others). */
   postgresCpuMsPerTurn: number;
+  /** CPU of this process per turn (the framework's own work, whatever it waits for). */
+  cpuMsPerTurn: number;
   /** Parley restored from JSON ÷ this framework, turns/s in the same round. */
   restoreOverPerRound: number[];
   liveOverPerRound: number[];
@@ -198,15 +200,24 @@ async function main(settings: Settings): Promise<number> {
     for (const runner of runners) await runOrders(runner, order, settings.warmupMs, next);
 
     meter = usesPostgres ? new PostgresMeter(databaseUrl) : undefined;
-    const rounds = new Map<string, { turns: number; seconds: number; latencies: number[]; postgresCpuMs: number }[]>();
+    const rounds = new Map<
+      string,
+      { turns: number; seconds: number; latencies: number[]; postgresCpuMs: number; cpuMs: number }[]
+    >();
     for (let round = 0; round < settings.rounds; round++) {
       for (const runner of rotated(runners, round)) {
         const before = meter ? await meter.read([process.pid]) : undefined;
+        const cpuBefore = process.cpuUsage();
         const r = await runOrders(runner, order, settings.roundMs, next);
+        const cpu = process.cpuUsage(cpuBefore);
         const pg = meter && before ? await meter.between(before, await meter.read([process.pid])) : { cpuMs: NaN };
         rounds.set(runner.name, [
           ...(rounds.get(runner.name) ?? []),
-          { ...r, postgresCpuMs: runner.name === 'langgraph-postgres' ? pg.cpuMs : NaN },
+          {
+            ...r,
+            postgresCpuMs: runner.name === 'langgraph-postgres' ? pg.cpuMs : NaN,
+            cpuMs: (cpu.user + cpu.system) / 1000,
+          },
         ]);
       }
       log(
@@ -227,19 +238,29 @@ async function main(settings: Settings): Promise<number> {
         p50Ms: latency.p50,
         p99Ms: latency.p99,
         postgresCpuMsPerTurn: list.reduce((t, r) => t + r.postgresCpuMs, 0) / turns,
+        cpuMsPerTurn: list.reduce((t, r) => t + r.cpuMs, 0) / turns,
         restoreOverPerRound: over('parley-restore'),
         liveOverPerRound: over('parley-live'),
       };
     });
     log(`\n${formatPeerReports(reports)}`);
     const bb = reports.find((r) => r.runner === 'botbuilder');
+    const restore = reports.find((r) => r.runner === 'parley-restore');
+    const live = reports.find((r) => r.runner === 'parley-live');
+    // CPU per turn, the other view: on a busy machine a runner's wall time includes waiting for a core.
+    const cpuRatio = (parley?: PeerReport) =>
+      bb && parley
+        ? `; CPU per turn, botbuilder ÷ ${parley.runner}: ${(bb.cpuMsPerTurn / parley.cpuMsPerTurn).toFixed(2)}×`
+        : '';
     if (bb?.restoreOverPerRound.length) {
       log(
-        `\nParley restored from JSON ÷ botbuilder-dialogs, per round: ${formatRange(range(bb.restoreOverPerRound), 2)}× (goal ≥ 3×)`,
+        `\nParley restored from JSON ÷ botbuilder-dialogs, per round: ${formatRange(range(bb.restoreOverPerRound), 2)}× (goal ≥ 3×)${cpuRatio(restore)}`,
       );
     }
     if (bb?.liveOverPerRound.length) {
-      log(`Parley live ÷ botbuilder-dialogs, per round: ${formatRange(range(bb.liveOverPerRound), 2)}× (goal ≥ 5×)`);
+      log(
+        `Parley live ÷ botbuilder-dialogs, per round: ${formatRange(range(bb.liveOverPerRound), 2)}× (goal ≥ 5×)${cpuRatio(live)}`,
+      );
     }
     if (settings.json) {
       const command = `npm run bench:peers -- ${process.argv.slice(2).join(' ')}`.trim();
@@ -260,12 +281,22 @@ const rate = (r: { turns: number; seconds: number }) => r.turns / r.seconds;
 
 export function formatPeerReports(reports: readonly PeerReport[]): string {
   const table = formatTable(
-    ['framework', 'turns/s (rounds)', 'p50 ms', 'p99 ms', 'PG CPU ms/turn', 'parley-restore ÷ it', 'parley-live ÷ it'],
+    [
+      'framework',
+      'turns/s (rounds)',
+      'p50 ms',
+      'p99 ms',
+      'CPU ms/turn',
+      'PG CPU ms/turn',
+      'parley-restore ÷ it',
+      'parley-live ÷ it',
+    ],
     reports.map((r) => [
       r.runner,
       formatRange(range(r.ratePerRound)),
       formatNumber(r.p50Ms, 3),
       formatNumber(r.p99Ms, 3),
+      formatNumber(r.cpuMsPerTurn, 3),
       formatNumber(r.postgresCpuMsPerTurn, 2),
       r.restoreOverPerRound.length ? `${formatRange(range(r.restoreOverPerRound), 2)}×` : '—',
       r.liveOverPerRound.length ? `${formatRange(range(r.liveOverPerRound), 2)}×` : '—',
