@@ -159,8 +159,17 @@ async function main(settings: Settings): Promise<number> {
     const first = samples[1] ?? samples[0]!;
     const half = samples[Math.floor(samples.length / 2)]!;
     const last = samples[samples.length - 1]!;
+    // Flat or not: the growth per 1,000 conversations over the second half of the run, after the start-up's.
+    const growth = (to: MemorySample, pick: (s: MemorySample) => number) =>
+      to.conversations > half.conversations
+        ? ((pick(to) - pick(half)) / (to.conversations - half.conversations)) * 1000
+        : NaN;
     log(
-      `\nRSS ${mb(first.rssBytes)} MB after ${formatNumber(first.conversations)} conversations → ${mb(half.rssBytes)} MB at ${formatNumber(half.conversations)} → ` +
+      `\nsecond half: RSS ${formatNumber(growth(last, (s) => s.rssBytes) / 2 ** 20, 1)} MB, live heap ` +
+        `${formatNumber(growth(last, (s) => s.heapUsedBytes) / 2 ** 20, 1)} MB per 1,000 conversations (flat: about 0)`,
+    );
+    log(
+      `RSS ${mb(first.rssBytes)} MB after ${formatNumber(first.conversations)} conversations → ${mb(half.rssBytes)} MB at ${formatNumber(half.conversations)} → ` +
         `${mb(last.rssBytes)} MB at ${formatNumber(last.conversations)} (goal ≤ 300 MB after 20,000); errors ${errors}`,
     );
     if (settings.json) {

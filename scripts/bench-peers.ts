@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { BuiltinNlu } from '@parley/nlu';
@@ -76,10 +76,27 @@ function settingsFrom({ values }: ParsedCommandLine): Settings {
   };
 }
 
-/** Install the peers into bench/peers unless they are there (their own package.json and lockfile). */
+/** The peers whose installed version is not the one bench/peers/package.json pins (all of them before the first run). */
+export function missingPeers(dir: string): string[] {
+  const { dependencies } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+    dependencies: Record<string, string>;
+  };
+  return Object.entries(dependencies)
+    .filter(([name, version]) => {
+      const installed = join(dir, 'node_modules', name, 'package.json');
+      return (
+        !existsSync(installed) ||
+        (JSON.parse(readFileSync(installed, 'utf8')) as { version: string }).version !== version
+      );
+    })
+    .map(([name, version]) => `${name}@${version}`);
+}
+
+/** Install the peers into bench/peers unless the pinned versions are there (their own package.json and lockfile). */
 function ensurePeersInstalled(log: (line: string) => void): void {
-  if (existsSync(join(PEERS_DIR, 'node_modules', '.package-lock.json'))) return;
-  log(`Installing the peers into ${PEERS_DIR} (once) …`);
+  const missing = missingPeers(PEERS_DIR);
+  if (missing.length === 0) return;
+  log(`Installing the peers into ${PEERS_DIR} (${missing.join(', ')}) …`);
   // --ignore-scripts: botbuilder-dialogs' postinstall runs `npx rimraf` on a nested copy, which npm 11 refuses to
   // fetch without a prompt; the copy it would delete does no harm.
   const npm = spawnSync('npm', ['install', '--prefix', PEERS_DIR, '--no-audit', '--no-fund', '--ignore-scripts'], {
