@@ -290,7 +290,9 @@ async function runEngineBench(log: (line: string) => void): Promise<void> {
   const r = await benchEngine();
   log(
     `\nengine alone: ${r.perSecond} turns/s, p50 ${r.p50Ms.toFixed(3)} ms, p99 ${r.p99Ms.toFixed(3)} ms (state ${r.stateBytes} B, one core; goal ≥ 5,000)\n` +
-      `bare XState, same turns (restore, send, persist, JSON): ${r.xstateAlonePerSecond}/s — the engine runs at ${((r.perSecond / r.xstateAlonePerSecond) * 100).toFixed(0)}% of it\n` +
+      (Number.isNaN(r.xstateAlonePerSecond)
+        ? "bare XState, same turns: not measured (the bot's machines need Parley's turn scope: they run only in runTurn)\n"
+        : `bare XState, same turns (restore, send, persist, JSON): ${r.xstateAlonePerSecond}/s — the engine runs at ${((r.perSecond / r.xstateAlonePerSecond) * 100).toFixed(0)}% of it\n`) +
       `engine continuing from live trees (no restore; what the server's cache does): ${r.livePerSecond} turns/s`,
   );
 }
