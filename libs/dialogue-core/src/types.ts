@@ -45,6 +45,22 @@ export interface ContextResult {
   [key: string]: unknown;
 }
 
+/**
+ * What happened in a turn that other systems may want to hear about (outbound webhooks, the Studio, analytics),
+ * derived by the engine inside the turn, in the order it happened:
+ * - `context.finished`: a context ended with its result — at a final stage (`finish(...)`), or its thread ended by an
+ *   escape nobody stopped (`cancelled`, `rejected`, `failed`; a quit ends every task as `cancelled`). `thread` is the
+ *   thread it ran in (the context key at its top).
+ * - `escape`: an escape ended, in this turn: stopped by a context (`handledBy`), or at the top of its thread
+ *   (no `handledBy`: the thread ended). `context` is where it started.
+ * - `handoff.requested` / `handoff.returned`: the conversation was handed to a human, and given back to the bot.
+ */
+export type ConversationEvent =
+  | { type: 'context.finished'; context: string; thread?: string; result: ContextResult }
+  | { type: 'escape'; kind: EscapeKind; context: string; handledBy?: string }
+  | { type: 'handoff.requested'; reason?: string }
+  | { type: 'handoff.returned' };
+
 /** What must happen after the turn commits. The engine never does I/O itself. */
 export type Effect =
   | { type: 'memory.write'; scope: string; name: string; data: Json }

@@ -1,4 +1,5 @@
-import { assign, raise, sendParent } from 'xstate';
+import { assign, enqueueActions, raise } from 'xstate';
+import { escapeBubbled, escapeKindOf } from '../runtime/events';
 import type { Json } from '../ports/memory.port';
 import { currentTurn, record } from '../runtime/turn-scope';
 import type { EscapeKind } from '../types';
@@ -84,11 +85,15 @@ export function escape<TData = unknown, TEvent = DialogueEvent>(kind: EscapeKind
  */
 export function propagate<TData = unknown, TEvent = DialogueEvent>(kind?: EscapeKind): Action<TData, TEvent> {
   return asAction(
-    sendParent(({ event, self }) => ({
-      type: 'bubble',
-      event: kind ? { type: `escape.${kind}`, announced: true } : { ...event, announced: true },
-      from: self.id,
-    })),
+    enqueueActions(({ event, self, enqueue }) => {
+      const going = kind ?? escapeKindOf(event.type);
+      if (going) escapeBubbled(self.id, going);
+      enqueue.sendParent({
+        type: 'bubble',
+        event: kind ? { type: `escape.${kind}`, announced: true } : { ...event, announced: true },
+        from: self.id,
+      });
+    }),
   );
 }
 

@@ -1,8 +1,9 @@
-import { setup, type AnyActorLogic, type AnyStateMachine } from 'xstate';
+import { setup, type AnyActorLogic, type AnyActorRef, type AnyStateMachine } from 'xstate';
+import { contextFinished } from '../runtime/events';
 import { DefinitionError } from '../errors';
 import { contextPlumbing, plumbingActions, RESERVED_EVENTS, RESTART_EVENT } from '../runtime/plumbing';
 import { currentTurn } from '../runtime/turn-scope';
-import type { EscapeKind } from '../types';
+import type { ContextResult, EscapeKind } from '../types';
 import type { ExternalEvent, IntentEvent } from '../types';
 import { dialogueArgs } from './args';
 import type { Action, DialogueArgs, DialogueEvent, EscapeHandler, On, StageConfig } from './authoring.types';
@@ -209,8 +210,11 @@ function mapStages(
         where,
       );
     }
+    // A final stage of the context itself: the context ends here, with this stage's output as its result.
+    const finished = !prefix && rest.type === 'final' ? [finishedAt(contextId, rest.output)] : [];
     result[name] = {
       ...rest,
+      ...(finished.length ? { entry: [...finished, ...toList(rest.entry ?? [])] } : {}),
       ...(Object.keys(on).length ? { on } : {}),
       ...(always !== undefined ? { always: counted(always, where) } : {}),
       ...(invoke !== undefined ? { invoke: mapInvoke(invoke, where) } : {}),
@@ -218,6 +222,15 @@ function mapStages(
     };
   }
   return result;
+}
+
+/** Entry action of a context's final stage: report `context.finished` with the result the stage gives. */
+function finishedAt(contextId: string, output: unknown) {
+  return function parleyContextFinished(args: { context: unknown; event: unknown; self: AnyActorRef }): void {
+    const value: unknown = typeof output === 'function' ? (output as (a: unknown) => unknown)(args) : output;
+    const result = (value && typeof value === 'object' ? value : {}) as Partial<ContextResult>;
+    contextFinished(contextId, args.self, { ...result, status: result.status ?? 'done' });
+  };
 }
 
 function mapInvoke(invoke: unknown, where: Where): unknown {

@@ -11,7 +11,8 @@ import {
 import { systemClock, type ClockPort } from '../ports/clock.port';
 import type { Json, MemoryPort } from '../ports/memory.port';
 import type { NluPort, Understanding } from '../ports/nlu.port';
-import type { ConversationState, Effect, Reply, ThreadsView, TurnInput, TurnProblem } from '../types';
+import type { ConversationEvent, ConversationState, Effect, Reply, ThreadsView, TurnInput, TurnProblem } from '../types';
+import { closeEscapes } from './events';
 import { activePath, focusChain, openIntents, pendingReply, threadsOf } from './inspect';
 import { restoreProcess } from './restore';
 import { RESTART_EVENT } from './plumbing';
@@ -105,6 +106,12 @@ export interface TurnResult {
   live?: LiveTree;
   /** What failed inside the turn and was handled as a failure escape (a context that threw, a loop, a service). */
   problems: TurnProblem[];
+  /**
+   * What happened in the turn that other systems may want to hear about, in order: contexts that finished (with
+   * their result), escapes (where they started, who stopped them), handoffs. Derived by the engine; the host
+   * publishes them (outbound webhooks).
+   */
+  events: ConversationEvent[];
 }
 
 const DEFAULT_TIME_LIMIT_MS = 10_000;
@@ -188,6 +195,7 @@ async function turn(
       root.send({ type: 'external', event: { ...input.event, type: `ext.${input.event.type}` } });
     }
     await settleAndRepair(root, options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS, scope);
+    closeEscapes(scope);
 
     if (root.getSnapshot().status === 'error') {
       // The process machine itself failed (e.g. a bot-wide handler threw): start afresh rather than wedge.
@@ -228,6 +236,7 @@ async function turn(
       ...(question?.choices ? { pendingChoices: question.choices } : {}),
       live: offered,
       problems: scope.problems,
+      events: scope.events,
     };
   } finally {
     // A settled tree holds no timers or running actors: it is simply dropped. Stopping it costs ~15% of a turn.
@@ -303,6 +312,7 @@ function goBack(
     pendingQuestion: question?.text,
     ...(question?.choices ? { pendingChoices: question.choices } : {}),
     problems: scope.problems,
+    events: scope.events,
   };
   actor.stop();
   return result;
