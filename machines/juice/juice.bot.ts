@@ -1,4 +1,4 @@
-import { defineBot, openThread, reply } from '@parley/dialogue-core';
+import { defineBot, handoff, openThread, reply } from '@parley/dialogue-core';
 import { forecast } from './forecast.service';
 import { home } from './home.context';
 import { toVersion2 } from './juice.migrations';
@@ -21,6 +21,8 @@ export const juice = defineBot({
     'order.resume': openThread('order'),
     'weather.ask': openThread('weather'),
     'member.join': openThread('member'),
+    // «转人工»: a person at the shop takes over until they give the conversation back (docs/juice.md).
+    human: { actions: handoff({ reason: '顾客要求人工服务', say: '好的, 正在为您转人工客服, 请稍候。' }) },
     greet: reply(GREETING),
     help: reply(
       '我可以帮您买果汁(苹果、橙子、西瓜, 每杯15元, 会员8折)、查天气、办会员。说"上一步"可以返回, 说"取消"可以取消当前的事。',

@@ -160,6 +160,8 @@ export const order = defineContext({
     isMember: ({ memory }) => memory.customer?.member === true,
   },
   onCancel: { actions: [say('好的, 您的订单已取消。'), propagate()] },
+  // Back from a person at the shop (after «转人工»): the order goes on where it was.
+  onReturn: { actions: say('客服已经处理完毕, 我们继续点单。') },
   onFailure: { actions: [say('不好意思, 订单先取消了。'), propagate()] },
 });
 

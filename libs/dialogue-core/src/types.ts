@@ -79,7 +79,18 @@ export type TurnInput =
       entities?: Entity[];
       confidence?: number;
     }
-  | { kind: 'event'; event: { type: string; [key: string]: unknown } };
+  | { kind: 'event'; event: { type: string; [key: string]: unknown } }
+  /** A human gives the conversation back to the bot after a handoff (the admin API). */
+  | { kind: 'handoff.return' };
+
+/** A conversation handed off to a human (`handoff()`): the bot stays silent until it is returned. */
+export interface Held {
+  reason?: string;
+  /** When the handoff was requested (ISO 8601, from the turn's clock). */
+  since: string;
+  /** The thread whose stage asked for it. */
+  thread: string;
+}
 
 /** Persisted state of one conversation: plain JSON, stored by the host between turns. */
 export interface ConversationState {
@@ -112,4 +123,12 @@ export interface TurnProblem {
   context?: string;
   stage?: string;
   message: string;
+}
+
+/**
+ * A turn's input that is not a message, as the transcript records it: the external event, or `{ type:
+ * 'handoff.return' }` for a conversation a human gave back.
+ */
+export function inboundEvent(input: Exclude<TurnInput, { kind: 'message' }>): { type: string; [key: string]: Json } {
+  return input.kind === 'event' ? (input.event as { type: string; [key: string]: Json }) : { type: 'handoff.return' };
 }

@@ -67,6 +67,14 @@ export const typeChecks = [
     slots: { size: { prompt: 'Size?', choices: ['small', 'large'], fill: (event) => o.entity(event, 'size') } },
     onDone: 'next',
   }),
+  o.handoff({ reason: ({ context }) => `after ${context.count} tries`, say: 'A person will take over.' }),
+  // @ts-expect-error: a reason computed from data the context does not have
+  o.handoff({ reason: ({ context }) => context.tries }),
+  // @ts-expect-error: what the bot says last is text
+  o.handoff({ say: 42 }),
+  o.ask({ prompt: 'x', onReturn: { actions: o.say('Back with you.') } }),
+  // @ts-expect-error: onReturn's actions are checked against the context's data like any other
+  o.ask({ prompt: 'x', onReturn: { actions: o.update({ sise: 'small' }) } }),
   // @ts-expect-error: XState timers are not a stage option (they are lost between turns)
   o.ask({ prompt: 'x', after: { 1000: 'y' } }),
   defineBot({ id: 'x', version: 1, home: 'quiz', contexts: [quiz], intents: { go: openThread('quiz') } }),

@@ -23,6 +23,8 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = Object.freeze({
   UNAUTHORIZED: 401,
   SIGNATURE_INVALID: 401,
   BOT_NOT_FOUND: 404,
+  // a handoff return for a conversation no human holds
+  CONVERSATION_NOT_HELD: 409,
   CONVERSATION_NOT_FOUND: 404,
   ROUTE_NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,

@@ -160,3 +160,27 @@ export function run<TData = unknown, TEvent = DialogueEvent, TMemory = MemoryVie
 ): Action<TData, TEvent> {
   return asAction((args: XStateArgs) => fn(dialogueArgs(args)));
 }
+
+/**
+ * Hand the conversation to a human: `say` (if given) is the bot's last word; from then on the conversation is held —
+ * user messages are recorded, but the bot replies nothing and no stage reacts — until the admin API returns it to
+ * the bot (`POST /api/conversations/:id/handoff/return`). Then the stage's `onReturn` runs, if it has one, and the
+ * pending question is asked again. External events and timers still reach the conversation while it is held.
+ *
+ * @example
+ * 'intent.human': { actions: handoff({ reason: 'asked for a person', say: '好的, 正在为您转人工客服, 请稍候。' }) }
+ */
+export function handoff<TData = unknown, TEvent = DialogueEvent, TMemory = MemoryView>(options: {
+  reason?: Dynamic<string, TData, TEvent, TMemory>;
+  say?: Dynamic<string, TData, TEvent, TMemory>;
+} = {}): Action<TData, TEvent> {
+  const { reason, say: text } = options;
+  return asAction(
+    enqueueActions(({ context, event, enqueue }) => {
+      const args: XStateArgs = { context, event };
+      if (text !== undefined) currentTurn().emitted.push({ type: 'reply', text: resolve(text, args) });
+      // Bubbles up the thread to the process, which holds the conversation.
+      enqueue.raise({ type: 'thread.handoff', ...(reason !== undefined ? { reason: resolve(reason, args) } : {}) });
+    }),
+  );
+}

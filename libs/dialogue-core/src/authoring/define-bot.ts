@@ -9,7 +9,8 @@ import type { MemoryCatalog, MemoryDeclaration } from './memory';
 import { reask, type EventHandler, type IntentHandler } from './bot-intents';
 import { record, type Services } from '../runtime/turn-scope';
 import { say } from './actions';
-import { contextFinished, escapeAtTop as escapeReachedTop, escapeKindOf } from '../runtime/events';
+import { contextFinished, escapeAtTop as escapeReachedTop, escapeKindOf, recordEvent } from '../runtime/events';
+import { currentTurn } from '../runtime/turn-scope';
 import type { ResultStatus } from './authoring.types';
 
 /** The status a task ends with when an escape ends its thread (a quit drops every task: `cancelled`). */
@@ -132,6 +133,9 @@ const DEFAULT_MESSAGES: BotMessages = {
   reset: "Sorry, I lost track of our conversation. Let's start again.",
   waiting: "That task is waiting for a result; I'll let you know.",
 };
+
+/** The event the engine sends the process when a human returns a conversation (`{ kind: 'handoff.return' }`). */
+export const HANDOFF_RETURN = 'parley.handoff.return';
 
 /** Id of the root machine: state ids read `#process.active.<thread>.running`. */
 export const PROCESS_ID = 'process';
@@ -486,6 +490,31 @@ function buildProcess(
                 })),
                 reask,
               ],
+            },
+            // A stage handed the conversation to a human: hold it (run-turn then lets no user message in).
+            'thread.handoff': {
+              actions: [
+                assign(({ context, event }: any) => ({
+                  handoff: {
+                    ...(typeof event.reason === 'string' ? { reason: event.reason } : {}),
+                    since: currentTurn().clock.now().toISOString(),
+                    thread: event.thread ?? context.focus,
+                  },
+                })),
+                ({ event }: any) =>
+                  recordEvent({ type: 'handoff.requested', ...(typeof event.reason === 'string' ? { reason: event.reason } : {}) }),
+              ],
+            },
+            // Given back to the bot: the focused thread hears it (a stage's `onReturn`), then its question is asked again.
+            [HANDOFF_RETURN]: {
+              actions: enqueueActions(({ context, enqueue }: any) => {
+                enqueue.assign({ handoff: null });
+                recordEvent({ type: 'handoff.returned' });
+                if (context.confirming?.thread !== context.focus) {
+                  enqueue.raise({ type: 'turn', event: { type: 'handoff.returned' } });
+                }
+                enqueue(reask);
+              }),
             },
             'thread.block': {
               actions: enqueueActions(({ context, event, enqueue, check }: any) => {

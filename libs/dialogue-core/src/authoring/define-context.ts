@@ -6,7 +6,7 @@ import { currentTurn } from '../runtime/turn-scope';
 import type { ContextResult, EscapeKind } from '../types';
 import type { ExternalEvent, IntentEvent } from '../types';
 import { dialogueArgs } from './args';
-import type { Action, DialogueArgs, DialogueEvent, EscapeHandler, On, StageConfig } from './authoring.types';
+import type { Action, DialogueArgs, DialogueEvent, EscapeHandler, On, StageConfig, Transitions } from './authoring.types';
 import type { MemoryDeclaration, MemoryView } from './memory';
 import { expandConfirm, isConfirm } from './confirm';
 import { SERVICE_LOGIC } from './services';
@@ -46,6 +46,8 @@ export interface ContextSpec<TData extends object = object, TMemory = MemoryView
   onReject?: EscapeHandler<TData>;
   onFailure?: EscapeHandler<TData>;
   onQuit?: EscapeHandler<TData>;
+  /** What to do when a human gives the conversation back after a `handoff()` (before the question is asked again). */
+  onReturn?: Transitions<TData, DialogueEvent>;
   /** Named guards (visible by name in diagrams), written against the dialogue arguments. */
   guards?: Record<string, (args: DialogueArgs<NoInfer<TData>, DialogueEvent, TMemory>) => boolean>;
   /** Named actions. */
@@ -154,7 +156,10 @@ export function buildContextMachine(
   children: Record<string, AnyStateMachine>,
 ): AnyStateMachine {
   const { spec } = definition;
-  const authorOn: Record<string, any> = withEscapeHandlers(spec.on ?? {}, spec as unknown as Record<string, unknown>);
+  const authorOn: Record<string, any> = withEscapeHandlers(
+    withReturn(spec.on ?? {}, spec.onReturn),
+    spec as unknown as Record<string, unknown>,
+  );
   const guards: Record<string, any> = {};
   for (const [name, guard] of Object.entries(spec.guards ?? {})) {
     guards[name] = (args: any) => guard(dialogueArgs(args));
@@ -201,8 +206,11 @@ function mapStages(
   for (const [name, stage] of Object.entries(stages)) {
     const path = prefix ? `${prefix}.${name}` : name;
     const where = { context: contextId, stage: path };
-    const { onCancel, onReject, onFailure, onQuit, states, always, invoke, ...rest } = stage;
-    const on = countedAll(withEscapeHandlers(rest.on ?? {}, { onCancel, onReject, onFailure, onQuit }), where);
+    const { onCancel, onReject, onFailure, onQuit, onReturn, states, always, invoke, ...rest } = stage;
+    const on = countedAll(
+      withEscapeHandlers(withReturn(rest.on ?? {}, onReturn), { onCancel, onReject, onFailure, onQuit }),
+      where,
+    );
     if (stage.meta?.dependOn !== undefined) {
       const id = `${contextId}.${path}`;
       on[RESTART_EVENT] = counted(
@@ -264,6 +272,11 @@ function withEscapeHandlers(on: Record<string, any>, handlers: Record<string, un
     }
   }
   return result;
+}
+
+/** `onReturn` (after a handoff to a human) is the handler of `handoff.returned`. */
+function withReturn(on: Record<string, any>, onReturn: unknown): Record<string, any> {
+  return onReturn === undefined ? on : { ...on, 'handoff.returned': onReturn };
 }
 
 function toList(value: unknown): unknown[] {

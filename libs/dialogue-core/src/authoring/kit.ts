@@ -1,6 +1,6 @@
 import type { Json } from '../ports/memory.port';
 import type { EscapeKind } from '../types';
-import { call, escape, propagate, remember, replaceTo, run, say, schedule, sleepTo, update } from './actions';
+import { call, escape, handoff, propagate, remember, replaceTo, run, say, schedule, sleepTo, update } from './actions';
 import { entity, hasEntity } from './args';
 import type {
   Action,
@@ -93,6 +93,11 @@ export interface ContextKit<TData extends object, TResult extends object, TMemor
     event: Dynamic<{ type: string; [key: string]: unknown }, TData, TEvent>;
     key?: string;
   }): Action<TData, TEvent>;
+  /** Hand the conversation to a human until the admin API returns it (see `handoff`). */
+  handoff<TEvent = DialogueEvent>(
+    this: void,
+    options?: { reason?: Dynamic<string, TData, TEvent, TMemory>; say?: Dynamic<string, TData, TEvent, TMemory> },
+  ): Action<TData, TEvent>;
   call<TEvent = DialogueEvent>(this: void, service: string, input: Dynamic<Json, TData, TEvent>): Action<TData, TEvent>;
   run<TEvent = DialogueEvent>(this: void, fn: (args: DialogueArgs<TData, TEvent, TMemory>) => void): Action<TData, TEvent>;
   confirm(this: void, spec: ConfirmSpec<TData, TMemory>): ConfirmHandler<TData>;
@@ -129,6 +134,7 @@ const HELPERS = {
   replaceTo,
   schedule,
   call,
+  handoff,
   run,
   confirm,
   entity,

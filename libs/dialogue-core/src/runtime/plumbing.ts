@@ -28,7 +28,7 @@ export const RESTART_EVENT = 'parley.restart';
 export const RESERVED_EVENTS = ['turn', 'bubble'] as const;
 
 /** Prefixes that bubble when a context does not handle them. */
-export const BUBBLING_PREFIXES = ['intent', 'escape', 'thread', 'confirm'] as const;
+export const BUBBLING_PREFIXES = ['intent', 'escape', 'thread', 'confirm', 'handoff'] as const;
 
 /** The root-level `on` of every context machine, merged after the author's own handlers. */
 export function contextPlumbing(authorOn: Record<string, any>): Record<string, any> {
