@@ -9,6 +9,7 @@ export type DialogueErrorCode =
   | 'TURN_LOOP'
   | 'EVENT_NOT_DECLARED'
   | 'CONVERSATION_NOT_HELD'
+  | 'BRAIN_ANSWER_INVALID'
   | 'ENGINE_FAILURE';
 
 /** Where an error happened: enough to find the conversation and the state it was in. */

@@ -102,3 +102,15 @@ export {
 export type { Services } from './runtime/turn-scope';
 export * from './migrations';
 export * from './testing';
+export {
+  delegate,
+  brainContext,
+  parseBrainAnswer,
+  brainServiceKey,
+  BrainAnswerError,
+  type DelegateConfig,
+  type BrainContextSpec,
+  type BrainRequest,
+  type BrainAnswer,
+  type BrainResult,
+} from './authoring/delegate';

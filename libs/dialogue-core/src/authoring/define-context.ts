@@ -10,6 +10,7 @@ import type { Action, DialogueArgs, DialogueEvent, EscapeHandler, On, StageConfi
 import type { MemoryDeclaration, MemoryView } from './memory';
 import { expandConfirm, isConfirm } from './confirm';
 import { SERVICE_LOGIC } from './services';
+import { BRAIN_MARKER, brainInvoke } from './delegate';
 import { counted, countedAll, failureOnError, type Where } from './transitions';
 
 /** What a context starts with: `dependOn`'s `input`, or `{ trigger }` (the message or event) when it starts a thread. */
@@ -243,12 +244,9 @@ function finishedAt(contextId: string, output: unknown) {
 
 function mapInvoke(invoke: unknown, where: Where): unknown {
   if (Array.isArray(invoke)) return invoke.map((one) => mapInvoke(one, where));
-  const { [SERVICE_LOGIC]: _logic, ...config } = invoke as {
-    src?: unknown;
-    onDone?: unknown;
-    onError?: unknown;
-    [SERVICE_LOGIC]?: unknown;
-  };
+  const { [SERVICE_LOGIC]: _logic, ...own } = invoke as Record<string, unknown>;
+  // A brain's invoke (`delegate`) is finished here, where the stage's path is known.
+  const { [BRAIN_MARKER]: _brain, ...config } = brainInvoke(own, where) ?? own;
   const onError = config.onError ?? { actions: failureOnError('SERVICE_FAILED', String(config.src), where) };
   return {
     ...config,
