@@ -1,7 +1,8 @@
 import { defineBot, handoff, openThread, reply } from '@parley/dialogue-core';
 import { forecast } from './forecast.service';
 import { home } from './home.context';
-import { toVersion2 } from './juice.migrations';
+import { ingredients } from './ingredients.context';
+import { toVersion2, toVersion3 } from './juice.migrations';
 import { member } from './member.context';
 import { order } from './order.context';
 import { weather } from './weather.context';
@@ -11,16 +12,17 @@ const GREETING = '您好, 欢迎光临果汁店! 我可以帮您买果汁、查�
 /** 果汁店: Parley's demo bot (its behaviour is specified in docs/juice.md). */
 export const juice = defineBot({
   id: 'juice',
-  version: 2,
+  version: 3,
   locale: 'zh-CN',
   timeZone: 'Asia/Shanghai',
   home: 'home',
-  contexts: [home, order, member, weather],
+  contexts: [home, order, member, weather, ingredients],
   intents: {
     'order.juice': openThread('order'),
     'order.resume': openThread('order'),
     'weather.ask': openThread('weather'),
     'member.join': openThread('member'),
+    'ask.ingredients': openThread('ingredients'),
     // «转人工»: a person at the shop takes over until they give the conversation back (docs/juice.md).
     human: { actions: handoff({ reason: '顾客要求人工服务', say: '好的, 正在为您转人工客服, 请稍候。' }) },
     greet: reply(GREETING),
@@ -41,6 +43,6 @@ export const juice = defineBot({
     waiting: '这件事还在等结果, 有消息我会通知您。',
   },
   nlu: { kind: 'builtin' },
-  migrations: { 2: toVersion2 },
+  migrations: { 2: toVersion2, 3: toVersion3 },
   services: { forecast },
 });

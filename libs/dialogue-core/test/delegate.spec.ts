@@ -96,6 +96,9 @@ describe('delegate: a stage hands the conversation to a brain', () => {
       .say('billing')
       .expect('Which month?')
       .check((r) => expect(r.activePath).toEqual(['help.expert.following']))
+      // An interruption: the brain's question is asked again when the thread wakes.
+      .say('shop')
+      .expect('Shop!', 'Which month?')
       .say('march')
       .expect('March is paid.');
     expect(asked.map((request) => [request.message.text, request.message.intent])).toEqual([

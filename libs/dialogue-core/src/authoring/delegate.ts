@@ -1,10 +1,19 @@
+import { assign } from 'xstate';
 import { DialogueError } from '../errors';
 import type { Entity } from '../ports/nlu.port';
 import type { Json } from '../ports/memory.port';
 import { currentTurn } from '../runtime/turn-scope';
 import type { IntentEvent } from '../types';
 import { dialogueArgs, type XStateArgs } from './args';
-import type { DialogueEvent, Dynamic, EscapeHandler, ResultEvent, ResultOf, StageConfig, Transitions } from './authoring.types';
+import type {
+  DialogueEvent,
+  Dynamic,
+  EscapeHandler,
+  ResultEvent,
+  ResultOf,
+  StageConfig,
+  Transitions,
+} from './authoring.types';
 import { say } from './actions';
 import { defineContext, type ContextDefinition } from './define-context';
 import type { MemoryView } from './memory';
@@ -72,19 +81,23 @@ export function parseBrainAnswer(brain: string, body: unknown): BrainAnswer {
   const stay = answer.stay === true;
   if (answer.replies === undefined && !stay) throw wrong('replies', '`replies` is missing (an array of strings)');
   const replies = answer.replies ?? [];
-  if (!Array.isArray(replies)) throw wrong('replies', `\`replies\` must be an array of strings (got ${describe(replies)})`);
+  if (!Array.isArray(replies))
+    throw wrong('replies', `\`replies\` must be an array of strings (got ${describe(replies)})`);
   replies.forEach((reply, i) => {
-    if (typeof reply !== 'string') throw wrong(`replies[${i}]`, `\`replies[${i}]\` must be a string (got ${describe(reply)})`);
+    if (typeof reply !== 'string')
+      throw wrong(`replies[${i}]`, `\`replies[${i}]\` must be a string (got ${describe(reply)})`);
   });
   if (stay) {
-    if (answer.result !== undefined) throw wrong('result', '`result` cannot come with `stay: true` (the stage stays: it has no result yet)');
+    if (answer.result !== undefined)
+      throw wrong('result', '`result` cannot come with `stay: true` (the stage stays: it has no result yet)');
     return { stay: true, replies: replies as string[] };
   }
   const result = answer.result ?? {};
   if (result === null || typeof result !== 'object' || Array.isArray(result)) {
     throw wrong('result', `\`result\` must be a JSON object (got ${describe(result)})`);
   }
-  if ('status' in result) throw wrong('result.status', "`result.status` is Parley's own (the result's status is 'done')");
+  if ('status' in result)
+    throw wrong('result.status', "`result.status` is Parley's own (the result's status is 'done')");
   return { stay: false, replies: replies as string[], result: result as BrainResult };
 }
 
@@ -92,7 +105,9 @@ function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   const text = JSON.stringify(value);
-  return typeof value === 'object' ? 'an object' : `${typeof value} ${text && text.length > 40 ? `${text.slice(0, 40)}…` : text}`;
+  return typeof value === 'object'
+    ? 'an object'
+    : `${typeof value} ${text && text.length > 40 ? `${text.slice(0, 40)}…` : text}`;
 }
 
 /** One service logic per brain: every stage that delegates to it registers the same logic under the same key. */
@@ -128,6 +143,9 @@ function brainLogic(brain: string): ServiceLogic<BrainRequest, BrainAnswer> {
 
 /** Marks the invoke of a brain, for `defineContext` (which knows the stage's path) to finish it: see `brainInvoke`. */
 export const BRAIN_MARKER = 'parley.brain';
+
+/** Where a delegating stage keeps the brain's last question (`stay`), in the context's data, to ask it again. */
+const BRAIN_ASKED = 'parleyBrainAsked';
 
 /** The user message an event carries: an intent event, or the one that opened the context's thread. */
 function messageOf(event: unknown): IntentEvent | undefined {
@@ -196,7 +214,9 @@ export interface DelegateConfig<TData, TMemory = MemoryView> {
  * @example
  * askingExpert: delegate({ brain: 'faq', memory: ['customer'], onDone: { target: 'done', actions: update(…) } })
  */
-export function delegate<TData = unknown, TMemory = MemoryView>(config: DelegateConfig<TData, TMemory>): StageConfig<TData> {
+export function delegate<TData = unknown, TMemory = MemoryView>(
+  config: DelegateConfig<TData, TMemory>,
+): StageConfig<TData> {
   const { brain, memory = [], prompt, except = [], onDone } = config;
   if (typeof brain !== 'string' || !/^[a-z][a-z0-9_-]*$/.test(brain)) {
     throw new DialogueError(
@@ -217,7 +237,10 @@ export function delegate<TData = unknown, TMemory = MemoryView>(config: Delegate
     // Entered with a message (and no question to ask first): that message goes to the brain.
     start: {
       always: [
-        { guard: ({ event }: { event: unknown }) => prompt === undefined && messageOf(event) !== undefined, target: 'thinking' },
+        {
+          guard: ({ event }: { event: unknown }) => prompt === undefined && messageOf(event) !== undefined,
+          target: 'thinking',
+        },
         { target: 'listening' },
       ],
     },
@@ -225,13 +248,30 @@ export function delegate<TData = unknown, TMemory = MemoryView>(config: Delegate
       prompt !== undefined
         ? ask<TData, TMemory>({ prompt, on: { 'intent.*': toBrain } })
         : { on: { 'intent.*': toBrain } },
-    // After `stay`: the brain's last reply was its question; the next message goes to it.
-    following: { on: { 'intent.*': toBrain } },
+    // After `stay`: the brain's last reply was its question (asked again after an interruption, a back step, a wake);
+    // the next message goes to the brain.
+    following: ask<TData, TMemory>({
+      prompt: ({ context }) => {
+        const asked = (context as Record<string, unknown>)[BRAIN_ASKED];
+        return typeof asked === 'string' ? asked : '';
+      },
+      quiet: true,
+      on: { 'intent.*': toBrain },
+    }),
     thinking: {
       invoke: {
         src: key,
         onDone: [
-          { guard: ({ event }: { event: { output: BrainAnswer } }) => event.output.stay, target: 'following', actions: sayReplies },
+          {
+            guard: ({ event }: { event: { output: BrainAnswer } }) => event.output.stay,
+            target: 'following',
+            actions: [
+              sayReplies,
+              assign(({ event }: { event: { output: BrainAnswer } }) => ({
+                [BRAIN_ASKED]: event.output.replies.at(-1) ?? '',
+              })),
+            ],
+          },
           { target: 'answered', actions: sayReplies },
         ],
         [BRAIN_MARKER]: { memory },
@@ -240,7 +280,10 @@ export function delegate<TData = unknown, TMemory = MemoryView>(config: Delegate
     },
     answered: {
       type: 'final',
-      output: ({ event }: { event: { output: Extract<BrainAnswer, { stay: false }> } }) => ({ ...event.output.result, status: 'done' }),
+      output: ({ event }: { event: { output: Extract<BrainAnswer, { stay: false }> } }) => ({
+        ...event.output.result,
+        status: 'done',
+      }),
     },
   };
   return { meta: { delegate: brain }, initial: 'start', states, onDone: onDone };
@@ -269,7 +312,9 @@ export interface BrainContextSpec<TMemory = MemoryView> {
  * const ingredients = brainContext({ id: 'ingredients', brain: 'ingredients', memory: ['customer'],
  *   sorry: '抱歉, 配料信息暂时查不到。' });
  */
-export function brainContext<TMemory = MemoryView>(spec: BrainContextSpec<TMemory>): ContextDefinition<Record<string, never>, BrainResult> {
+export function brainContext<TMemory = MemoryView>(
+  spec: BrainContextSpec<TMemory>,
+): ContextDefinition<Record<string, never>, BrainResult> {
   const { id, description, brain, memory, prompt, except, sorry } = spec;
   const onFailure: EscapeHandler<Record<string, never>> | undefined =
     sorry === undefined ? undefined : { target: '.failed', actions: say(sorry) };
