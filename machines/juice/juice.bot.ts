@@ -1,4 +1,4 @@
-import { defineBot, handoff, openThread, reply } from '@parley/dialogue-core';
+import { defineBot, handoff, openThread, push, reply } from '@parley/dialogue-core';
 import { forecast } from './forecast.service';
 import { home } from './home.context';
 import { ingredients } from './ingredients.context';
@@ -29,6 +29,14 @@ export const juice = defineBot({
     help: reply(
       '我可以帮您买果汁(苹果、橙子、西瓜, 每杯15元, 会员8折)、查天气、办会员。说"上一步"可以返回, 说"取消"可以取消当前的事。',
     ),
+  },
+  events: {
+    // Scheduled at payment (JUICE_READY_SECONDS later): pushed whatever the conversation is doing meanwhile.
+    'order.ready': push(({ event }) =>
+      typeof event.order === 'string' ? `您的果汁做好了(${event.order}), 请到柜台取。` : '您的果汁做好了, 请到柜台取。',
+    ),
+    // WeChat: a user follows the shop's official account.
+    subscribe: push(GREETING),
   },
   messages: {
     notUnderstood: '不好意思, 我没听懂。',
