@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
-import { RestChannelAdapter, verifyRestSignature, type RestResponse } from '@parley/channels';
-import { conversationIdFor } from '@parley/persistence';
+import { ChannelError, RestChannelAdapter, verifyRestSignature, type RestResponse } from '@parley/channels';
+import { conversationIdFor, OutboxStore } from '@parley/persistence';
 import type { FastifyRequest } from 'fastify';
 import { RUNTIME } from '../tokens';
 import type { Runtime } from '../runtime';
@@ -10,11 +10,14 @@ import { TurnService } from '../turns/turn.service';
 @Controller('channels/rest')
 export class RestChannelController {
   private readonly adapter = new RestChannelAdapter();
+  private readonly outbox: OutboxStore;
 
   constructor(
     @Inject(RUNTIME) private readonly runtime: Runtime,
     private readonly turns: TurnService,
-  ) {}
+  ) {
+    this.outbox = new OutboxStore(runtime.db);
+  }
 
   @Post(':botId')
   @HttpCode(200)
@@ -24,6 +27,14 @@ export class RestChannelController {
     const secret = this.runtime.config.restChannelSecrets[bot.id];
     if (secret) verifyRestSignature(secret, request.headers, (request as FastifyRequest & { rawBody?: Buffer }).rawBody ?? Buffer.alloc(0));
     const inbound = this.adapter.parseInbound(request.headers['content-type'], body);
+    // Pushes to a callback are signed with the bot's callback secret: without one, a callback URL is refused.
+    if (inbound.callbackUrl && !this.runtime.config.restCallbacks[bot.id]) {
+      throw new ChannelError(
+        'INVALID_REQUEST',
+        `The bot '${bot.id}' takes no callbackUrl: give it a callback secret in REST_CALLBACKS ({"${bot.id}": {"secret": "whsec_…"}}).`,
+        { channel: this.adapter.channel, field: 'callbackUrl' },
+      );
+    }
     const channel = this.adapter.channel;
     const response = await this.turns.take({
       target: { kind: 'user', bot, key: { id: conversationIdFor(bot.id, channel, inbound.userId), botId: bot.id, channel, userId: inbound.userId } },
@@ -32,6 +43,8 @@ export class RestChannelController {
       dedupeChannel: channel,
       delivery: 'response',
     });
+    // Later pushes (timers, external events) go there, until a request names another.
+    if (inbound.callbackUrl) await this.outbox.setAddress(response.conversationId, { callbackUrl: inbound.callbackUrl });
     return this.adapter.formatOutbound(response.conversationId, response.messageId, response.replies);
   }
 }

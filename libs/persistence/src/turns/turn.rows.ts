@@ -65,6 +65,8 @@ export function turnWrite(record: TurnRecord): TurnWrite {
       }),
     );
   }
+  // Event webhooks last: a receiver hears of the turn after the replies it pushed were written.
+  for (const n of record.notifications ?? []) write.outbox.push({ kind: n.kind, target: n.target, payload: n.payload, messageId: n.messageId });
   return write;
 }
 

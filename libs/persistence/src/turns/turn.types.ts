@@ -32,8 +32,8 @@ export interface TranscriptLine {
 }
 
 export interface OutboxLine {
-  kind: 'reply' | 'call';
-  /** Channel (for replies) or service (for calls). */
+  kind: 'reply' | 'call' | 'webhook';
+  /** Channel (for replies), service (for calls) or webhook subscription. */
   target: string;
   payload: Json;
   /** Stable id receivers dedupe on. */

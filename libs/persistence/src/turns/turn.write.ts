@@ -49,7 +49,8 @@ export function turnRows(conversation: ConversationRecord, turn: TurnWrite) {
     run_at: s.at,
     event: s.event,
   }));
-  const outbox = turn.outbox.map((o) => ({
+  const outbox = turn.outbox.map((o, n) => ({
+    n,
     id: randomUUID(),
     kind: o.kind,
     target: o.target,
@@ -177,10 +178,11 @@ export function writeStatement(t: Tables): string {
            FROM jsonb_to_recordset($4::jsonb) AS x(i integer, scope text, name text, data jsonb, fresh boolean)
            JOIN conv ON conv.i = x.i WHERE x.fresh),
        outbox AS (
-         INSERT INTO ${t.outbox} (conversation_id, id, turn, kind, target, payload, message_id)
-         SELECT conv.id, x.id, conv.turns, x.kind, x.target, x.payload, x.message_id
-           FROM jsonb_to_recordset($5::jsonb) AS x(i integer, id uuid, kind text, target text, payload jsonb, message_id text)
-           JOIN conv ON conv.i = x.i),
+         INSERT INTO ${t.outbox} (conversation_id, id, turn, kind, target, lane, payload, message_id)
+         SELECT conv.id, x.id, conv.turns, x.kind, x.target, x.kind || ':' || x.target, x.payload, x.message_id
+           FROM jsonb_to_recordset($5::jsonb) AS x(i integer, n integer, id uuid, kind text, target text, payload jsonb, message_id text)
+           JOIN conv ON conv.i = x.i
+          ORDER BY x.i, x.n),
        jobs AS (
          INSERT INTO ${t.jobs} (conversation_id, id, key, run_at, event)
          SELECT conv.id, x.id, x.key, x.run_at, x.event
