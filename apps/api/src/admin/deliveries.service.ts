@@ -129,10 +129,10 @@ function parseSubscription(body: unknown): { id?: string; url: string; events: W
     throw invalid("'secret' must be \"whsec_\" followed by the base64 of 16 to 128 bytes (leave it out to have one generated).", 'secret');
   }
   return {
-    ...(id !== undefined ? { id: id as string } : {}),
+    ...(id !== undefined ? { id: id } : {}),
     url: checkedUrl,
     events: [...new Set(events as WebhookEventType[])],
     ...(bots !== undefined ? { bots: bots as string[] } : {}),
-    ...(secret !== undefined ? { secret: secret as string } : {}),
+    ...(secret !== undefined ? { secret: secret } : {}),
   };
 }
