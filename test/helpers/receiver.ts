@@ -59,11 +59,14 @@ export class Receiver {
     return receiver;
   }
 
-  /** Requests answered 2xx, the first of each idempotency key only (what a deduping receiver processes). */
+  /**
+   * What a deduping receiver processed: requests it answered 2xx or left hanging (it got the message; the sender just
+   * never heard back), the first of each idempotency key only.
+   */
   accepted(): Received[] {
     const seen = new Set<string>();
     return this.received.filter((r) => {
-      if (typeof r.status !== 'number' || r.status < 200 || r.status >= 300) return false;
+      if (r.status !== 'hang' && (r.status < 200 || r.status >= 300)) return false;
       const key = String(r.headers['idempotency-key']);
       if (seen.has(key)) return false;
       seen.add(key);
