@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseCallbackUrl, webhookKey } from '@parley/channels';
 import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from '../webhooks/webhook.events';
+import { readChannelsFile, type ConfiguredChannel } from '../channels/channel.config';
+import { CHANNEL_PLUGINS } from '../channels/channel.registry';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
@@ -36,6 +38,10 @@ export interface AppConfig {
   readonly httpMaxConnections: number;
   readonly schedulerPollMs: number;
   readonly outboxPollMs: number;
+  /** The channels file (`CHANNELS_FILE`), if any. */
+  readonly channelsFile?: string;
+  /** The platform channels it enables, validated (docs/channels.md). */
+  readonly channels: readonly ConfiguredChannel[];
   /** Tries of an outbox item before it becomes a dead letter (docs/delivery.md). */
   readonly outboxMaxAttempts: number;
   /** Retry delay: a random time up to `min(cap, base × 2^(tries − 1))` (exponential backoff, full jitter). */
@@ -94,6 +100,7 @@ export const ENVIRONMENT: Readonly<Record<string, string>> = {
   REST_CALLBACKS: 'JSON {"<bot>": {"url"?: "https://…", "secret": "whsec_…"}}: where REST pushes are POSTed, signed',
   WEBHOOKS: 'JSON [{"id","url","events":["turn.handled",…],"secret":"whsec_…","bots"?:[…]}]: event webhooks',
   WEBHOOKS_FILE: 'a JSON file with the same list as WEBHOOKS (both may be used)',
+  CHANNELS_FILE: 'YAML file of each bot\'s platform channels (Telegram, Slack, …); ${NAME} in it is read from the environment (default: none)',
 };
 
 /**
@@ -164,6 +171,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
   ];
   const ids = webhooks.map((w) => w.id);
   for (const id of new Set(ids.filter((id, i) => ids.indexOf(id) !== i))) problems.push(`WEBHOOKS: the id '${id}' is used twice`);
+  const channelsFile = env.CHANNELS_FILE || undefined;
+  const channels = channelsFile ? readChannelsFile(channelsFile, env, CHANNEL_PLUGINS, cwd) : { channels: [], problems: [] };
+  problems.push(...channels.problems);
   const config: AppConfig = {
     port: int('PORT', 3000, 0, 65535),
     host: env.HOST || '127.0.0.1',
@@ -191,6 +201,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     outboxHttpTimeoutMs: int('OUTBOX_HTTP_TIMEOUT_MS', 10_000, 100, 600_000),
     restCallbacks: Object.freeze(restCallbacks),
     webhooks: Object.freeze(webhooks),
+    channelsFile,
+    channels: Object.freeze(channels.channels),
   };
   if (config.outboxBackoffCapMs < config.outboxBackoffBaseMs) {
     problems.push(`OUTBOX_BACKOFF_CAP_MS (${config.outboxBackoffCapMs}) must not be below OUTBOX_BACKOFF_BASE_MS (${config.outboxBackoffBaseMs})`);
