@@ -5,6 +5,7 @@ import { Webhook } from 'standardwebhooks';
 import { generateWebhookSecret } from '@parley/channels';
 import type { ParleyApp } from '../../apps/api/src/app.factory';
 import { counterBot, counterNlu } from '../fixtures/counter.bot';
+import { verify, webhookReceiver } from '../fixtures/webhook-receiver';
 import { get, post, startInProcess, TEST_ADMIN_TOKEN } from '../helpers/in-process-app';
 import { Receiver, type Received } from '../helpers/receiver';
 import { dropSchema, freshSchema, query, testDatabaseKind } from '../helpers/test-database';
@@ -258,6 +259,54 @@ describe(`delivery through the outbox (${testDatabaseKind()})`, () => {
       expect(r.accepted().filter((a) => a.json.data.conversationId === id).map((a) => a.json.data.turn)).toEqual([1, 2, 3]);
     }
     expect(r.received.filter((g) => g.status === 429).length).toBeGreaterThanOrEqual(2);
+  });
+
+  test("the README's webhook receiver verifies Parley's webhooks, refuses forged ones and processes each event once", async () => {
+    const readme = readFileSync(join(__dirname, '../../README.md'), 'utf8');
+    const start = readme.indexOf('```ts\n// webhook-receiver.ts\n');
+    expect(start).toBeGreaterThanOrEqual(0);
+    const block = readme.slice(readme.indexOf('\n', readme.indexOf('\n', start) + 1) + 1);
+    const source = readFileSync(join(__dirname, '../fixtures/webhook-receiver.ts'), 'utf8');
+    expect(block.slice(0, block.indexOf('```'))).toBe(source.slice(source.indexOf('\n') + 1));
+
+    const secret = generateWebhookSecret();
+    const handled: { type: string; data: Record<string, unknown> }[] = [];
+    let arrived!: () => void;
+    const done = new Promise<void>((resolve) => (arrived = resolve));
+    const server = webhookReceiver(secret, (event) => {
+      handled.push(event);
+      if (handled.length === 1) arrived();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as { port: number };
+      const created = await post(`${app.url}/api/webhooks`, { url: `http://127.0.0.1:${port}/`, events: ['turn.handled'], secret }, { ...json, ...admin });
+      expect(created.status).toBe(201);
+      await post(`${app.url}/channels/rest/counter`, { userId: 'hal', text: 'add' });
+      await done;
+      expect(handled[0]).toMatchObject({ type: 'turn.handled', data: { userId: 'hal', replies: ['count=1 v1'] } });
+      // Forged, stale or unsigned requests are refused; a replayed id is acknowledged and not processed again.
+      const body = JSON.stringify({ type: 'turn.handled', data: {} });
+      const now = Math.floor(Date.now() / 1000);
+      const forged = await fetch(`http://127.0.0.1:${port}/`, {
+        method: 'POST',
+        headers: { 'webhook-id': 'x', 'webhook-timestamp': String(now), 'webhook-signature': 'v1,AAAA' },
+        body,
+      });
+      expect(forged.status).toBe(401);
+      expect((await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', body })).status).toBe(401);
+      const signed = new Webhook(secret).sign('evt-1', new Date(now * 1000), body);
+      expect(verify(secret, { 'webhook-id': 'evt-1', 'webhook-timestamp': String(now), 'webhook-signature': signed }, body)).toBe(true);
+      expect(verify(secret, { 'webhook-id': 'evt-1', 'webhook-timestamp': String(now - 600), 'webhook-signature': signed }, body)).toBe(false);
+      const headers = { 'webhook-id': 'evt-1', 'webhook-timestamp': String(now), 'webhook-signature': signed };
+      expect((await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', headers, body })).status).toBe(204);
+      expect((await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', headers, body })).status).toBe(204);
+      expect(handled.filter((e) => Object.keys(e.data).length === 0)).toHaveLength(1);
+      expect((await fetch(`${app.url}/api/webhooks/${created.body.id as string}`, { method: 'DELETE', headers: admin })).status).toBe(200);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   test('bad input is refused with 400 and stores nothing', async () => {
