@@ -1,7 +1,7 @@
 import { generateWebhookSecret } from '@parley/channels';
 import { conversationIdFor } from '@parley/persistence';
 import { TEST_ADMIN_TOKEN, post } from '../helpers/in-process-app';
-import { Receiver } from '../helpers/receiver';
+import { eventually, Receiver } from '../helpers/receiver';
 import { spawnServer, type ServerProcess } from '../helpers/server-process';
 import { dropSchema, freshSchema, query, testDatabaseKind, testDatabaseUrl } from '../helpers/test-database';
 
@@ -89,9 +89,12 @@ describe(`kill -9 with pending deliveries (${testDatabaseKind()})`, () => {
       const later = receiver.received.slice(confirmed + 1).filter((g) => g.headers['idempotency-key'] === key);
       expect(later.filter((g) => g.status === 200).length).toBeLessThanOrEqual(inFlight.includes(key) ? 1 : 0);
     }
-    const rows = await query<{ status: string; n: number }>(
-      `SELECT status, count(*)::int AS n FROM "${schema}".outbox WHERE kind = 'reply' GROUP BY status`,
-    );
+    const rows = await eventually(async () => {
+      const counted = await query<{ status: string; n: number }>(
+        `SELECT status, count(*)::int AS n FROM "${schema}".outbox WHERE kind = 'reply' GROUP BY status`,
+      );
+      return counted.length === 1 && counted[0]!.status === 'delivered' ? counted : undefined;
+    });
     expect(rows).toEqual([{ status: 'delivered', n: all.length }]);
   });
 });

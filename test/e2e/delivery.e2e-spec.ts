@@ -7,7 +7,7 @@ import type { ParleyApp } from '../../apps/api/src/app.factory';
 import { counterBot, counterNlu } from '../fixtures/counter.bot';
 import { verify, webhookReceiver } from '../fixtures/webhook-receiver';
 import { get, post, startInProcess, TEST_ADMIN_TOKEN } from '../helpers/in-process-app';
-import { Receiver, type Received } from '../helpers/receiver';
+import { eventually, Receiver, type Received } from '../helpers/receiver';
 import { dropSchema, freshSchema, query, testDatabaseKind } from '../helpers/test-database';
 
 /**
@@ -98,8 +98,12 @@ describe(`delivery through the outbox (${testDatabaseKind()})`, () => {
     });
     // A tampered body fails the independent verifier: the check above can fail.
     expect(() => hook.verify(r.received[0]!.body.replace('pong', 'PONG'), r.received[0]!.headers as Record<string, string>)).toThrow();
-    const outbox = await get(`${app.url}/api/conversations/${id}/outbox`, TEST_ADMIN_TOKEN);
-    const pushes = outbox.body.items.filter((i: { kind: string }) => i.kind === 'reply');
+    // Recorded once the server heard the receiver's answer.
+    const pushes = await eventually(async () => {
+      const outbox = await get(`${app.url}/api/conversations/${id}/outbox`, TEST_ADMIN_TOKEN);
+      const items = outbox.body.items.filter((i: { kind: string }) => i.kind === 'reply');
+      return items.every((i: { status: string }) => i.status === 'delivered') ? items : undefined;
+    });
     expect(pushes.map((i: { messageId: string; status: string; attempts: number }) => [i.messageId, i.status, i.attempts])).toEqual([
       ['a1#1', 'delivered', 4],
       ['a2#1', 'delivered', 1],
