@@ -10,6 +10,8 @@ export class OutboxItemEntity {
   @Column({ type: 'text' }) target: string;
   @Column({ type: 'jsonb' }) payload: unknown;
   @Column({ type: 'text', name: 'message_id' }) messageId: string;
+  /** The order items were written in (delivery order within a lane). */
+  @Column({ type: 'bigint' }) seq: string;
   @Column({ type: 'text' }) lane: string;
   @Column({ type: 'text' }) status: 'pending' | 'delivered' | 'dead';
   @Column({ type: 'integer' }) attempts: number;
