@@ -6,6 +6,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'context.finished',
   'escape',
   'handoff.requested',
+  'handoff.returned',
   'push.sent',
   'delivery.dead_lettered',
 ] as const;
@@ -29,16 +30,16 @@ export interface EventSubject {
 }
 
 /** The engine's events of a turn (`TurnResult.events`: a context finished, an escape, a handoff), as webhook events. */
-const ENGINE_EVENTS: ReadonlySet<string> = new Set<WebhookEventType>(['context.finished', 'escape', 'handoff.requested']);
+const ENGINE_EVENTS: ReadonlySet<string> = new Set<WebhookEventType>(['context.finished', 'escape', 'handoff.requested', 'handoff.returned']);
 
 /**
- * The events one committed turn sends: `turn.handled`, then what the engine reports in `TurnResult.events`
- * (each `{ type, …fields }` whose type is one of `context.finished`, `escape`, `handoff.requested` becomes an event
- * whose data is the subject plus those fields). Until the engine reports them, `turn.handled` alone.
+ * The events one committed turn sends: `turn.handled`, then what the engine reports in `TurnResult.events`, in the
+ * order it happened (each `{ type, …fields }` whose type is one of `context.finished`, `escape`, `handoff.requested`,
+ * `handoff.returned` becomes an event whose data is the subject, the turn number and those fields).
  */
 export function turnEvents(
   subject: EventSubject,
-  turn: { number: number; messageId: string; input: { kind: 'message'; text: string } | { kind: 'event'; event: { type: string } } },
+  turn: { number: number; messageId: string; input: { kind: string; text?: string; event?: { type: string } } },
   result: TurnResult,
   now: Date,
 ): WebhookEvent[] {
@@ -51,7 +52,7 @@ export function turnEvents(
         ...subject,
         turn: turn.number,
         messageId: turn.messageId,
-        input: turn.input.kind === 'message' ? { kind: 'message', text: turn.input.text } : { kind: 'event', type: turn.input.event.type },
+        input: inputOf(turn.input),
         outcome: result.outcome,
         intent: result.understanding?.intent ?? null,
         replies: result.replies.map((r) => r.text),
@@ -65,6 +66,13 @@ export function turnEvents(
     events.push({ type: type as WebhookEventType, timestamp, data: { ...fields, ...subject, turn: turn.number } });
   }
   return events;
+}
+
+/** What came in: a message's text, an event's type, or just the kind (a handoff given back). */
+function inputOf(input: { kind: string; text?: string; event?: { type: string } }): Json {
+  if (input.kind === 'message') return { kind: 'message', text: input.text ?? '' };
+  if (input.kind === 'event') return { kind: 'event', type: input.event?.type ?? '' };
+  return { kind: input.kind };
 }
 
 /** `TurnResult.events` where the engine gives them: plain JSON objects with a known `type`. */
