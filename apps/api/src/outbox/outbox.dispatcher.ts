@@ -171,7 +171,7 @@ export class OutboxDispatcher {
     if (item.kind === 'call') {
       const service = deliveries.services[item.target];
       if (!service) throw new Error(`No service '${item.target}' is configured for outbound calls.`);
-      await service(item.payload, item);
+      await this.withinTime(service(item.payload, item), `service '${item.target}'`);
       return 'service';
     }
     if (item.kind === 'webhook') {
@@ -182,16 +182,33 @@ export class OutboxDispatcher {
     }
     const own = deliveries.channels[item.target];
     if (own) {
-      await own(item);
+      await this.withinTime(own(item), `the '${item.target}' deliverer`);
       return 'channel';
     }
     const adapter = channels.get(item.botId, item.target);
     if (adapter) {
-      await adapter.deliver(outboundMessage(item));
+      await this.withinTime(adapter.deliver(outboundMessage(item)), `the '${item.target}' channel`);
       return 'channel';
     }
     if (item.target !== 'rest') throw new Error(`No deliverer for channel '${item.target}'.`);
     return this.sendRest(item);
+  }
+
+  /**
+   * A transport that does not settle within OUTBOX_HTTP_TIMEOUT_MS is a failed try: past the lease another instance
+   * would send the item again while this one still waits.
+   */
+  private async withinTime(delivery: Promise<void>, what: string): Promise<void> {
+    const ms = this.runtime.config.outboxHttpTimeoutMs;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new DeliveryError(`${what} did not answer within ${ms} ms`)), ms);
+    });
+    try {
+      await Promise.race([delivery, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /**
