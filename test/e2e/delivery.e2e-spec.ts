@@ -111,6 +111,20 @@ describe(`delivery through the outbox (${testDatabaseKind()})`, () => {
     ]);
   });
 
+  test("a timer's push goes to the callback URL the conversation's last message gave", async () => {
+    const first = await receiver();
+    const second = await receiver();
+    await conversationWithCallback('ivy', `${first.url}/old`);
+    const res = await post(`${app.url}/channels/rest/counter`, { userId: 'ivy', text: 'remind', callbackUrl: `${second.url}/new` });
+    expect(res.body.replies).toEqual([{ type: 'text', text: 'I will remind you.' }]);
+    await second.until(() => second.accepted().length === 1);
+    expect(second.accepted()[0]!.json.data.reply.text).toBe('Reminder!');
+    expect(first.received).toEqual([]);
+    expect(await query(`SELECT address FROM "${schema}".conversations WHERE id = $1`, [res.body.conversationId])).toEqual([
+      { address: { callbackUrl: `${second.url}/new` } },
+    ]);
+  });
+
   test('a receiver that answers 429 with Retry-After is tried again no sooner than it asked', async () => {
     const r = await receiver();
     r.answer = (request) => (request.n === 1 ? { status: 429, headers: { 'retry-after': '1' } } : { status: 200 });

@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import type { ChannelAdapter, ChannelResponse, InboundRequest } from '@parley/channels';
-import { conversationIdFor, OutboxStore } from '@parley/persistence';
+import { conversationIdFor } from '@parley/persistence';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../errors/api.error';
 import { RUNTIME } from '../tokens';
@@ -37,14 +37,10 @@ const OK: ChannelResponse = { status: 200, body: { ok: true } };
  */
 @Controller('channels')
 export class ChannelController {
-  private readonly outbox: OutboxStore;
-
   constructor(
     @Inject(RUNTIME) private readonly runtime: Runtime,
     private readonly turns: TurnService,
-  ) {
-    this.outbox = new OutboxStore(runtime.db);
-  }
+  ) {}
 
   @Get(':channel/:botId')
   get(@Param('channel') channel: string, @Param('botId') botId: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
@@ -83,8 +79,6 @@ export class ChannelController {
       delivery: action.delivery,
       address: action.address,
     });
-    // Where the conversation's later pushes (timers, external events) go: the address of its last message.
-    if (action.address !== undefined) await this.outbox.setAddress(done.conversationId, action.address);
     const replies = action.delivery === 'response' ? done.replies : undefined;
     return send(reply, adapter.respond ? adapter.respond(action, replies) : OK);
   }

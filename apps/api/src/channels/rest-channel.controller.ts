@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
 import { ChannelError, RestChannelAdapter, verifyRestSignature, type RestResponse } from '@parley/channels';
-import { conversationIdFor, OutboxStore } from '@parley/persistence';
+import { conversationIdFor } from '@parley/persistence';
 import type { FastifyRequest } from 'fastify';
 import { RUNTIME } from '../tokens';
 import type { Runtime } from '../runtime';
@@ -10,14 +10,11 @@ import { TurnService } from '../turns/turn.service';
 @Controller('channels/rest')
 export class RestChannelController {
   private readonly adapter = new RestChannelAdapter();
-  private readonly outbox: OutboxStore;
 
   constructor(
     @Inject(RUNTIME) private readonly runtime: Runtime,
     private readonly turns: TurnService,
-  ) {
-    this.outbox = new OutboxStore(runtime.db);
-  }
+  ) {}
 
   @Post(':botId')
   @HttpCode(200)
@@ -42,9 +39,9 @@ export class RestChannelController {
       messageId: inbound.messageId,
       dedupeChannel: channel,
       delivery: 'response',
+      // Kept with the conversation (written with the turn): its later pushes go there, until a request names another.
+      ...(inbound.callbackUrl ? { address: { callbackUrl: inbound.callbackUrl } } : {}),
     });
-    // Later pushes (timers, external events) go there, until a request names another.
-    if (inbound.callbackUrl) await this.outbox.setAddress(response.conversationId, { callbackUrl: inbound.callbackUrl });
     return this.adapter.formatOutbound(response.conversationId, response.messageId, response.replies);
   }
 }

@@ -253,14 +253,6 @@ export class OutboxStore {
     return count;
   }
 
-  /** Where a conversation's later pushes go (a REST callback URL, a platform's chat). */
-  async setAddress(conversationId: string, address: Json): Promise<void> {
-    await this.db.dataSource.query(`UPDATE ${this.db.tables.conversations} SET address = $2::jsonb WHERE id = $1`, [
-      conversationId,
-      JSON.stringify(address),
-    ]);
-  }
-
   /** Drop what is still to be sent to a receiver that no longer exists (a deleted webhook subscription). */
   async dropLane(lane: string): Promise<number> {
     const [, count] = await this.db.dataSource.query<[unknown[], number]>(

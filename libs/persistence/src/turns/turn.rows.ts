@@ -42,6 +42,7 @@ export function turnWrite(record: TurnRecord): TurnWrite {
     outbox: [],
     schedules: [],
     json: record.json,
+    ...(record.address !== undefined ? { address: record.address } : {}),
   };
   let calls = 0;
   for (const effect of record.effects) {

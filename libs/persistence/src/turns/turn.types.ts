@@ -12,6 +12,8 @@ export interface TurnWrite {
   memory: { scope: string; name: string; data: Json }[];
   outbox: OutboxLine[];
   schedules: ScheduleLine[];
+  /** Where the conversation's later pushes go (`TurnRecord.address`); undefined: as it was. */
+  address?: Json;
   /** `snapshot` and `history` as JSON text, when the caller already has it. Must say the same as the objects. */
   json?: { snapshot: string; history?: string };
 }

@@ -86,6 +86,7 @@ export function writeParams(items: readonly CurrentWrite[]): { values: string[];
       expected: expect.version,
       channel: deduped?.channel ?? null,
       message_id: deduped?.message_id ?? null,
+      address: turn.address ?? null,
     });
     history.push(
       `{"i":${i},"snapshot":${turn.json?.snapshot ?? JSON.stringify(turn.snapshot)},"history":${
@@ -132,7 +133,7 @@ export function writeStatement(t: Tables): string {
        t AS (
          SELECT t.*, s.snapshot, s.history
            FROM jsonb_to_recordset($1::jsonb) AS t(i integer, id text, bot_version integer, turns integer, status text,
-                  seq integer, expected integer, channel text, message_id text)
+                  seq integer, expected integer, channel text, message_id text, address jsonb)
            JOIN jsonb_to_recordset($7::jsonb) AS s(i integer, snapshot jsonb, history jsonb) ON s.i = t.i),
        free AS (
          SELECT c.id FROM ${t.conversations} c JOIN t ON t.id = c.id
@@ -148,7 +149,8 @@ export function writeStatement(t: Tables): string {
        conv AS (
          UPDATE ${t.conversations} c
             SET snapshot = t.snapshot, bot_version = t.bot_version, turns = t.turns, status = t.status,
-                transcript_seq = t.seq, version = c.version + 1, updated_at = now()
+                transcript_seq = t.seq, version = c.version + 1, updated_at = now(),
+                address = coalesce(t.address, c.address)
            FROM t
           WHERE c.id = t.id AND c.version = t.expected AND c.id IN (SELECT id FROM free)
             AND NOT EXISTS (
