@@ -34,6 +34,8 @@ export class DeliveryLanes1764633600000 implements MigrationInterface {
     await queryRunner.query(`UPDATE ${s}.outbox SET lane = kind || ':' || target`);
     await queryRunner.query(`ALTER TABLE ${s}.outbox ALTER COLUMN lane SET NOT NULL`);
     await queryRunner.query(`ALTER TABLE ${s}.outbox ADD COLUMN dead_at timestamptz`);
+    // Items given up before: dead letters as of now (the admin API pages dead letters by this time).
+    await queryRunner.query(`UPDATE ${s}.outbox SET dead_at = now() WHERE status = 'dead'`);
     await queryRunner.query(`CREATE INDEX outbox_lane_idx ON ${s}.outbox (conversation_id, lane, seq) WHERE status = 'pending'`);
     await queryRunner.query(`CREATE INDEX outbox_dead_idx ON ${s}.outbox (dead_at, conversation_id, id) WHERE status = 'dead'`);
     await queryRunner.query(`ALTER TABLE ${s}.conversations ADD COLUMN address jsonb`);

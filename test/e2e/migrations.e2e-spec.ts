@@ -108,6 +108,7 @@ describe(`migrations on existing data (${testDatabaseKind()})`, () => {
         ['m2#1', 'pending', 'reply:rest'],
       ]);
       expect(rows.every((r) => Number(r.seq) > 0)).toBe(true);
+      expect(await query(`SELECT message_id FROM ${t('outbox')} WHERE dead_at IS NOT NULL`)).toEqual([{ message_id: 'c1/2/call/1' }]);
       await expect(
         query(`INSERT INTO ${t('outbox')} (conversation_id, id, turn, kind, target, lane, payload, message_id, status)
                VALUES ('c1', '00000000-0000-4000-8000-000000000004', 3, 'reply', 'rest', 'reply:rest', '{}', 'm3#1', 'failed')`),
