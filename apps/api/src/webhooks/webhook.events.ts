@@ -77,10 +77,11 @@ function inputOf(input: { kind: string; text?: string; event?: { type: string } 
 
 /** `TurnResult.events` where the engine gives them: plain JSON objects with a known `type`. */
 function engineEvents(result: TurnResult): { type: string; [key: string]: Json }[] {
-  const events = (result as TurnResult & { events?: unknown }).events;
+  // Read as unknown: whatever the engine reports, only events of the types above are passed on.
+  const events: unknown = (result as unknown as { events?: unknown }).events;
   if (!Array.isArray(events)) return [];
-  return events.filter(
-    (e): e is { type: string; [key: string]: Json } =>
+  return (events as unknown[]).filter(
+    (e: unknown): e is { type: string; [key: string]: Json } =>
       typeof e === 'object' && e !== null && typeof (e as { type?: unknown }).type === 'string' && ENGINE_EVENTS.has((e as { type: string }).type),
   );
 }
