@@ -96,7 +96,7 @@ export const ENVIRONMENT: Readonly<Record<string, string>> = {
   OUTBOX_BACKOFF_BASE_MS: 'first retry delay bound; doubles per try, full jitter (default 1000)',
   OUTBOX_BACKOFF_CAP_MS: 'longest retry delay bound (default 300000)',
   OUTBOX_LEASE_MS: "how long a claimed delivery is held before another instance may take it (default 30000)",
-  OUTBOX_HTTP_TIMEOUT_MS: 'how long a REST callback or webhook receiver may take to answer (default 10000)',
+  OUTBOX_HTTP_TIMEOUT_MS: 'how long one delivery (REST callback, webhook, channel adapter, service call) may take (default 10000)',
   REST_CALLBACKS: 'JSON {"<bot>": {"url"?: "https://…", "secret": "whsec_…"}}: where REST pushes are POSTed, signed',
   WEBHOOKS: 'JSON [{"id","url","events":["turn.handled",…],"secret":"whsec_…","bots"?:[…]}]: event webhooks',
   WEBHOOKS_FILE: 'a JSON file with the same list as WEBHOOKS (both may be used)',
