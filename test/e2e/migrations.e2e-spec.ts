@@ -42,6 +42,7 @@ describe(`migrations on existing data (${testDatabaseKind()})`, () => {
     expect(await runMigrations(db.dataSource, schema, migrations)).toEqual([
       'DedupeInTranscript1763856000000',
       'TurnStateInTranscript1764460800000',
+      'IdentityLinks1764720000000',
     ]);
     expect(await query(`SELECT seq, channel FROM ${t('transcript')} WHERE channel IS NOT NULL ORDER BY seq`)).toEqual([
       { seq: 1, channel: 'rest' },

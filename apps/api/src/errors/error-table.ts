@@ -24,6 +24,9 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = Object.freeze({
   SIGNATURE_INVALID: 401,
   BOT_NOT_FOUND: 404,
   CONVERSATION_NOT_FOUND: 404,
+  IDENTITY_LINK_NOT_FOUND: 404,
+  // the user is linked to another identity, or is an identity others are linked to
+  IDENTITY_LINK_CONFLICT: 409,
   ROUTE_NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
   REQUEST_TIMEOUT: 408,

@@ -15,6 +15,11 @@ export interface TurnCall {
   delivery: 'response' | 'push';
   /** Where pushed replies go on the platform (a chat, a thread): kept in their outbox items (`InboundTurn.address`). */
   address?: Json;
+  /**
+   * The user id that keys the turn's user-scoped memory: the identity the user is linked to (identity links), else the
+   * user's own. Set by the turn service before the turn; callers leave it out.
+   */
+  memoryUserId?: string;
 }
 
 /** The response of a turn, returned again, byte for byte, on redelivery. */

@@ -12,6 +12,7 @@ export class Tables {
   readonly memories: string;
   readonly outbox: string;
   readonly jobs: string;
+  readonly identityLinks: string;
   readonly migrations: string;
 
   constructor(readonly schema: string) {
@@ -23,6 +24,7 @@ export class Tables {
     this.memories = q('memories');
     this.outbox = q('outbox');
     this.jobs = q('scheduled_jobs');
+    this.identityLinks = q('identity_links');
     this.migrations = q('migrations');
   }
 }
