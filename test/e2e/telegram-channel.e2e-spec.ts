@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { findBot } from '@parley/machines';
 import { conversationIdFor } from '@parley/persistence';
 import type { ParleyApp } from '../../apps/api/src/app.factory';
+import { npmRun } from '../helpers/commands';
 import { post, startInProcess } from '../helpers/in-process-app';
 import { telegramImitation, type PlatformCall, type PlatformImitation } from '../helpers/platform-imitations';
 import { dropSchema, freshSchema, query, testDatabaseKind } from '../helpers/test-database';
@@ -19,11 +20,12 @@ const SECRET = 'juice-telegram-secret-0123456789';
 let parley: ParleyApp;
 let api: PlatformImitation;
 let updates = 1000;
+let channelsFile: string;
 
 beforeAll(async () => {
   api = await telegramImitation(TOKEN).start();
   const dir = mkdtempSync(join(tmpdir(), 'parley-telegram-'));
-  const file = join(dir, 'channels.yaml');
+  const file = (channelsFile = join(dir, 'channels.yaml'));
   writeFileSync(file, 'juice:\n  telegram: { botToken: ${TELEGRAM_BOT_TOKEN}, secretToken: ${TELEGRAM_SECRET_TOKEN}, apiBaseUrl: ${TELEGRAM_API} }\n');
   parley = await startInProcess({
     bots: [findBot('juice')!],
@@ -132,6 +134,23 @@ describe(`Telegram channel (${testDatabaseKind()})`, () => {
     const tries = api.received.filter((c) => c.body.chat_id === 7007);
     expect(tries).toHaveLength(2);
     expect(tries[1]!.at - tries[0]!.at).toBeGreaterThanOrEqual(950);
+  });
+
+  test('npm run telegram:webhook registers the webhook with the secret token (setWebhook)', async () => {
+    const env = { CHANNELS_FILE: channelsFile, TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_SECRET_TOKEN: SECRET, TELEGRAM_API: api.url, LOG_LEVEL: 'silent' };
+    const url = 'https://bots.example.com/channels/telegram/juice';
+    const done = await npmRun('telegram:webhook', ['juice', '--url', url, '--drop-pending-updates'], env);
+    expect(done).toMatchObject({ code: 0, stdout: expect.stringContaining(`Telegram now POSTs juice's updates to ${url}`) });
+    const calls = api.accepted.filter((c) => c.path === `/bot${TOKEN}/setWebhook`);
+    expect(calls.map((c) => c.body)).toEqual([{ url, secret_token: SECRET, allowed_updates: ['message'], drop_pending_updates: true }]);
+    // Refused before any call: not https, no such channel, a missing secret.
+    const notHttps = await npmRun('telegram:webhook', ['juice', '--url', 'http://bots.example.com/x'], env);
+    expect([notHttps.code, notHttps.stderr]).toEqual([2, expect.stringContaining('must be an https URL')]);
+    const noChannel = await npmRun('telegram:webhook', ['pizza', '--url', url], env);
+    expect([noChannel.code, noChannel.stderr]).toEqual([2, expect.stringContaining("No telegram channel for 'pizza'")]);
+    const noSecret = await npmRun('telegram:webhook', ['juice', '--url', url], { ...env, TELEGRAM_SECRET_TOKEN: '' });
+    expect([noSecret.code, noSecret.stderr]).toEqual([2, expect.stringContaining('TELEGRAM_SECRET_TOKEN')]);
+    expect(api.received.filter((c) => c.path.endsWith('/setWebhook'))).toHaveLength(1);
   });
 
   test('20 users at once: each gets exactly their own replies, in order', async () => {
