@@ -22,6 +22,8 @@ const BOT_USER = 'UJUICEBOT';
 let parley: ParleyApp;
 let api: PlatformImitation;
 let events = 0;
+/** While set, the weather service waits for it: a turn that takes as long as the test wants. */
+let forecastGate: Promise<void> | undefined;
 
 beforeAll(async () => {
   api = await slackImitation(TOKEN).start();
@@ -32,6 +34,14 @@ beforeAll(async () => {
     bots: [findBot('juice')!],
     schema,
     env: { CHANNELS_FILE: file, SLACK_BOT_TOKEN: TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API: api.url },
+    extra: {
+      services: {
+        forecast: async (input: { city: string; date: string }) => {
+          await forecastGate;
+          return { ...input, sky: '晴', low: 10, high: 18 };
+        },
+      },
+    },
   });
 });
 
@@ -152,6 +162,22 @@ describe(`Slack channel (${testDatabaseKind()})`, () => {
     expect(tries).toHaveLength(3);
     expect(tries[2]!.at - tries[1]!.at).toBeGreaterThanOrEqual(950);
     expect(textsTo('DUERIN')).toEqual([expect.stringContaining('什么口味')]);
+  });
+
+  test('a turn slower than Slack\'s 3 seconds is acknowledged in time, and its reply posted when it is done', async () => {
+    let open!: () => void;
+    forecastGate = new Promise<void>((resolve) => (open = resolve));
+    const started = Date.now();
+    const res = await send(dm('USLOW', '长沙明天天气怎么样'));
+    const waited = Date.now() - started;
+    expect(res.status).toBe(200);
+    expect(waited).toBeLessThan(3000);
+    expect(postedTo('DUSLOW')).toEqual([]);
+    open();
+    forecastGate = undefined;
+    // The forecast, then "anything else?": two replies.
+    await api.waitFor(() => postedTo('DUSLOW').length === 2);
+    expect(textsTo('DUSLOW').join('\n')).toContain('长沙明天晴');
   });
 
   test('20 users at once: each gets exactly their own replies, in order', async () => {

@@ -142,6 +142,7 @@ describe('SlackAdapter.parse', () => {
       messageId: 'Ev9',
       input: { kind: 'message', text: 'hi' },
       delivery: 'push',
+      acknowledgeWithinMs: 2500,
       address: { channel: 'D1' },
     });
   });
