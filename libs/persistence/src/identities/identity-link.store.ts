@@ -46,6 +46,15 @@ export class IdentityLinkStore {
     return rows[0]?.identity_user_id ?? user.userId;
   }
 
+  /** Whether the bot has any link at all (most have none: their turns then need no lookup). */
+  async hasLinks(botId: string): Promise<boolean> {
+    const rows = await this.db.dataSource.query<{ found: boolean }[]>(
+      `SELECT EXISTS (SELECT 1 FROM ${this.db.tables.identityLinks} WHERE bot_id = $1) AS found`,
+      [botId],
+    );
+    return rows[0]?.found === true;
+  }
+
   /** The bot and channel user of a conversation (undefined: no such conversation). */
   async ownerOf(conversationId: string): Promise<({ botId: string } & ChannelUser) | undefined> {
     const rows = await this.db.dataSource.query<{ bot_id: string; channel: string; user_id: string }[]>(
