@@ -82,12 +82,17 @@ export class PlatformImitation {
     if (trouble?.kind === 'down') {
       // A platform that is down: the connection is cut without an answer.
       req.socket.destroy();
+      this.notify();
       return;
     }
     const { status, body: out, headers } = trouble ?? { ...this.answer(call), headers: {} };
     if (!trouble) this.accepted.push(call);
     res.writeHead(status, { 'content-type': 'application/json', ...headers });
     res.end(JSON.stringify(out));
+    this.notify();
+  }
+
+  private notify(): void {
     for (const waiter of [...this.waiters]) {
       if (waiter.test()) {
         this.waiters.splice(this.waiters.indexOf(waiter), 1);
