@@ -50,6 +50,14 @@ describe('TelegramAdapter.parse', () => {
       address: { chatId: -100 },
     });
   });
+  test('/start becomes startText when one is set (deep-link parameters too), and stays /start otherwise', () => {
+    const start = (text: string) => ({ update_id: 3, message: { message_id: 1, from: { id: 7 }, chat: { id: 7, type: 'private' }, date: 1, text } });
+    const greeting = new TelegramAdapter('juice', { ...settings(), startText: '你好' }, { fetch });
+    for (const text of ['/start', '/start ref-42', '/start@juice_bot']) expect(greeting.parse(request(start(text)))).toMatchObject({ input: { text: '你好' } });
+    expect(greeting.parse(request(start('/startle me')))).toMatchObject({ input: { text: '/startle me' } });
+    expect(adapter.parse(request(start('/start')))).toMatchObject({ input: { text: '/start' } });
+  });
+
   test('a message without from or chat, or an update without an id, is 400', () => {
     expect(() => adapter.parse(request({ update_id: 1, message: { text: 'hi' } }))).toThrow(/from\.id/);
     expect(() => adapter.parse(request({ update_id: 'one', message: {} }))).toThrow(/update_id/);
