@@ -90,6 +90,13 @@ describe(`Slack channel (${testDatabaseKind()})`, () => {
     expect(res.body).toEqual({ challenge: '3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P' });
   });
 
+  test("a platform the bot has not configured is 404 ROUTE_NOT_FOUND; an unknown bot is 404 BOT_NOT_FOUND", async () => {
+    const telegram = await post(`${parley.url}/channels/telegram/juice`, { update_id: 1 });
+    expect([telegram.status, telegram.body.error.code]).toEqual([404, 'ROUTE_NOT_FOUND']);
+    const unknown = await post(`${parley.url}/channels/slack/nobot`, dm('U1', 'hi'));
+    expect([unknown.status, unknown.body.error.code]).toEqual([404, 'BOT_NOT_FOUND']);
+  });
+
   test('a missing, wrong or expired signature is 401 SIGNATURE_INVALID and runs nothing', async () => {
     const payload = dm('UMALLORY', '我想买果汁');
     const now = Math.floor(Date.now() / 1000);
