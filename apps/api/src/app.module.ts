@@ -2,6 +2,8 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { AdminController } from './admin/admin.controller';
 import { AdminGuard } from './admin/admin.guard';
 import { AdminService } from './admin/admin.service';
+import { DeliveriesController } from './admin/deliveries.controller';
+import { DeliveriesService } from './admin/deliveries.service';
 import { ChannelController } from './channels/channel.controller';
 import { RestChannelController } from './channels/rest-channel.controller';
 import { SchedulerService } from './jobs/scheduler.service';
@@ -21,6 +23,7 @@ import { IdentityLinksController } from './users/identity-links.controller';
 export interface AppServices {
   turns: TurnService;
   admin: AdminService;
+  deliveries: DeliveriesService;
   outbox: OutboxDispatcher;
   scheduler: SchedulerService;
   studio: StudioService;
@@ -32,11 +35,12 @@ export class AppModule {
   static register(runtime: Runtime, services: AppServices): DynamicModule {
     return {
       module: AppModule,
-      controllers: [RestChannelController, ChannelController, AdminController, OpsController, StudioApiController, StudioPagesController, IdentityLinksController],
+      controllers: [RestChannelController, ChannelController, AdminController, DeliveriesController, OpsController, StudioApiController, StudioPagesController, IdentityLinksController],
       providers: [
         { provide: RUNTIME, useValue: runtime },
         { provide: TurnService, useValue: services.turns },
         { provide: AdminService, useValue: services.admin },
+        { provide: DeliveriesService, useValue: services.deliveries },
         { provide: OutboxDispatcher, useValue: services.outbox },
         { provide: SchedulerService, useValue: services.scheduler },
         { provide: StudioService, useValue: services.studio },

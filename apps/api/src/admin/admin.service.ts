@@ -110,6 +110,7 @@ export class AdminService {
         lastError: r.lastError,
         createdAt: r.createdAt.toISOString(),
         deliveredAt: r.deliveredAt?.toISOString() ?? null,
+        deadAt: r.deadAt?.toISOString() ?? null,
       })),
     };
   }
@@ -121,6 +122,19 @@ export class AdminService {
       input: { kind: 'event', event },
       messageId: messageId ?? randomUUID(),
       dedupeChannel: 'admin.event',
+      delivery: 'push',
+    });
+  }
+
+  /**
+   * A person gives a held conversation back to the bot: a turn (the stage's `onReturn`, then the pending question),
+   * whose replies are pushed. 409 CONVERSATION_NOT_HELD when no human holds it.
+   */
+  returnFromHandoff(id: string): Promise<TurnResponse> {
+    return this.turns.take({
+      target: { kind: 'conversation', id },
+      input: { kind: 'handoff.return' },
+      messageId: randomUUID(),
       delivery: 'push',
     });
   }

@@ -13,6 +13,7 @@ export class Tables {
   readonly outbox: string;
   readonly jobs: string;
   readonly identityLinks: string;
+  readonly webhooks: string;
   readonly migrations: string;
 
   constructor(readonly schema: string) {
@@ -25,6 +26,7 @@ export class Tables {
     this.outbox = q('outbox');
     this.jobs = q('scheduled_jobs');
     this.identityLinks = q('identity_links');
+    this.webhooks = q('webhook_subscriptions');
     this.migrations = q('migrations');
   }
 }

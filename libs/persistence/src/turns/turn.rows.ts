@@ -1,4 +1,4 @@
-import type { ConversationRecord, Json, Reply, TurnRecord } from '@parley/dialogue-core';
+import { inboundEvent, type ConversationRecord, type Json, type Reply, type TurnRecord } from '@parley/dialogue-core';
 import type { TurnWrite } from './turn.types';
 
 /**
@@ -16,9 +16,9 @@ export function turnWrite(record: TurnRecord): TurnWrite {
       : {
           direction: 'in' as const,
           kind: 'event' as const,
-          text: input.event.type,
+          text: inboundEvent(input).type,
           messageId,
-          event: input.event as Json,
+          event: inboundEvent(input),
           channel,
           state: record.after,
         };
@@ -42,6 +42,7 @@ export function turnWrite(record: TurnRecord): TurnWrite {
     outbox: [],
     schedules: [],
     json: record.json,
+    ...(record.address !== undefined ? { address: record.address } : {}),
   };
   let calls = 0;
   for (const effect of record.effects) {
@@ -65,6 +66,8 @@ export function turnWrite(record: TurnRecord): TurnWrite {
       }),
     );
   }
+  // Event webhooks last: a receiver hears of the turn after the replies it pushed were written.
+  for (const n of record.notifications ?? []) write.outbox.push({ kind: n.kind, target: n.target, payload: n.payload, messageId: n.messageId });
   return write;
 }
 
