@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { findBot } from '@parley/machines';
 import { conversationIdFor } from '@parley/persistence';
 import type { ParleyApp } from '../../apps/api/src/app.factory';
-import { post, startInProcess } from '../helpers/in-process-app';
+import { post, startInProcess, TEST_ADMIN_TOKEN } from '../helpers/in-process-app';
 import { slackImitation, type PlatformCall, type PlatformImitation } from '../helpers/platform-imitations';
 import { dropSchema, freshSchema, query, testDatabaseKind } from '../helpers/test-database';
 import { expectWholeTurns } from '../helpers/transcript-checks';
@@ -33,7 +33,16 @@ beforeAll(async () => {
   parley = await startInProcess({
     bots: [findBot('juice')!],
     schema,
-    env: { CHANNELS_FILE: file, SLACK_BOT_TOKEN: TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API: api.url },
+    env: {
+      CHANNELS_FILE: file,
+      SLACK_BOT_TOKEN: TOKEN,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API: api.url,
+      // Three tries, quick retries: a dead letter within a test (docs/delivery.md).
+      OUTBOX_MAX_ATTEMPTS: '3',
+      OUTBOX_BACKOFF_BASE_MS: '50',
+      OUTBOX_BACKOFF_CAP_MS: '200',
+    },
     extra: {
       services: {
         forecast: async (input: { city: string; date: string }) => {
@@ -78,6 +87,20 @@ const send = (payload: unknown, headers?: (body: string) => Record<string, strin
   const body = JSON.stringify(payload);
   return post(`${parley.url}/channels/slack/juice`, body, (headers ?? signed)(body));
 };
+
+const admin = async (method: string, path: string) => {
+  const res = await fetch(`${parley.url}${path}`, { method, headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
+  return { status: res.status, body: (await res.json()) as { items?: Record<string, unknown>[] } };
+};
+
+/** The conversation's dead letters, once the last failure is recorded (written just after the platform answered). */
+async function deadLetters(conversationId: string, expectSome = true): Promise<Record<string, unknown>[]> {
+  for (let i = 0; ; i++) {
+    const items = (await admin('GET', `/api/deliveries/dead?conversation=${conversationId}`)).body.items ?? [];
+    if (items.length > 0 || !expectSome || i >= 50) return items;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
 
 const postedTo = (channel: string): PlatformCall[] => api.accepted.filter((c) => c.body.channel === channel);
 const textsTo = (channel: string) => postedTo(channel).map((c) => c.body.text as string);
@@ -171,6 +194,30 @@ describe(`Slack channel (${testDatabaseKind()})`, () => {
     expect(textsTo('DUERIN')).toEqual([expect.stringContaining('什么口味')]);
   });
 
+  test('Slack down for good: three tries, then a dead letter; replayed once it is back, nothing lost', async () => {
+    api.trouble(3, { kind: 'status', status: 503, body: 'Service Unavailable' });
+    await send(dm('UFRANK', '我想买果汁'));
+    await api.waitFor(() => api.received.filter((c) => c.body.channel === 'DUFRANK').length === 3);
+    const dead = await deadLetters(conversation('UFRANK'));
+    expect(dead).toEqual([expect.objectContaining({ attempts: 3, lastError: expect.stringContaining('503') })]);
+    expect((await admin('POST', `/api/deliveries/dead/${dead[0]!.id as string}/replay`)).status).toBe(200);
+    await api.waitFor(() => postedTo('DUFRANK').length === 1);
+    expect(textsTo('DUFRANK')).toEqual([expect.stringContaining('什么口味')]);
+    expect(await deadLetters(conversation('UFRANK'), false)).toEqual([]);
+  });
+
+  test("Slack's channel_not_found is permanent: a dead letter at once, and the conversation's next reply still goes", async () => {
+    api.trouble(1, { kind: 'status', status: 200, body: { ok: false, error: 'channel_not_found' } });
+    await send(dm('UGINA', '我想买果汁'));
+    await api.waitFor(() => api.received.filter((c) => c.body.channel === 'DUGINA').length === 1);
+    expect(await deadLetters(conversation('UGINA'))).toEqual([
+      expect.objectContaining({ attempts: 1, lastError: expect.stringContaining('channel_not_found') }),
+    ]);
+    await send(dm('UGINA', '苹果'));
+    await api.waitFor(() => postedTo('DUGINA').length === 1);
+    expect(textsTo('DUGINA')).toEqual([expect.stringContaining('加冰')]);
+  });
+
   test('a turn slower than Slack\'s 3 seconds is acknowledged in time, and its reply posted when it is done', async () => {
     let open!: () => void;
     forecastGate = new Promise<void>((resolve) => (open = resolve));
@@ -182,9 +229,9 @@ describe(`Slack channel (${testDatabaseKind()})`, () => {
     expect(postedTo('DUSLOW')).toEqual([]);
     open();
     forecastGate = undefined;
-    // The forecast, then "anything else?": two replies.
+    // The forecast, then "anything else?": two replies, in order.
     await api.waitFor(() => postedTo('DUSLOW').length === 2);
-    expect(textsTo('DUSLOW').join('\n')).toContain('长沙明天晴');
+    expect(textsTo('DUSLOW')).toEqual([expect.stringContaining('长沙明天晴'), expect.stringContaining('还有')]);
   });
 
   test('20 users at once: each gets exactly their own replies, in order', async () => {

@@ -5,7 +5,7 @@ import { findBot } from '@parley/machines';
 import { conversationIdFor } from '@parley/persistence';
 import type { ParleyApp } from '../../apps/api/src/app.factory';
 import { npmRun } from '../helpers/commands';
-import { post, startInProcess } from '../helpers/in-process-app';
+import { post, startInProcess, TEST_ADMIN_TOKEN } from '../helpers/in-process-app';
 import { telegramImitation, type PlatformCall, type PlatformImitation } from '../helpers/platform-imitations';
 import { dropSchema, freshSchema, query, testDatabaseKind } from '../helpers/test-database';
 import { expectWholeTurns } from '../helpers/transcript-checks';
@@ -30,7 +30,16 @@ beforeAll(async () => {
   parley = await startInProcess({
     bots: [findBot('juice')!],
     schema,
-    env: { CHANNELS_FILE: file, TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_SECRET_TOKEN: SECRET, TELEGRAM_API: api.url },
+    env: {
+      CHANNELS_FILE: file,
+      TELEGRAM_BOT_TOKEN: TOKEN,
+      TELEGRAM_SECRET_TOKEN: SECRET,
+      TELEGRAM_API: api.url,
+      // Three tries, quick retries: a dead letter within a test (docs/delivery.md).
+      OUTBOX_MAX_ATTEMPTS: '3',
+      OUTBOX_BACKOFF_BASE_MS: '50',
+      OUTBOX_BACKOFF_CAP_MS: '200',
+    },
   });
 });
 
@@ -50,6 +59,20 @@ const webhook = (update: unknown, secret: string | null = SECRET) =>
     'content-type': 'application/json',
     ...(secret === null ? {} : { 'x-telegram-bot-api-secret-token': secret }),
   });
+
+const admin = async (method: string, path: string) => {
+  const res = await fetch(`${parley.url}${path}`, { method, headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
+  return { status: res.status, body: (await res.json()) as { items?: Record<string, unknown>[] } };
+};
+
+/** The conversation's dead letters, once the last failure is recorded (written just after the platform answered). */
+async function deadLetters(conversationId: string, expectSome = true): Promise<Record<string, unknown>[]> {
+  for (let i = 0; ; i++) {
+    const items = (await admin('GET', `/api/deliveries/dead?conversation=${conversationId}`)).body.items ?? [];
+    if (items.length > 0 || !expectSome || i >= 50) return items;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
 
 const sentTo = (chatId: number): PlatformCall[] => api.accepted.filter((c) => c.path.endsWith('/sendMessage') && c.body.chat_id === chatId);
 const textsTo = (chatId: number) => sentTo(chatId).map((c) => c.body.text as string);
@@ -121,6 +144,32 @@ describe(`Telegram channel (${testDatabaseKind()})`, () => {
     const tries = api.received.filter((c) => c.body.chat_id === 7006);
     expect(tries.length).toBe(3);
     expect(textsTo(7006)).toEqual([expect.stringContaining('什么口味')]);
+  });
+
+  test('the Bot API down for good: three tries, then a dead letter; replayed once it is back, nothing lost', async () => {
+    api.trouble(3, { kind: 'down' });
+    await webhook(textUpdate(7008, '我想买果汁'));
+    await api.waitFor(() => api.received.filter((c) => c.body.chat_id === 7008).length === 3);
+    const dead = await deadLetters(conversation(7008));
+    expect(dead).toEqual([expect.objectContaining({ attempts: 3, lastError: expect.stringContaining('could not be reached') })]);
+    expect(sentTo(7008)).toEqual([]);
+    const replayed = await admin('POST', `/api/deliveries/dead/${dead[0]!.id as string}/replay`);
+    expect(replayed.status).toBe(200);
+    await api.waitFor(() => sentTo(7008).length === 1);
+    expect(textsTo(7008)).toEqual([expect.stringContaining('什么口味')]);
+    expect(await deadLetters(conversation(7008), false)).toEqual([]);
+  });
+
+  test('a user who blocked the bot: a dead letter at the first refusal (403 is permanent), and the next reply still goes', async () => {
+    api.trouble(1, { kind: 'status', status: 403, body: { ok: false, error_code: 403, description: 'Forbidden: bot was blocked by the user' } });
+    await webhook(textUpdate(7009, '我想买果汁'));
+    await api.waitFor(() => api.received.filter((c) => c.body.chat_id === 7009).length === 1);
+    expect(await deadLetters(conversation(7009))).toEqual([
+      expect.objectContaining({ attempts: 1, lastError: expect.stringContaining('bot was blocked by the user') }),
+    ]);
+    await webhook(textUpdate(7009, '苹果'));
+    await api.waitFor(() => sentTo(7009).length === 1);
+    expect(textsTo(7009)).toEqual([expect.stringContaining('加冰')]);
   });
 
   test("a 429 is retried no sooner than Telegram's retry_after", async () => {
