@@ -19,6 +19,8 @@ const EXCEPTIONS: Record<string, { column: string } | { reference: true }> = {
   migrations: { reference: true },
   // Event webhook subscriptions: a few rows read by every instance, a reference table.
   webhook_subscriptions: { reference: true },
+  // Identity links (a channel's user joined to another channel's): small, read by (bot, channel, user), a reference table.
+  identity_links: { reference: true },
 };
 
 const schema = freshSchema('dist');
