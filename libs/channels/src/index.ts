@@ -26,3 +26,18 @@ export {
   type InboundTurn,
   type OutboundMessage,
 } from './channel.adapter';
+export {
+  WebchatChannelAdapter,
+  webchatMessage,
+  replyId,
+  type WebchatMessage,
+  type WebchatPush,
+  type WebchatResponse,
+} from './webchat/webchat.adapter';
+export {
+  signWebchatToken,
+  verifyWebchatToken,
+  newWebchatUserId,
+  bearerToken,
+  MIN_WEBCHAT_SECRET_LENGTH,
+} from './webchat/webchat.token';

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
+import { MIN_WEBCHAT_SECRET_LENGTH } from '@parley/channels';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
@@ -33,6 +34,12 @@ export interface AppConfig {
   readonly httpMaxConnections: number;
   readonly schedulerPollMs: number;
   readonly outboxPollMs: number;
+  /** Web chat: the key its tokens are signed with (`WEBCHAT_SECRET`); undefined → generated once per data dir. */
+  readonly webchatSecret?: string;
+  /** Web chat: the bots that have one (`WEBCHAT_BOTS`); undefined → every bot. */
+  readonly webchatBots?: readonly string[];
+  /** Web chat: the sites that may embed its page, as CSP `frame-ancestors` sources (`WEBCHAT_FRAME_ANCESTORS`). */
+  readonly webchatFrameAncestors: string;
 }
 
 /** A setting that is missing or malformed: start-up stops with this message. */
@@ -56,6 +63,9 @@ export const ENVIRONMENT: Readonly<Record<string, string>> = {
   TURN_TIME_LIMIT_MS: "how long a turn's service calls may take (default 10000)",
   SCHEDULER_POLL_MS: 'how often due timers are looked for (default 1000)',
   OUTBOX_POLL_MS: 'how often outbox items are looked for (default 1000)',
+  WEBCHAT_SECRET: 'key of the web chat tokens, at least 32 characters (default: generated in PARLEY_DATA_DIR)',
+  WEBCHAT_BOTS: 'bots with a web chat, comma-separated, or "none" (default: every bot)',
+  WEBCHAT_FRAME_ANCESTORS: "sites that may embed the web chat page, CSP frame-ancestors (default *)",
 };
 
 /**
@@ -119,6 +129,21 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
       }
     }
   }
+  const webchatSecret = env.WEBCHAT_SECRET || undefined;
+  if (webchatSecret !== undefined && (webchatSecret.length < MIN_WEBCHAT_SECRET_LENGTH || /\s/.test(webchatSecret))) {
+    problems.push(`WEBCHAT_SECRET must be at least ${MIN_WEBCHAT_SECRET_LENGTH} characters without spaces (e.g. openssl rand -base64 32)`);
+  }
+  let webchatBots: string[] | undefined;
+  if (env.WEBCHAT_BOTS !== undefined && env.WEBCHAT_BOTS.trim() !== '') {
+    const names = env.WEBCHAT_BOTS.split(',').map((name) => name.trim()).filter(Boolean);
+    webchatBots = names.length === 1 && names[0] === 'none' ? [] : names;
+    const bad = webchatBots.filter((name) => !/^[A-Za-z0-9_-]{1,64}$/.test(name));
+    if (bad.length) problems.push(`WEBCHAT_BOTS must list bot ids separated by commas, or be "none" (got ${JSON.stringify(env.WEBCHAT_BOTS)})`);
+  }
+  const webchatFrameAncestors = (env.WEBCHAT_FRAME_ANCESTORS || '*').trim();
+  if (!/^[^;,\r\n]+$/.test(webchatFrameAncestors)) {
+    problems.push(`WEBCHAT_FRAME_ANCESTORS must be CSP sources separated by spaces, e.g. "'self' https://shop.example" (got ${JSON.stringify(webchatFrameAncestors)})`);
+  }
   const config: AppConfig = {
     port: int('PORT', 3000, 0, 65535),
     host: env.HOST || '127.0.0.1',
@@ -139,6 +164,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     httpMaxConnections: int('HTTP_MAX_CONNECTIONS', 1024, 1, 1_000_000),
     schedulerPollMs: int('SCHEDULER_POLL_MS', 1000, 10, 600_000),
     outboxPollMs: int('OUTBOX_POLL_MS', 1000, 10, 600_000),
+    webchatSecret,
+    webchatBots: webchatBots && Object.freeze(webchatBots),
+    webchatFrameAncestors,
   };
   if (config.embeddedIdleInTransactionMs <= config.turnTimeLimitMs) {
     problems.push(
