@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { MIN_WEBCHAT_SECRET_LENGTH } from '@parley/channels';
+import { readChannelsFile, type ConfiguredChannel } from '../channels/channel.config';
+import { CHANNEL_PLUGINS } from '../channels/channel.registry';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
@@ -40,6 +42,10 @@ export interface AppConfig {
   readonly webchatBots?: readonly string[];
   /** Web chat: the sites that may embed its page, as CSP `frame-ancestors` sources (`WEBCHAT_FRAME_ANCESTORS`). */
   readonly webchatFrameAncestors: string;
+  /** The channels file (`CHANNELS_FILE`), if any. */
+  readonly channelsFile?: string;
+  /** The platform channels it enables, validated (docs/channels.md). */
+  readonly channels: readonly ConfiguredChannel[];
 }
 
 /** A setting that is missing or malformed: start-up stops with this message. */
@@ -66,6 +72,7 @@ export const ENVIRONMENT: Readonly<Record<string, string>> = {
   WEBCHAT_SECRET: 'key of the web chat tokens, at least 32 characters (default: generated in PARLEY_DATA_DIR)',
   WEBCHAT_BOTS: 'bots with a web chat, comma-separated, or "none" (default: every bot)',
   WEBCHAT_FRAME_ANCESTORS: "sites that may embed the web chat page, CSP frame-ancestors (default *)",
+  CHANNELS_FILE: 'YAML file of each bot\'s platform channels (Telegram, Slack, …); ${NAME} in it is read from the environment (default: none)',
 };
 
 /**
@@ -144,6 +151,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
   if (!/^[^;,\r\n]+$/.test(webchatFrameAncestors)) {
     problems.push(`WEBCHAT_FRAME_ANCESTORS must be CSP sources separated by spaces, e.g. "'self' https://shop.example" (got ${JSON.stringify(webchatFrameAncestors)})`);
   }
+  const channelsFile = env.CHANNELS_FILE || undefined;
+  const channels = channelsFile ? readChannelsFile(channelsFile, env, CHANNEL_PLUGINS, cwd) : { channels: [], problems: [] };
+  problems.push(...channels.problems);
   const config: AppConfig = {
     port: int('PORT', 3000, 0, 65535),
     host: env.HOST || '127.0.0.1',
@@ -167,6 +177,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     webchatSecret,
     webchatBots: webchatBots && Object.freeze(webchatBots),
     webchatFrameAncestors,
+    channelsFile,
+    channels: Object.freeze(channels.channels),
   };
   if (config.embeddedIdleInTransactionMs <= config.turnTimeLimitMs) {
     problems.push(
