@@ -64,9 +64,23 @@ export class WebchatService {
       lines = await this.conversations.transcript(conversationId, { afterSeq: Number(after), limit: 1000 });
     }
     const messages: HistoryMessage[] = [];
+    // The choices a turn's question offered are kept with its inbound line's after-state: they go with the turn's
+    // last reply, so that a reloaded page shows the buttons again.
+    const choicesOf = new Map<number, string[]>();
+    const lastReplyOf = new Map<number, HistoryMessage>();
     for (const line of lines) {
+      if (line.direction === 'in') {
+        const choices = (line.state as { choices?: unknown } | null)?.choices;
+        if (Array.isArray(choices) && choices.every((c) => typeof c === 'string')) choicesOf.set(line.turn, choices);
+      }
       if (line.kind === 'event' || !line.messageId) continue;
-      messages.push({ seq: line.seq, messageId: line.messageId, from: line.direction === 'in' ? 'user' : 'bot', text: line.text });
+      const message: HistoryMessage = { seq: line.seq, messageId: line.messageId, from: line.direction === 'in' ? 'user' : 'bot', text: line.text };
+      messages.push(message);
+      if (message.from === 'bot') lastReplyOf.set(line.turn, message);
+    }
+    for (const [turn, message] of lastReplyOf) {
+      const choices = choicesOf.get(turn);
+      if (choices?.length) message.choices = choices;
     }
     return messages;
   }

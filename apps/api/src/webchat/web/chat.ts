@@ -46,7 +46,14 @@ let lastSeq = 0;
 const outbox: { messageId: string; text: string; item: HTMLLIElement }[] = [];
 let sending = false;
 
-document.getElementById('avatar')!.textContent = botId.slice(0, 1).toUpperCase();
+// The widget passes the site's title and colour for the page (?title=…&color=%23rrggbb).
+const params = new URLSearchParams(location.search);
+const title = params.get('title')?.slice(0, 60) || botId;
+const color = params.get('color') ?? '';
+if (/^#[0-9a-f]{3}([0-9a-f]{3})?$/i.test(color)) document.documentElement.style.setProperty('--accent', color);
+document.querySelector('.title')!.textContent = title;
+document.title = title;
+document.getElementById('avatar')!.textContent = Array.from(title)[0]?.toUpperCase() ?? '';
 input.placeholder = words.placeholder;
 input.setAttribute('aria-label', words.placeholder);
 sendButton.textContent = words.send;

@@ -3,8 +3,8 @@
  *
  *   <script src="https://parley.example.com/webchat/widget.js" data-bot="juice" async></script>
  *
- * Options (attributes of the tag): `data-bot` (required), `data-title` (the frame's title and the button's label),
- * `data-color` (the button's colour, `#rgb` or `#rrggbb`), `data-open="true"` (open at once), `data-target="<CSS
+ * Options (attributes of the tag): `data-bot` (required), `data-title` (the chat's title, the frame's and the button's label),
+ * `data-color` (the button's and the chat's colour, `#rgb` or `#rrggbb`), `data-open="true"` (open at once), `data-target="<CSS
  * selector>"` (show the chat inside that element instead of a floating button). The frame is loaded on first open, so
  * visitors who never open it cost the server nothing. `window.ParleyWebchat.open()` / `.close()` / `.toggle()`.
  * Styles are set through the DOM (no stylesheet is injected), so the host page's CSP needs no `unsafe-inline`.
@@ -16,9 +16,12 @@
     console.error('Parley web chat: add data-bot="<bot id>" to the widget\'s script tag.');
     return;
   }
-  const page = new URL(encodeURIComponent(botId), new URL('.', script.src)).href;
   const title = script.dataset.title ?? 'Chat';
   const color = /^#[0-9a-f]{3}([0-9a-f]{3})?$/i.test(script.dataset.color ?? '') ? script.dataset.color! : '#2f6fed';
+  const url = new URL(encodeURIComponent(botId), new URL('.', script.src));
+  if (script.dataset.title) url.searchParams.set('title', script.dataset.title);
+  if (script.dataset.color) url.searchParams.set('color', color);
+  const page = url.href;
 
   const frame = (): HTMLIFrameElement => {
     const iframe = document.createElement('iframe');

@@ -1,0 +1,158 @@
+import { mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { findBot } from '@parley/machines';
+import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-core';
+import type { ParleyApp } from '../../apps/api/src/app.factory';
+import { counterBot, counterNlu } from '../fixtures/counter.bot';
+import { launchBrowser, loopbackOnly } from '../helpers/browser';
+import { startInProcess } from '../helpers/in-process-app';
+import { dropSchema, freshSchema, testDatabaseKind } from '../helpers/test-database';
+
+// What page.evaluate runs in the browser: the little of the DOM it uses (not the whole DOM library).
+declare const window: { __typingSeen?: boolean };
+declare const document: { querySelector(selector: string): unknown };
+declare const MutationObserver: new (callback: () => void) => { observe(node: unknown, options: { childList: boolean; subtree: boolean }): void };
+
+const juice = findBot('juice')!;
+const schemas = [freshSchema('webchat_page'), freshSchema('webchat_push')];
+/** Screenshots land here (look at them: `PARLEY_SCREENSHOTS=/some/dir npx jest test/e2e/webchat-page`). */
+const shots = process.env.PARLEY_SCREENSHOTS ?? join(tmpdir(), 'parley-webchat');
+let app: ParleyApp;
+let counter: ParleyApp;
+let site: Server;
+let siteUrl: string;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let network: { blocked: string[]; requested: string[] };
+
+/** A shop's page on another origin that embeds the widget with the one script tag of the docs. */
+function shopPage(parley: string): string {
+  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>果汁店</title>
+<style>body{margin:0;font-family:system-ui,sans-serif;background:#fffaf2;color:#3b2f20}
+header{padding:28px 40px;background:#ff9f1c;color:#fff}h1{margin:0;font-size:28px}
+main{padding:32px 40px;max-width:520px;line-height:1.7}.menu{display:flex;gap:14px;margin-top:18px}
+.menu div{flex:1;padding:16px;border-radius:12px;background:#fff;box-shadow:0 2px 8px rgba(0,0,0,.08);text-align:center}</style>
+</head><body><header><h1>果汁店 · Juice Shop</h1></header>
+<main><p>新鲜现榨, 每杯15元, 会员8折。点右下角和我们聊天下单。</p>
+<div class="menu"><div>🍎 苹果</div><div>🍊 橙子</div><div>🍉 西瓜</div></div></main>
+<script src="${parley}/webchat/widget.js" data-bot="juice" data-title="果汁店" data-color="#ff9f1c" async></script>
+</body></html>`;
+}
+
+beforeAll(async () => {
+  mkdirSync(shots, { recursive: true });
+  await Promise.all([
+    startInProcess({ bots: [juice], schema: schemas[0]! }).then((started) => (app = started)),
+    startInProcess({ bots: [counterBot(1)], nlu: counterNlu, schema: schemas[1]! }).then((started) => (counter = started)),
+    launchBrowser().then((launched) => (browser = launched)),
+  ]);
+  site = createServer((_request, response) => response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(shopPage(app.url)));
+  await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
+  siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}/`;
+  context = await browser.newContext({ viewport: { width: 1000, height: 760 } });
+  network = await loopbackOnly(context);
+  page = await context.newPage();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  if (site) await new Promise((resolve) => site.close(resolve));
+  await Promise.all([app?.close(), counter?.close()]);
+  await Promise.all(schemas.map(dropSchema));
+});
+
+const chat = (): FrameLocator => page.frameLocator('#parley-webchat-panel iframe');
+const chatFrame = () => page.frames().find((f) => new URL(f.url()).pathname === '/webchat/juice')!;
+const botTexts = () => chat().locator('.message.bot:not(.typing) .bubble').allTextContents();
+
+/** Say something in the chat and wait for the bot's answer (the reply count grows and the typing dots go). */
+async function say(text: string, expected: RegExp): Promise<void> {
+  const before = (await botTexts()).length;
+  await chat().locator('#text').fill(text);
+  await chat().locator('#send').click();
+  await expectLastReply(before, expected);
+}
+
+async function choose(choice: string, expected: RegExp): Promise<void> {
+  const before = (await botTexts()).length;
+  await chat().locator('.choice', { hasText: choice }).click();
+  await expectLastReply(before, expected);
+}
+
+async function expectLastReply(before: number, expected: RegExp): Promise<void> {
+  await chat().locator('.message.bot:not(.typing)').nth(before).waitFor();
+  await chat().locator('.typing').waitFor({ state: 'detached' });
+  expect((await botTexts()).slice(before).join(' ')).toMatch(expected);
+}
+
+const choices = () => chat().locator('.choice').allTextContents();
+
+describe(`web chat in Chromium (${testDatabaseKind()})`, () => {
+  test("a site embeds the widget with one script tag; the button opens the bot's page in a frame", async () => {
+    await page.goto(siteUrl);
+    await page.locator('#parley-webchat-button').click();
+    await chat().locator('#chat[data-connected="true"]').waitFor();
+    expect(await chat().locator('.title').textContent()).toBe('果汁店');
+    expect(await chat().locator('#text').getAttribute('placeholder')).toBe('输入消息…');
+  });
+
+  test('ordering a juice (real NLU): the replies, the quick replies, and typing dots while the turn runs', async () => {
+    const frame = chatFrame();
+    await frame.evaluate(() => {
+      // Recorded from the page itself: the dots may show for only a few milliseconds.
+      new MutationObserver(() => {
+        if (document.querySelector('.typing')) window.__typingSeen = true;
+      }).observe(document.querySelector('#messages'), { childList: true, subtree: true });
+    });
+    await say('我想买果汁', /什么口味/);
+    expect(await frame.evaluate(() => window.__typingSeen)).toBe(true);
+    expect(await choices()).toEqual(['苹果', '橙子', '西瓜']);
+    await choose('苹果', /加冰/);
+    expect(await choices()).toEqual(['加冰', '不加冰']);
+  });
+
+  test('a reload shows the conversation so far, with the pending question\'s buttons, and it goes on', async () => {
+    const before = await chat().locator('.message .bubble').allTextContents();
+    await page.reload();
+    await page.locator('#parley-webchat-button').click();
+    await chat().locator('#chat[data-connected="true"]').waitFor();
+    await chat().locator('.message.bot').nth(1).waitFor();
+    expect(await chat().locator('.message .bubble').allTextContents()).toEqual(before);
+    expect(await choices()).toEqual(['加冰', '不加冰']);
+    await choose('不加冰', /杯装还是碗装/);
+    await choose('杯装', /要办理吗/);
+    await say('不用了', /请付15元/);
+    await page.screenshot({ path: join(shots, 'webchat-juice.png') });
+    await choose('付款', /支付成功/);
+    expect(await choices()).toEqual([]);
+  });
+
+  test('a scheduled message arrives on the open page without the page sending anything', async () => {
+    const posts: string[] = [];
+    page.on('request', (request) => void (request.method() === 'POST' && posts.push(request.url())));
+    await page.goto(`${counter.url}/webchat/counter`);
+    await page.locator('#chat[data-connected="true"]').waitFor();
+    await page.locator('#text').fill('remind');
+    await page.locator('#send').click();
+    await page.locator('.message.bot .bubble', { hasText: 'I will remind you.' }).waitFor();
+    const sent = posts.length;
+    // The timer fires 300 ms later; its turn's push comes through the outbox and the stream.
+    await page.locator('.message.bot .bubble', { hasText: 'Reminder!' }).waitFor();
+    expect(posts.length).toBe(sent);
+    expect(posts.filter((url) => url.endsWith('/channels/webchat/counter'))).toHaveLength(1);
+    // And after a reload it is in the history, once.
+    await page.reload();
+    await page.locator('#chat[data-connected="true"]').waitFor();
+    await page.locator('.message.bot .bubble', { hasText: 'Reminder!' }).waitFor();
+    expect(await page.locator('.message .bubble').allTextContents()).toEqual(['remind', 'I will remind you.', 'Reminder!']);
+  });
+
+  test('nothing was fetched from outside this machine', () => {
+    expect(network.blocked).toEqual([]);
+    expect(network.requested.some((url) => url.endsWith('/webchat/widget.js'))).toBe(true);
+  });
+});
