@@ -143,6 +143,7 @@ describe(`web chat in Chromium (${testDatabaseKind()})`, () => {
     // The timer fires 300 ms later; its turn's push comes through the outbox and the stream.
     await page.locator('.message.bot .bubble', { hasText: 'Reminder!' }).waitFor();
     expect(posts.length).toBe(sent);
+    await page.screenshot({ path: join(shots, 'webchat-page.png') });
     expect(posts.filter((url) => url.endsWith('/channels/webchat/counter'))).toHaveLength(1);
     // And after a reload it is in the history, once.
     await page.reload();
