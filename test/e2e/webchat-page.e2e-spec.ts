@@ -43,6 +43,13 @@ main{padding:32px 40px;max-width:520px;line-height:1.7}.menu{display:flex;gap:14
 </body></html>`;
 }
 
+/** A page that shows the chat inside one of its own elements (`data-target`). */
+function inlinePage(parley: string): string {
+  return `<!doctype html><html><head><meta charset="utf-8"><title>Help</title></head><body>
+<h1>Help</h1><div id="help-chat" style="width:400px;height:500px"></div>
+<script src="${parley}/webchat/widget.js" data-bot="juice" data-target="#help-chat"></script></body></html>`;
+}
+
 beforeAll(async () => {
   mkdirSync(shots, { recursive: true });
   await Promise.all([
@@ -50,7 +57,9 @@ beforeAll(async () => {
     startInProcess({ bots: [counterBot(1)], nlu: counterNlu, schema: schemas[1]! }).then((started) => (counter = started)),
     launchBrowser().then((launched) => (browser = launched)),
   ]);
-  site = createServer((_request, response) => response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(shopPage(app.url)));
+  site = createServer((request, response) =>
+    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(request.url === '/inline' ? inlinePage(app.url) : shopPage(app.url)),
+  );
   await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
   siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}/`;
   context = await browser.newContext({ viewport: { width: 1000, height: 760 } });
@@ -150,6 +159,15 @@ describe(`web chat in Chromium (${testDatabaseKind()})`, () => {
     await page.locator('#chat[data-connected="true"]').waitFor();
     await page.locator('.message.bot .bubble', { hasText: 'Reminder!' }).waitFor();
     expect(await page.locator('.message .bubble').allTextContents()).toEqual(['remind', 'I will remind you.', 'Reminder!']);
+  });
+
+  test('data-target: the chat inside an element of the page, no button', async () => {
+    await page.goto(`${siteUrl}inline`);
+    await page.frameLocator('#help-chat iframe').locator('#chat[data-connected="true"]').waitFor();
+    expect(await page.locator('#parley-webchat-button').count()).toBe(0);
+    // The same browser, the same site: the conversation ordered above goes on here.
+    const texts = await page.frameLocator('#help-chat iframe').locator('.message.bot .bubble').allTextContents();
+    expect(texts.slice(-3).join(' ')).toMatch(/支付成功.*还有什么可以帮您/);
   });
 
   test('nothing was fetched from outside this machine', () => {
