@@ -1,3 +1,4 @@
+import { findBot } from '@parley/machines';
 import { counterBot, counterNlu } from '../fixtures/counter.bot';
 import type { ParleyApp } from '../../apps/api/src/app.factory';
 import { get, post, startInProcess, TEST_ADMIN_TOKEN } from '../helpers/in-process-app';
@@ -299,4 +300,54 @@ describe(`web chat over HTTP (${testDatabaseKind()})`, () => {
       }
     },
   );
+});
+
+describe(`web chat and a handoff to a human (juice, real NLU, ${testDatabaseKind()})`, () => {
+  const juiceSchema = freshSchema('webchat_handoff');
+  let shop: ParleyApp;
+
+  beforeAll(async () => {
+    shop = await startInProcess({ bots: [findBot('juice')!], schema: juiceSchema, env: { WEBCHAT_SECRET } });
+  });
+  afterAll(async () => {
+    await shop?.close();
+    await dropSchema(juiceSchema);
+  });
+
+  test('held, the page gets no replies; returned by the admin API, the bot asks again on the open page, with its buttons', async () => {
+    const created = await fetch(`${shop.url}/webchat/juice/session`, { method: 'POST' });
+    const { token, conversationId } = (await created.json()) as { token: string; conversationId: string };
+    const say = (text: string) => post(`${shop.url}/channels/webchat/juice`, { text }, { 'content-type': 'application/json', authorization: `Bearer ${token}` });
+    expect((await say('我想买果汁')).body.replies.at(-1)).toMatchObject({ text: expect.stringContaining('什么口味'), choices: ['苹果', '橙子', '西瓜'] });
+    await say('苹果');
+    expect((await say('转人工')).body.replies.map((r: { text: string }) => r.text)).toEqual(['好的, 正在为您转人工客服, 请稍候。']);
+    const stream = await EventStream.open(`${shop.url}/webchat/juice/events`, token);
+    try {
+      const held = await say('不加冰');
+      expect(held.status).toBe(200);
+      expect(held.body.replies).toEqual([]);
+      const returned = await post(`${shop.url}/api/conversations/${conversationId}/handoff/return`, {}, {
+        'content-type': 'application/json',
+        authorization: `Bearer ${TEST_ADMIN_TOKEN}`,
+      });
+      expect(returned.status).toBe(200);
+      // Two pushes of one turn: `<id>#1`, `<id>#2` (the page puts them in that order, however the outbox sends them).
+      const pushed = [
+        await stream.next((e) => e.event === 'message' && e.data.from === 'bot'),
+        await stream.next((e) => e.event === 'message' && e.data.from === 'bot'),
+      ].map((e) => e.data as { messageId: string; text: string; choices?: string[] });
+      pushed.sort((a, b) => a.messageId.localeCompare(b.messageId));
+      expect(pushed[0]!.messageId.replace(/#1$/, '#2')).toBe(pushed[1]!.messageId);
+      expect(pushed).toEqual([
+        expect.objectContaining({ text: '客服已经处理完毕, 我们继续点单。' }),
+        expect.objectContaining({ text: '要加冰吗?', choices: ['加冰', '不加冰'] }),
+      ]);
+    } finally {
+      stream.close();
+    }
+    // A reload shows the question's buttons again.
+    const history = await fetch(`${shop.url}/webchat/juice/history`, { headers: { authorization: `Bearer ${token}` } });
+    const { messages } = (await history.json()) as { messages: { text: string; choices?: string[] }[] };
+    expect(messages.at(-1)).toMatchObject({ text: '要加冰吗?', choices: ['加冰', '不加冰'] });
+  });
 });

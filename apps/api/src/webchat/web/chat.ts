@@ -111,10 +111,27 @@ function show(message: Message): void {
   bubble.textContent = message.text;
   item.append(bubble);
   list.querySelector('.empty')?.remove();
-  list.insertBefore(item, list.querySelector('.typing'));
+  const later = laterReplyOfSameTurn(message.messageId);
+  list.insertBefore(item, later ?? list.querySelector('.typing'));
   shown.set(message.messageId, item);
-  showChoices(message);
+  // The buttons are the last message's: a reply that went in before a later one leaves them as they are.
+  if (!later) showChoices(message);
   scrollDown();
+}
+
+/**
+ * A turn's replies are `<id>#1`, `<id>#2`, …: pushed ones may arrive in another order (the outbox sends each alone), so
+ * a reply goes before a later one of its turn already shown.
+ */
+function laterReplyOfSameTurn(messageId: string): HTMLLIElement | null {
+  const match = /^(.*)#(\d+)$/.exec(messageId);
+  if (!match) return null;
+  const [, turn, n] = match;
+  for (const item of list.querySelectorAll<HTMLLIElement>(`li[data-message-id^="${CSS.escape(`${turn}#`)}"]`)) {
+    const other = /#(\d+)$/.exec(item.dataset.messageId ?? '');
+    if (other && item.dataset.messageId === `${turn}#${other[1]}` && Number(other[1]) > Number(n)) return item;
+  }
+  return null;
 }
 
 /** Quick replies: the choices of the bot's last message, as buttons, until the user says something. */
