@@ -168,6 +168,31 @@ describe(`web chat in Chromium (${testDatabaseKind()})`, () => {
     expect(texts.join(' ')).toMatch(/支付成功.*您的果汁做好了.*长沙/);
   });
 
+  test("a turn's pushed replies arriving out of order are shown in order, with the last one's buttons", async () => {
+    const alone = await context.newPage();
+    try {
+      const event = (name: string, data: object) => `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`;
+      // The stream as an outbox that sent #2 before #1 would make it.
+      await alone.route('**/webchat/juice/events', (route) =>
+        route.fulfill({
+          status: 200,
+          headers: { 'content-type': 'text/event-stream' },
+          body:
+            event('ready', { conversationId: 'juice-x' }) +
+            event('message', { messageId: 'job-7#2', from: 'bot', text: '要加冰吗?', choices: ['加冰', '不加冰'] }) +
+            event('message', { messageId: 'job-7#1', from: 'bot', text: '客服已经处理完毕, 我们继续点单。' }),
+        }),
+      );
+      await alone.goto(`${app.url}/webchat/juice`);
+      await alone.locator('.message.bot .bubble', { hasText: '客服已经处理完毕' }).waitFor();
+      // (After this browser's conversation so far: the page shares its token with the framed one.)
+      expect((await alone.locator('.message .bubble').allTextContents()).slice(-2)).toEqual(['客服已经处理完毕, 我们继续点单。', '要加冰吗?']);
+      expect(await alone.locator('.choice').allTextContents()).toEqual(['加冰', '不加冰']);
+    } finally {
+      await alone.close();
+    }
+  });
+
   test('nothing was fetched from outside this machine', () => {
     expect(network.blocked).toEqual([]);
     expect(network.requested.some((url) => url.endsWith('/webchat/widget.js'))).toBe(true);
