@@ -19,6 +19,7 @@ import { StudioService } from './studio/studio.service';
 import { StudioStreams } from './studio/studio.streams';
 import { WebchatController } from './webchat/webchat.controller';
 import { WebchatService } from './webchat/webchat.service';
+import { IdentityLinksController } from './users/identity-links.controller';
 
 /** Services built by the composition root (`createApp`), handed to Nest as values. */
 export interface AppServices {
@@ -37,7 +38,7 @@ export class AppModule {
   static register(runtime: Runtime, services: AppServices): DynamicModule {
     return {
       module: AppModule,
-      controllers: [RestChannelController, ChannelController, AdminController, DeliveriesController, OpsController, StudioApiController, StudioPagesController, WebchatController],
+      controllers: [RestChannelController, ChannelController, AdminController, DeliveriesController, OpsController, StudioApiController, StudioPagesController, IdentityLinksController, WebchatController],
       providers: [
         { provide: RUNTIME, useValue: runtime },
         { provide: TurnService, useValue: services.turns },

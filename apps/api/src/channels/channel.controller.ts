@@ -67,7 +67,7 @@ export class ChannelController {
     await adapter.verify(inbound);
     const action = await adapter.parse(inbound);
     if (action.kind !== 'turn') return send(reply, action.kind === 'answer' ? action.response : (action.response ?? OK));
-    const done = await this.turns.take({
+    const taking = this.turns.take({
       target: {
         kind: 'user',
         bot,
@@ -79,8 +79,39 @@ export class ChannelController {
       delivery: action.delivery,
       address: action.address,
     });
+    if (action.delivery === 'push' && action.acknowledgeWithinMs !== undefined) {
+      const late = await passes(taking, action.acknowledgeWithinMs - (Date.now() - inbound.receivedAt.getTime()));
+      if (late) {
+        // Acknowledged before the commit: the platform will not send it again, so a failure from here on is logged
+        // with everything needed to find the message.
+        this.runtime.logger.warn('slow channel turn acknowledged before its commit', { botId: bot.id, channel: adapter.channel, messageId: action.messageId });
+        taking.catch((error: unknown) => {
+          this.runtime.metrics.countError('CHANNEL_TURN_FAILED_AFTER_ACK');
+          this.runtime.logger.error('channel turn failed after it was acknowledged', {
+            botId: bot.id,
+            channel: adapter.channel,
+            userId: action.userId,
+            messageId: action.messageId,
+            err: error instanceof Error ? error.message : String(error),
+          });
+        });
+        return send(reply, adapter.respond ? adapter.respond(action, undefined) : OK);
+      }
+    }
+    const done = await taking;
     const replies = action.delivery === 'response' ? done.replies : undefined;
     return send(reply, adapter.respond ? adapter.respond(action, replies) : OK);
+  }
+}
+
+/** True when `ms` pass before `promise` settles (its outcome is left to the caller). */
+async function passes(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<true>((resolve) => (timer = setTimeout(() => resolve(true), Math.max(0, ms))));
+  try {
+    return await Promise.race([promise.then(() => false, () => false), deadline]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
