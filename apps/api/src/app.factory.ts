@@ -2,7 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { BotDefinition, ClockPort, NluPort, Services } from '@parley/dialogue-core';
 import { openDatabase, PostgresConversationStore, WebhookSubscriptionStore, type Database } from '@parley/persistence';
-import { ChannelError, type ChannelAdapter } from '@parley/channels';
+import { ChannelError, WebchatChannelAdapter, type ChannelAdapter } from '@parley/channels';
 import { ChannelAdapters } from './channels/channel.controller';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { migrations } from '../../../migrations';
@@ -27,6 +27,9 @@ import { IdentityLinks } from './users/identity-links';
 import { ConversationChanges } from './studio/conversation-changes';
 import { StudioService } from './studio/studio.service';
 import { StudioStreams } from './studio/studio.streams';
+import { WebchatHub } from './webchat/webchat.hub';
+import { webchatSecret } from './webchat/webchat.secret';
+import { WEBCHAT, WebchatService } from './webchat/webchat.service';
 
 /** Request bodies above this are refused with 413 before any parsing. */
 export const BODY_LIMIT = 64 * 1024;
@@ -75,6 +78,7 @@ export async function createApp(options: CreateAppOptions): Promise<ParleyApp> {
   const logger = options.logger ?? new JsonLogger(config.logLevel);
   const metrics = new Metrics();
   const bots = new BotRegistry(options.bots);
+  const webchatHub = new WebchatHub(logger, metrics);
   const db = await openDatabase({
     url: config.databaseUrl,
     dataDir: config.dataDir,
@@ -111,6 +115,7 @@ export async function createApp(options: CreateAppOptions): Promise<ParleyApp> {
       identities: new IdentityLinks(db),
       clock: options.clock,
     };
+    const webchat = await webchatChannel(runtime, webchatHub);
     const turns = new TurnService(runtime);
     const webhooks = new WebhookSubscriptions(config.webhooks, new WebhookSubscriptionStore(db));
     await webhooks.refresh();
@@ -130,6 +135,7 @@ export async function createApp(options: CreateAppOptions): Promise<ParleyApp> {
       if (result.effects.some((e) => e.type === 'schedule')) scheduler.noticed(done);
       if (done.turn)
         changes.publish({ conversationId: done.response.conversationId, botId: done.turn.bot.id, turn: done.turn.number, kind: 'turn' });
+      webchat.committed(done);
     };
     const admin = new AdminService(runtime, turns);
     admin.onReset = (change) => changes.publish({ ...change, kind: 'reset' });
@@ -151,7 +157,7 @@ export async function createApp(options: CreateAppOptions): Promise<ParleyApp> {
       frameworkErrors: frameworkErrorHandler(logger, metrics),
       clientErrorHandler: clientErrorHandler(logger, metrics),
     });
-    const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(runtime, { turns, admin, deliveries, outbox, scheduler, studio, streams }), adapter, {
+    const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(runtime, { turns, admin, deliveries, outbox, scheduler, studio, streams, webchat }), adapter, {
       logger,
       abortOnError: false,
       bodyParser: false,
@@ -182,12 +188,14 @@ export async function createApp(options: CreateAppOptions): Promise<ParleyApp> {
           await scheduler.stop();
           await outbox.stop();
           streams.closeAll();
+          await webchat.hub.close();
           await changes.close();
           await app.close();
           await db.close();
         })()),
     };
   } catch (error) {
+    await webchatHub.close();
     await db.close();
     throw error;
   }
@@ -208,6 +216,29 @@ function installJsonParser(fastify: FastifyInstance): void {
       else done(null, value);
     });
   });
+}
+
+/**
+ * The web chat of every bot `WEBCHAT_BOTS` names (default: all), signed with `WEBCHAT_SECRET` or the data directory's
+ * generated secret; its live pages hear pushes from every instance through the hub's relay (docs/webchat.md).
+ */
+async function webchatChannel(runtime: Runtime, hub: WebchatHub): Promise<WebchatService> {
+  const { config, logger, bots } = runtime;
+  const served = bots.all().map((bot) => bot.id);
+  const wanted = config.webchatBots ?? served;
+  const unknown = wanted.filter((id) => !served.includes(id));
+  if (unknown.length) throw new ConfigError(`WEBCHAT_BOTS names ${unknown.map((id) => `'${id}'`).join(', ')}, not served here (bots: ${served.join(', ')}).`);
+  const enabled = wanted.filter((id) => !runtime.channels.get(id, WEBCHAT));
+  if (enabled.length === 0) return new WebchatService(runtime, hub, '');
+  const { secret, generated } = await webchatSecret(config);
+  if (generated) logger.info('web chat secret generated', { dataDir: config.dataDir });
+  if (config.databaseUrl && !config.webchatSecret) {
+    logger.warn('WEBCHAT_SECRET is not set: web chat tokens are signed with this data directory\'s secret; instances that share the database must share WEBCHAT_SECRET');
+  }
+  const adapter = new WebchatChannelAdapter(secret, (conversationId, message) => hub.push(conversationId, message));
+  for (const id of enabled) runtime.channels.add(id, adapter);
+  if (config.databaseUrl) await hub.connect(config.databaseUrl, config.databaseSchema);
+  return new WebchatService(runtime, hub, secret);
 }
 
 /** The adapters the channels file enables (for bots this server serves), then those the caller adds. */

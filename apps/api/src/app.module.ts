@@ -17,6 +17,8 @@ import { StudioApiController } from './studio/studio-api.controller';
 import { StudioPagesController } from './studio/studio-pages.controller';
 import { StudioService } from './studio/studio.service';
 import { StudioStreams } from './studio/studio.streams';
+import { WebchatController } from './webchat/webchat.controller';
+import { WebchatService } from './webchat/webchat.service';
 import { IdentityLinksController } from './users/identity-links.controller';
 
 /** Services built by the composition root (`createApp`), handed to Nest as values. */
@@ -28,6 +30,7 @@ export interface AppServices {
   scheduler: SchedulerService;
   studio: StudioService;
   streams: StudioStreams;
+  webchat: WebchatService;
 }
 
 @Module({})
@@ -35,7 +38,7 @@ export class AppModule {
   static register(runtime: Runtime, services: AppServices): DynamicModule {
     return {
       module: AppModule,
-      controllers: [RestChannelController, ChannelController, AdminController, DeliveriesController, OpsController, StudioApiController, StudioPagesController, IdentityLinksController],
+      controllers: [RestChannelController, ChannelController, AdminController, DeliveriesController, OpsController, StudioApiController, StudioPagesController, IdentityLinksController, WebchatController],
       providers: [
         { provide: RUNTIME, useValue: runtime },
         { provide: TurnService, useValue: services.turns },
@@ -45,6 +48,7 @@ export class AppModule {
         { provide: SchedulerService, useValue: services.scheduler },
         { provide: StudioService, useValue: services.studio },
         { provide: StudioStreams, useValue: services.streams },
+        { provide: WebchatService, useValue: services.webchat },
         { provide: ConversationRepository, useValue: new ConversationRepository(runtime.db) },
         AdminGuard,
       ],

@@ -28,6 +28,21 @@ export {
   type InboundTurn,
   type OutboundMessage,
 } from './channel.adapter';
+export {
+  WebchatChannelAdapter,
+  webchatMessage,
+  replyId,
+  type WebchatMessage,
+  type WebchatPush,
+  type WebchatResponse,
+} from './webchat/webchat.adapter';
+export {
+  signWebchatToken,
+  verifyWebchatToken,
+  newWebchatUserId,
+  bearerToken,
+  MIN_WEBCHAT_SECRET_LENGTH,
+} from './webchat/webchat.token';
 export { signWebhook, webhookKey, generateWebhookSecret, WEBHOOK_SECRET_PREFIX } from './webhooks/standard-webhooks';
 export { SettingsReader } from './settings/settings.reader';
 export type { ChannelDeps, ChannelLog, ChannelPlugin } from './settings/channel.plugin';

@@ -73,6 +73,17 @@ describe('loadConfig', () => {
     expect(config.restChannelSecrets).toEqual({ juice: '0123456789abcdef' });
   });
 
+  test('the web chat: every bot, a secret generated later, embeddable anywhere; or as configured', () => {
+    expect(loadConfig({})).toMatchObject({ webchatSecret: undefined, webchatBots: undefined, webchatFrameAncestors: '*' });
+    const config = loadConfig({
+      WEBCHAT_SECRET: 'x'.repeat(32),
+      WEBCHAT_BOTS: 'juice, pizza',
+      WEBCHAT_FRAME_ANCESTORS: "'self' https://shop.example",
+    });
+    expect(config).toMatchObject({ webchatSecret: 'x'.repeat(32), webchatBots: ['juice', 'pizza'], webchatFrameAncestors: "'self' https://shop.example" });
+    expect(loadConfig({ WEBCHAT_BOTS: 'none' }).webchatBots).toEqual([]);
+  });
+
   test.each([
     [{ REST_CHANNEL_SECRETS: 'juice=secret' }, /REST_CHANNEL_SECRETS must be a JSON object/],
     [{ REST_CHANNEL_SECRETS: '{"juice":"short"}' }, /secret of 'juice' must be a string of at least 16/],
@@ -86,6 +97,9 @@ describe('loadConfig', () => {
     [{ ADMIN_TOKEN: 'short' }, /at least 16/],
     [{ DATABASE_SCHEMA: 'Robert"); drop' }, /DATABASE_SCHEMA/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
+    [{ WEBCHAT_SECRET: 'too-short' }, /WEBCHAT_SECRET must be at least 32/],
+    [{ WEBCHAT_BOTS: 'juice, pizza shop' }, /WEBCHAT_BOTS must list bot ids/],
+    [{ WEBCHAT_FRAME_ANCESTORS: "'self'; script-src *" }, /WEBCHAT_FRAME_ANCESTORS/],
   ])('refuses %j', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

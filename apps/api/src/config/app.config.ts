@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { MIN_WEBCHAT_SECRET_LENGTH } from '@parley/channels';
 import { parseCallbackUrl, webhookKey } from '@parley/channels';
 import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from '../webhooks/webhook.events';
 import { readChannelsFile, type ConfiguredChannel } from '../channels/channel.config';
@@ -43,6 +44,12 @@ export interface AppConfig {
   readonly workers: number;
   /** Megabytes of conversation state each worker keeps for one-round-trip turns (estimated; 0 = no cache). */
   readonly cacheMaxMb: number;
+  /** Web chat: the key its tokens are signed with (`WEBCHAT_SECRET`); undefined → generated once per data dir. */
+  readonly webchatSecret?: string;
+  /** Web chat: the bots that have one (`WEBCHAT_BOTS`); undefined → every bot. */
+  readonly webchatBots?: readonly string[];
+  /** Web chat: the sites that may embed its page, as CSP `frame-ancestors` sources (`WEBCHAT_FRAME_ANCESTORS`). */
+  readonly webchatFrameAncestors: string;
   /** The channels file (`CHANNELS_FILE`), if any. */
   readonly channelsFile?: string;
   /** The platform channels it enables, validated (docs/channels.md). */
@@ -107,6 +114,9 @@ export const ENVIRONMENT: Readonly<Record<string, string>> = {
   OUTBOX_POLL_MS: 'how often outbox items are looked for (default 1000)',
   WORKERS: 'npm start: worker processes, 1 = a single process (default: one per core with DATABASE_URL, 1 embedded)',
   CACHE_MAX_MB: 'conversation state each worker keeps in memory, in MB (default 64; 0 = none)',
+  WEBCHAT_SECRET: 'key of the web chat tokens, at least 32 characters (default: generated in PARLEY_DATA_DIR)',
+  WEBCHAT_BOTS: 'bots with a web chat, comma-separated, or "none" (default: every bot)',
+  WEBCHAT_FRAME_ANCESTORS: "sites that may embed the web chat page, CSP frame-ancestors (default *)",
   BRAINS:
     'JSON {"<brain>": "<url>" or {"url": "<url>", "timeoutMs": n}}: the external brains bots delegate to (default timeout 3000, at most TURN_TIME_LIMIT_MS; default: none)',
   OUTBOX_MAX_ATTEMPTS: 'tries of a delivery before it is a dead letter (default 10)',
@@ -181,6 +191,21 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
       }
     }
   }
+  const webchatSecret = env.WEBCHAT_SECRET || undefined;
+  if (webchatSecret !== undefined && (webchatSecret.length < MIN_WEBCHAT_SECRET_LENGTH || /\s/.test(webchatSecret))) {
+    problems.push(`WEBCHAT_SECRET must be at least ${MIN_WEBCHAT_SECRET_LENGTH} characters without spaces (e.g. openssl rand -base64 32)`);
+  }
+  let webchatBots: string[] | undefined;
+  if (env.WEBCHAT_BOTS !== undefined && env.WEBCHAT_BOTS.trim() !== '') {
+    const names = env.WEBCHAT_BOTS.split(',').map((name) => name.trim()).filter(Boolean);
+    webchatBots = names.length === 1 && names[0] === 'none' ? [] : names;
+    const bad = webchatBots.filter((name) => !/^[A-Za-z0-9_-]{1,64}$/.test(name));
+    if (bad.length) problems.push(`WEBCHAT_BOTS must list bot ids separated by commas, or be "none" (got ${JSON.stringify(env.WEBCHAT_BOTS)})`);
+  }
+  const webchatFrameAncestors = (env.WEBCHAT_FRAME_ANCESTORS || '*').trim();
+  if (!/^[^;,\r\n]+$/.test(webchatFrameAncestors)) {
+    problems.push(`WEBCHAT_FRAME_ANCESTORS must be CSP sources separated by spaces, e.g. "'self' https://shop.example" (got ${JSON.stringify(webchatFrameAncestors)})`);
+  }
   const restCallbacks = parseRestCallbacks(env.REST_CALLBACKS, problems);
   const webhooks = [
     ...parseWebhooks(env.WEBHOOKS, 'WEBHOOKS', problems),
@@ -213,6 +238,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     outboxPollMs: int('OUTBOX_POLL_MS', 1000, 10, 600_000),
     cacheMaxMb: int('CACHE_MAX_MB', 64, 0, 65_536),
     workers: int('WORKERS', databaseUrl ? availableParallelism() : 1, 1, 1024),
+    webchatSecret,
+    webchatBots: webchatBots && Object.freeze(webchatBots),
+    webchatFrameAncestors,
     outboxMaxAttempts: int('OUTBOX_MAX_ATTEMPTS', 10, 1, 1000),
     outboxBackoffBaseMs: int('OUTBOX_BACKOFF_BASE_MS', 1000, 1, 3_600_000),
     outboxBackoffCapMs: int('OUTBOX_BACKOFF_CAP_MS', 300_000, 1, 86_400_000),

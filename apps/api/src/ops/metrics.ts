@@ -50,6 +50,12 @@ export class Metrics {
     labelNames: ['code'] as const,
     registers: [this.registry],
   });
+  private readonly webchatPushes = new Counter({
+    name: 'parley_webchat_pushes_total',
+    help: 'Web chat pushes handed over by this instance, by whether a page of the user was open on it (else: on another instance, or waiting in the transcript).',
+    labelNames: ['page'] as const,
+    registers: [this.registry],
+  });
   private readonly deliveries = new Counter({
     name: 'parley_outbox_delivered_total',
     help: 'Outbox items a receiver confirmed, by kind (reply, call, webhook).',
@@ -88,6 +94,7 @@ export class Metrics {
 
   constructor() {
     for (const result of ['hit', 'stale', 'miss'] as const) this.cached.inc({ result }, 0);
+    for (const page of ['open_here', 'not_here'] as const) this.webchatPushes.inc({ page }, 0);
     for (const kind of ['reply', 'call', 'webhook'] as const) {
       this.deliveries.inc({ kind }, 0);
       this.retries.inc({ kind }, 0);
@@ -112,6 +119,11 @@ export class Metrics {
   /** A user turn from this instance's conversation cache (one round trip), refused by the database, or uncached. */
   countCache(result: 'hit' | 'stale' | 'miss'): void {
     this.cached.inc({ result });
+  }
+
+  /** A web chat push: shown on a page open on this instance, or not (another instance's page, or the transcript). */
+  countWebchatPush(openHere: boolean): void {
+    this.webchatPushes.inc({ page: openHere ? 'open_here' : 'not_here' });
   }
 
   /** An outbox item's outcome on this instance. */

@@ -110,17 +110,18 @@ export class ConversationRepository {
       .orderBy('t.seq', 'ASC')
       .limit(options.limit ?? 1000)
       .getMany();
-    return rows.map((r) => ({
-      seq: r.seq,
-      turn: r.turn,
-      direction: r.direction,
-      kind: r.kind,
-      text: r.text,
-      messageId: r.messageId,
-      event: (r.event ?? null) as Json | null,
-      state: (r.state ?? null) as Json | null,
-      at: r.at,
-    }));
+    return rows.map(transcriptItem);
+  }
+
+  /** The last `limit` lines of a transcript, in order (a chat page opening on a long conversation). */
+  async recentTranscript(id: string, limit: number): Promise<TranscriptItem[]> {
+    const rows = await this.db.dataSource.manager
+      .createQueryBuilder(TranscriptEntryEntity, 't')
+      .where('t.conversationId = :id', { id })
+      .orderBy('t.seq', 'DESC')
+      .limit(limit)
+      .getMany();
+    return rows.reverse().map(transcriptItem);
   }
 
   /** Memory records under the given scope keys (the user's and the conversation's). */
@@ -147,4 +148,18 @@ export class ConversationRepository {
     );
     return rows.map((r) => ({ id: r.id, key: r.key, runAt: r.run_at, event: r.event }));
   }
+}
+
+function transcriptItem(r: TranscriptEntryEntity): TranscriptItem {
+  return {
+    seq: r.seq,
+    turn: r.turn,
+    direction: r.direction,
+    kind: r.kind,
+    text: r.text,
+    messageId: r.messageId,
+    event: (r.event ?? null) as Json | null,
+    state: (r.state ?? null) as Json | null,
+    at: r.at,
+  };
 }

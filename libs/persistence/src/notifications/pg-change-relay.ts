@@ -41,6 +41,11 @@ export class PgChangeRelay {
     await this.connect();
   }
 
+  /** Whether messages sent now go out (false while the connection is being reopened: they would be dropped). */
+  get connected(): boolean {
+    return this.client !== undefined && !this.closed;
+  }
+
   send(message: string): void {
     if (this.closed) return;
     this.queue.push(message);
