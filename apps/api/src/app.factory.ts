@@ -2,7 +2,8 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { BotDefinition, ClockPort, NluPort, Services } from '@parley/dialogue-core';
 import { openDatabase, PostgresConversationStore, type Database } from '@parley/persistence';
-import { ChannelError, type ChannelAdapter } from '@parley/channels';
+import { ChannelError, xmlProblem, type ChannelAdapter } from '@parley/channels';
+import { ChannelFlights } from './channels/channel-flights';
 import { ChannelAdapters } from './channels/channel.controller';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { migrations } from '../../../migrations';
@@ -123,6 +124,7 @@ export async function createApp(options: CreateAppOptions): Promise<ParleyApp> {
     admin.onReset = (change) => changes.publish({ ...change, kind: 'reset' });
     const studio = new StudioService(runtime, admin);
     const streams = new StudioStreams(changes);
+    const flights = new ChannelFlights();
 
     // No Nest middleware here: skipping @fastify/middie saves its hook on every request.
     const adapter = new FastifyAdapter({
@@ -138,12 +140,13 @@ export async function createApp(options: CreateAppOptions): Promise<ParleyApp> {
       frameworkErrors: frameworkErrorHandler(logger, metrics),
       clientErrorHandler: clientErrorHandler(logger, metrics),
     });
-    const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(runtime, { turns, admin, outbox, scheduler, studio, streams }), adapter, {
+    const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(runtime, { turns, admin, outbox, scheduler, studio, streams, flights }), adapter, {
       logger,
       abortOnError: false,
       bodyParser: false,
     });
     installJsonParser(app.getHttpAdapter().getInstance());
+    installXmlParser(app.getHttpAdapter().getInstance());
     app.getHttpServer().maxConnections = config.httpMaxConnections;
     app.useGlobalFilters(new ErrorFilter(logger, metrics));
     await app.init();
@@ -166,6 +169,8 @@ export async function createApp(options: CreateAppOptions): Promise<ParleyApp> {
       runtime,
       close: () =>
         (closing ??= (async () => {
+          // Turns that went on after their platform was answered (WeChat's passive window) write before the end.
+          await flights.drain();
           await scheduler.stop();
           await outbox.stop();
           streams.closeAll();
@@ -194,6 +199,21 @@ function installJsonParser(fastify: FastifyInstance): void {
       if (error) done(new ChannelError('INVALID_JSON', 'The body is not valid JSON.', { channel: 'http' }), undefined);
       else done(null, value);
     });
+  });
+}
+
+/**
+ * XML bodies (`text/xml`, `application/xml`: WeChat pushes messages so): checked for well-formedness (else
+ * INVALID_XML, 400), kept as text, the raw bytes on `request.rawBody`. The adapter reads the fields. Same size limit.
+ */
+function installXmlParser(fastify: FastifyInstance): void {
+  fastify.addContentTypeParser(['text/xml', 'application/xml'], { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, (request, body, done) => {
+    const raw = body as Buffer;
+    (request as FastifyRequest & { rawBody?: Buffer }).rawBody = raw;
+    const text = raw.toString('utf8');
+    const problem = xmlProblem(text);
+    if (problem) done(new ChannelError('INVALID_XML', `The body is not well-formed XML: ${problem}.`, { channel: 'http' }), undefined);
+    else done(null, text);
   });
 }
 

@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { AdminController } from './admin/admin.controller';
 import { AdminGuard } from './admin/admin.guard';
 import { AdminService } from './admin/admin.service';
+import { ChannelFlights } from './channels/channel-flights';
 import { ChannelController } from './channels/channel.controller';
 import { RestChannelController } from './channels/rest-channel.controller';
 import { SchedulerService } from './jobs/scheduler.service';
@@ -24,6 +25,7 @@ export interface AppServices {
   scheduler: SchedulerService;
   studio: StudioService;
   streams: StudioStreams;
+  flights: ChannelFlights;
 }
 
 @Module({})
@@ -40,6 +42,7 @@ export class AppModule {
         { provide: SchedulerService, useValue: services.scheduler },
         { provide: StudioService, useValue: services.studio },
         { provide: StudioStreams, useValue: services.streams },
+        { provide: ChannelFlights, useValue: services.flights },
         { provide: ConversationRepository, useValue: new ConversationRepository(runtime.db) },
         AdminGuard,
       ],

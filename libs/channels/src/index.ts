@@ -25,4 +25,21 @@ export {
   type InboundRequest,
   type InboundTurn,
   type OutboundMessage,
+  type PassiveReply,
 } from './channel.adapter';
+export {
+  WechatChannelAdapter,
+  wechatSettings,
+  WechatSettingsError,
+  wechatSignature,
+  verifyWechatSignature,
+  parseWechatXml,
+  passiveTextXml,
+  xmlProblem,
+  splitText,
+  WECHAT_TEXT_MAX_BYTES,
+  WECHAT_TIMESTAMP_TOLERANCE_SECONDS,
+  DEFAULT_PASSIVE_REPLY_WINDOW_MS,
+  type WechatSettings,
+  type WechatInbound,
+} from './wechat';

@@ -23,7 +23,7 @@ import { TurnMemo } from './turn.memo';
 import type { TurnCall, TurnDone, TurnResponse } from './turn.call';
 import { turnRecord } from './turn.record';
 
-export type { TurnCall, TurnDone, TurnResponse, TurnTarget } from './turn.call';
+export type { PassiveClaim, TurnCall, TurnDone, TurnResponse, TurnTarget } from './turn.call';
 
 /** Conversations whose last state an instance keeps (about 1 KB each for the demo bots)… */
 const CACHE_ENTRIES = 10_000;
@@ -69,6 +69,11 @@ export class TurnService {
   constructor(private readonly host: TurnHost) {}
 
   async take(call: TurnCall): Promise<TurnResponse> {
+    return (await this.run(call)).response;
+  }
+
+  /** `take`, with what the caller may need beyond the response: whether it was a redelivery, and the record written. */
+  async run(call: TurnCall): Promise<TurnDone> {
     const started = performance.now();
     // An event the bot does not handle is refused before any work (for a conversation by id, the turn refuses it).
     if (call.target.kind === 'user' && call.input.kind === 'event') assertEventDeclared(call.target.bot, call.input.event.type);
@@ -77,7 +82,7 @@ export class TurnService {
       const done = await this.fromCopy(call, memo, attempt === 0);
       if (done) {
         this.finished(done, started);
-        return done.response;
+        return done;
       }
     }
     const { target } = call;
@@ -92,7 +97,7 @@ export class TurnService {
       return this.runLocked(tx, conversation, this.host.bots.get(conversation.botId), call, memo);
     });
     this.finished(done, started);
-    return done.response;
+    return done;
   }
 
   /** The turn proper, inside a transaction that holds the conversation lock (also used by the scheduler). */

@@ -66,6 +66,15 @@ export class OutboxStore {
     );
   }
 
+  /** Whether the conversation has an outbox item with this message id, in any state (a pushed reply, say). */
+  async holds(conversationId: string, messageId: string): Promise<boolean> {
+    const rows = await this.db.dataSource.query<unknown[]>(
+      `SELECT 1 FROM ${this.db.tables.outbox} WHERE conversation_id = $1 AND message_id = $2 LIMIT 1`,
+      [conversationId, messageId],
+    );
+    return rows.length > 0;
+  }
+
   async backlog(): Promise<number> {
     const [row] = await this.db.dataSource.query<{ n: number }[]>(
       `SELECT count(*)::int AS n FROM ${this.db.tables.outbox} WHERE status = 'pending'`,

@@ -56,14 +56,16 @@ export function turnWrite(record: TurnRecord): TurnWrite {
       });
   }
   if (record.pushReplies) {
-    record.replies.forEach((reply, i) =>
+    const answered = record.answeredReplies ?? 0;
+    record.replies.forEach((reply, i) => {
+      if (i < answered) return;
       write.outbox.push({
         kind: 'reply',
         target: conversation.channel,
         payload: replyPayload(reply, record.address),
         messageId: replyId(i),
-      }),
-    );
+      });
+    });
   }
   return write;
 }
