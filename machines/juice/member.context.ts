@@ -36,6 +36,7 @@ export const member = defineContext({
     alreadyMember: { entry: say('您已经是我们的会员了, 买果汁一律8折。'), always: 'joined' },
     offering: ask({
       prompt: '办理会员可以享受8折优惠, 要办理吗?',
+      choices: ['好的', '不用了'],
       on: { 'intent.affirm': 'askingName', 'intent.deny': 'declined' },
     }),
     askingName: ask({

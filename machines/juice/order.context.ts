@@ -1,7 +1,7 @@
 import type { IntentEvent } from '@parley/dialogue-core';
 import { juiceKit } from './kit';
 import { member } from './member.context';
-import { describeOrder, isOnMenu, MEMBER_PRICE, NEW_CUSTOMER, PRICE, type Flavor } from './menu';
+import { describeOrder, isOnMenu, MENU, MEMBER_PRICE, NEW_CUSTOMER, PRICE, type Flavor } from './menu';
 
 interface OrderData {
   flavor: Flavor | null;
@@ -75,6 +75,7 @@ export const order = defineContext({
         const last = customer.lastOrder ? describeOrder(customer.lastOrder) : '';
         return `欢迎第${customer.orders + 1}次光临! 还和上次一样吗? 上次是${last}。`;
       },
+      choices: ['好的', '不要'],
       on: {
         'intent.affirm': { target: 'ordering', actions: update(({ memory }) => ({ ...memory.customer?.lastOrder })) },
         'intent.deny': 'ordering',
@@ -89,6 +90,7 @@ export const order = defineContext({
       slots: {
         flavor: {
           prompt: '请问您要什么口味? 我们有苹果、橙子、西瓜, 每杯15元。',
+          choices: MENU,
           fill: (event) => {
             const flavor = entity(event, 'flavor');
             return isOnMenu(flavor) ? flavor : undefined;
@@ -115,8 +117,8 @@ export const order = defineContext({
             ],
           },
         },
-        ice: { prompt: '要加冰吗?', fill: (event, { asked }) => iceOf(event, asked) },
-        package: { prompt: '请问要杯装还是碗装?', fill: (event) => entity(event, 'package') },
+        ice: { prompt: '要加冰吗?', choices: ['加冰', '不加冰'], fill: (event, { asked }) => iceOf(event, asked) },
+        package: { prompt: '请问要杯装还是碗装?', choices: ['杯装', '碗装'], fill: (event) => entity(event, 'package') },
       },
       changed: ({ slot, to }) =>
         slot === 'flavor'
@@ -132,6 +134,7 @@ export const order = defineContext({
     }),
     paying: ask({
       prompt: ({ context }) => (context.member ? `会员8折, 请付${MEMBER_PRICE}元。` : `请付${PRICE}元。`),
+      choices: ['付款', '取消'],
       on: {
         'intent.pay': 'paid',
         'intent.affirm': 'paid',

@@ -70,7 +70,7 @@ export const weather = defineContext({
     asking: form({
       slots: {
         city: { prompt: '请问您想查哪个城市?', fill: cityIn },
-        date: { prompt: '哪天呢? 今天、明天还是后天?', fill: (event) => entity(event, 'date') },
+        date: { prompt: '哪天呢? 今天、明天还是后天?', choices: ['今天', '明天', '后天'], fill: (event) => entity(event, 'date') },
       },
       changed: ({ slot, to }) => (slot === 'city' ? `好的, 改查${to}。` : '好的, 换一天。'),
       onDone: 'forecasting',

@@ -37,6 +37,7 @@ export const address = defineContext({
     maybeSaved: { always: [{ guard: 'hasSaved', target: 'confirmingSaved' }, { target: 'askingStreet' }] },
     confirmingSaved: ask({
       prompt: ({ memory }) => `Deliver to ${savedOf(memory)} again?`,
+      choices: ['yes', 'no'],
       on: {
         'intent.affirm': 'keptSaved',
         'intent.deny': 'askingStreet',
@@ -52,6 +53,7 @@ export const address = defineContext({
     }),
     confirmingStreet: ask({
       prompt: ({ context }) => `Deliver to ${context.street}, right?`,
+      choices: ['yes', 'no'],
       on: {
         'intent.affirm': {
           target: 'confirmed',

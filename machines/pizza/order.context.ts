@@ -5,6 +5,7 @@ import type { PizzaEntities } from './nlu/entities';
 
 const SIZES = ['small', 'medium', 'large'] as const;
 const PIZZAS = ['margherita', 'pepperoni', 'hawaiian', 'veggie'] as const;
+const YES_NO = ['yes', 'no'];
 
 interface PizzaOrder {
   size: (typeof SIZES)[number] | null;
@@ -48,8 +49,8 @@ export const order = defineContext({
   stages: {
     choosing: form({
       slots: {
-        size: { prompt: 'What size would you like: small, medium or large?', fill: (event) => isSize(entity(event, 'size')) },
-        pizza: { prompt: 'Which pizza: margherita, pepperoni, hawaiian or veggie?', fill: (event) => isPizza(entity(event, 'topping')) },
+        size: { prompt: 'What size would you like: small, medium or large?', choices: SIZES, fill: (event) => isSize(entity(event, 'size')) },
+        pizza: { prompt: 'Which pizza: margherita, pepperoni, hawaiian or veggie?', choices: PIZZAS, fill: (event) => isPizza(entity(event, 'topping')) },
       },
       changed: ({ to }) => `OK, ${to} it is.`,
       onDone: 'delivering',
@@ -61,6 +62,7 @@ export const order = defineContext({
     }),
     confirming: ask({
       prompt: ({ context }) => `A ${context.size} ${context.pizza} to ${context.address}. Shall I place the order?`,
+      choices: YES_NO,
       on: {
         'intent.affirm': 'placed',
         'intent.deny': { actions: say('No problem: tell me the size, the pizza, or "change my address".') },
@@ -85,6 +87,7 @@ export const order = defineContext({
   // "Are you sure?": nothing moves while it is asked; "no" asks the interrupted question again, however deep.
   onCancel: confirm({
     prompt: 'Do you really want to cancel your pizza order?',
+    choices: YES_NO,
     yes: say('OK, your pizza order is cancelled.'),
     no: say("Good, let's carry on."),
   }),

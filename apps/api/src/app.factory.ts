@@ -10,7 +10,7 @@ import { migrations } from '../../../migrations';
 import { AdminService } from './admin/admin.service';
 import { AppModule } from './app.module';
 import { BotRegistry } from './bots/bot.registry';
-import { loadConfig, type AppConfig } from './config/app.config';
+import { ConfigError, loadConfig, type AppConfig } from './config/app.config';
 import { ErrorFilter } from './errors/error.filter';
 import { clientErrorHandler, frameworkErrorHandler } from './errors/framework-errors';
 import { SchedulerService } from './jobs/scheduler.service';
@@ -102,7 +102,7 @@ export async function createApp(options: CreateAppOptions): Promise<ParleyApp> {
         channels: { ...defaults.channels, ...(options.deliveries?.channels ?? {}) },
         services: { ...defaults.services, ...(options.deliveries?.services ?? {}) },
       },
-      channels: channelAdapters(options.channels ?? []),
+      channels: channelAdapters(config, bots, logger, options.channels ?? []),
       clock: options.clock,
     };
     const turns = new TurnService(runtime);
@@ -217,8 +217,27 @@ function installXmlParser(fastify: FastifyInstance): void {
   });
 }
 
-function channelAdapters(extra: readonly { botId: string; adapter: ChannelAdapter }[]): ChannelAdapters {
+/** The adapters the channels file enables (for bots this server serves), then those the caller adds. */
+function channelAdapters(
+  config: AppConfig,
+  bots: BotRegistry,
+  logger: JsonLogger,
+  extra: readonly { botId: string; adapter: ChannelAdapter }[],
+): ChannelAdapters {
+  const served = new Set(bots.all().map((bot) => bot.id));
+  const unknown = [...new Set(config.channels.map((c) => c.botId).filter((id) => !served.has(id)))];
+  if (unknown.length > 0) {
+    throw new ConfigError(
+      `Invalid configuration:\n  - CHANNELS_FILE ${config.channelsFile ?? ''}: no bot ${unknown.map((id) => `'${id}'`).join(', ')} is served here ` +
+        `(bots: ${[...served].join(', ')})`,
+    );
+  }
   const adapters = new ChannelAdapters();
+  const deps = { fetch: globalThis.fetch.bind(globalThis), now: () => new Date(), log: logger };
+  for (const configured of config.channels) {
+    adapters.add(configured.botId, configured.create(deps));
+    logger.info('channel enabled', { botId: configured.botId, channel: configured.channel });
+  }
   for (const { botId, adapter } of extra) adapters.add(botId, adapter);
   return adapters;
 }

@@ -27,10 +27,20 @@ export {
   type OutboundMessage,
   type PassiveReply,
 } from './channel.adapter';
+export { SettingsReader } from './settings/settings.reader';
+export type { ChannelDeps, ChannelLog, ChannelPlugin } from './settings/channel.plugin';
+export { telegramChannel } from './telegram/telegram.channel';
+export { TelegramAdapter, TELEGRAM_SECRET_HEADER, TELEGRAM_MAX_TEXT, type TelegramAddress } from './telegram/telegram.adapter';
+export { readTelegramSettings, TELEGRAM_API_BASE_URL, TELEGRAM_FALLBACK_TEXT, type TelegramSettings } from './telegram/telegram.settings';
+export { setTelegramWebhook } from './telegram/telegram.webhook';
+export { slackChannel } from './slack/slack.channel';
+export { SlackAdapter, readableText, type SlackAddress } from './slack/slack.adapter';
+export { readSlackSettings, SLACK_API_BASE_URL, type SlackSettings } from './slack/slack.settings';
+export { signSlackRequest, verifySlackSignature, SLACK_SIGNATURE_HEADER, SLACK_TIMESTAMP_HEADER, SLACK_TOLERANCE_SECONDS } from './slack/slack.signature';
 export {
+  wechatChannel,
   WechatChannelAdapter,
-  wechatSettings,
-  WechatSettingsError,
+  readWechatSettings,
   wechatSignature,
   verifyWechatSignature,
   parseWechatXml,
@@ -39,6 +49,7 @@ export {
   splitText,
   WECHAT_TEXT_MAX_BYTES,
   WECHAT_TIMESTAMP_TOLERANCE_SECONDS,
+  WECHAT_API_BASE_URL,
   DEFAULT_PASSIVE_REPLY_WINDOW_MS,
   type WechatSettings,
   type WechatInbound,

@@ -79,6 +79,7 @@ export { describeBot, type BotOutline, type ContextOutline } from './runtime/des
 export {
   focusChain,
   pendingQuestion,
+  pendingReply,
   openIntents,
   threadsOf,
   activePath,

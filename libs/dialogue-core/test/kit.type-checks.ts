@@ -57,6 +57,16 @@ export const typeChecks = [
     slots: { count: { prompt: 'How many?', fill: () => 'three' } },
     onDone: 'next',
   }),
+  o.ask({ prompt: 'Size?', choices: ['small', 'large'] }),
+  o.ask({ prompt: 'Size?', choices: ({ context }) => (context.count > 0 ? ['same again'] : ['small', 'large']) }),
+  // @ts-expect-error: choices are the texts a user can send back
+  o.ask({ prompt: 'How many?', choices: [1, 2, 3] }),
+  // @ts-expect-error: choices computed from data the context does not have
+  o.ask({ prompt: 'Size?', choices: ({ context }) => context.sizes }),
+  o.form({
+    slots: { size: { prompt: 'Size?', choices: ['small', 'large'], fill: (event) => o.entity(event, 'size') } },
+    onDone: 'next',
+  }),
   // @ts-expect-error: XState timers are not a stage option (they are lost between turns)
   o.ask({ prompt: 'x', after: { 1000: 'y' } }),
   defineBot({ id: 'x', version: 1, home: 'quiz', contexts: [quiz], intents: { go: openThread('quiz') } }),

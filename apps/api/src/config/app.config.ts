@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
+import { readChannelsFile, type ConfiguredChannel } from '../channels/channel.config';
+import { CHANNEL_PLUGINS } from '../channels/channel.registry';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
@@ -33,6 +35,10 @@ export interface AppConfig {
   readonly httpMaxConnections: number;
   readonly schedulerPollMs: number;
   readonly outboxPollMs: number;
+  /** The channels file (`CHANNELS_FILE`), if any. */
+  readonly channelsFile?: string;
+  /** The platform channels it enables, validated (docs/channels.md). */
+  readonly channels: readonly ConfiguredChannel[];
 }
 
 /** A setting that is missing or malformed: start-up stops with this message. */
@@ -56,6 +62,7 @@ export const ENVIRONMENT: Readonly<Record<string, string>> = {
   TURN_TIME_LIMIT_MS: "how long a turn's service calls may take (default 10000)",
   SCHEDULER_POLL_MS: 'how often due timers are looked for (default 1000)',
   OUTBOX_POLL_MS: 'how often outbox items are looked for (default 1000)',
+  CHANNELS_FILE: 'YAML file of each bot\'s platform channels (Telegram, Slack, …); ${NAME} in it is read from the environment (default: none)',
 };
 
 /**
@@ -119,6 +126,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
       }
     }
   }
+  const channelsFile = env.CHANNELS_FILE || undefined;
+  const channels = channelsFile ? readChannelsFile(channelsFile, env, CHANNEL_PLUGINS, cwd) : { channels: [], problems: [] };
+  problems.push(...channels.problems);
   const config: AppConfig = {
     port: int('PORT', 3000, 0, 65535),
     host: env.HOST || '127.0.0.1',
@@ -139,6 +149,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     httpMaxConnections: int('HTTP_MAX_CONNECTIONS', 1024, 1, 1_000_000),
     schedulerPollMs: int('SCHEDULER_POLL_MS', 1000, 10, 600_000),
     outboxPollMs: int('OUTBOX_POLL_MS', 1000, 10, 600_000),
+    channelsFile,
+    channels: Object.freeze(channels.channels),
   };
   if (config.embeddedIdleInTransactionMs <= config.turnTimeLimitMs) {
     problems.push(

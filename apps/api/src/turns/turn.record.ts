@@ -54,5 +54,7 @@ function turnState(result: TurnResult): Json {
     activePath: result.activePath,
     outcome: result.outcome,
     intent: result.understanding?.intent ?? null,
+    // The answers the pending question offers: a web chat shows its buttons again after a reload.
+    ...(result.pendingChoices ? { choices: [...result.pendingChoices] } : {}),
   };
 }

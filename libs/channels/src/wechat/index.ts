@@ -1,8 +1,8 @@
-export { WechatChannelAdapter, type WechatAdapterOptions } from './wechat.adapter';
+export { wechatChannel } from './wechat.channel';
+export { WechatChannelAdapter } from './wechat.adapter';
 export { WechatApi } from './wechat.api';
 export {
-  wechatSettings,
-  WechatSettingsError,
+  readWechatSettings,
   DEFAULT_PASSIVE_REPLY_WINDOW_MS,
   DEFAULT_UNSUPPORTED_TEXT,
   WECHAT_API_BASE_URL,

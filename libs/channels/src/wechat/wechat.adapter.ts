@@ -1,6 +1,7 @@
 import type { Json, Reply } from '@parley/dialogue-core';
 import type { ChannelAdapter, ChannelResponse, InboundAction, InboundRequest, InboundTurn, OutboundMessage, PassiveReply } from '../channel.adapter';
 import { ChannelError } from '../channel.error';
+import type { ChannelDeps } from '../settings/channel.plugin';
 import { WechatApi } from './wechat.api';
 import type { WechatSettings } from './wechat.settings';
 import { verifyWechatSignature } from './wechat.signature';
@@ -12,11 +13,6 @@ const SUCCESS: ChannelResponse = { status: 200, contentType: 'text/plain; charse
 const XML = 'application/xml; charset=utf-8';
 /** Messages whose parts were partly sent, kept to resume after the part that failed (bounded). */
 const PARTS_KEPT = 10_000;
-
-export interface WechatAdapterOptions {
-  /** Milliseconds since the epoch, for the access token's expiry (tests). */
-  now?: () => number;
-}
 
 /** Where a WeChat conversation's replies go, kept in its pushed replies' outbox items. */
 interface WechatAddress {
@@ -44,9 +40,9 @@ export class WechatChannelAdapter implements ChannelAdapter {
 
   constructor(
     readonly settings: WechatSettings,
-    options: WechatAdapterOptions = {},
+    deps: Partial<Pick<ChannelDeps, 'fetch' | 'now'>> = {},
   ) {
-    this.api = new WechatApi({ appId: settings.appId, appSecret: settings.appSecret, apiBaseUrl: settings.apiBaseUrl, now: options.now });
+    this.api = new WechatApi({ appId: settings.appId, appSecret: settings.appSecret, apiBaseUrl: settings.apiBaseUrl, ...deps });
     this.passive = {
       windowMs: settings.passiveReplyWindowMs,
       // One message, and only if it fits in one: a longer first reply goes in parts through the outbox.

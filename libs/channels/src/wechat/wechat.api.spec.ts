@@ -5,7 +5,7 @@ import { WechatApi } from './wechat.api';
 let wechat: FakeWechat;
 let baseUrl: string;
 let clock = 0;
-const api = (secret = wechat.appSecret) => new WechatApi({ appId: wechat.appId, appSecret: secret, apiBaseUrl: baseUrl, now: () => clock });
+const api = (secret = wechat.appSecret) => new WechatApi({ appId: wechat.appId, appSecret: secret, apiBaseUrl: baseUrl, now: () => new Date(clock) });
 
 beforeEach(async () => {
   wechat = new FakeWechat();

@@ -23,8 +23,10 @@ export interface WechatApiOptions {
   appId: string;
   appSecret: string;
   apiBaseUrl: string;
-  /** Milliseconds since the epoch (tests move it to see a token expire). */
-  now?: () => number;
+  /** HTTP client (default: the global fetch). */
+  fetch?: typeof fetch;
+  /** The clock (tests move it to see a token expire). */
+  now?: () => Date;
 }
 
 interface WechatAnswer {
@@ -43,9 +45,12 @@ export class WechatApi {
   private token?: { value: string; renewAt: number };
   private fetching?: Promise<string>;
   private readonly now: () => number;
+  private readonly fetch: typeof fetch;
 
   constructor(private readonly options: WechatApiOptions) {
-    this.now = options.now ?? Date.now;
+    const clock = options.now;
+    this.now = clock ? () => clock().getTime() : Date.now;
+    this.fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
   }
 
   /** A valid access token: the kept one, or a new one (concurrent callers share one request). */
@@ -99,7 +104,7 @@ export class WechatApi {
     const endpoint = path.slice(0, path.indexOf('?'));
     let response: Response;
     try {
-      response = await fetch(`${this.options.apiBaseUrl}${path}`, {
+      response = await this.fetch(`${this.options.apiBaseUrl}${path}`, {
         method: init.method,
         body: init.body,
         headers: init.body ? { 'content-type': 'application/json; charset=utf-8' } : {},

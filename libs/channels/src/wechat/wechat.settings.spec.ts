@@ -1,44 +1,50 @@
-import { wechatSettings, WechatSettingsError } from './wechat.settings';
+import { SettingsReader } from '../settings/settings.reader';
+import { readWechatSettings } from './wechat.settings';
 
-const good = { appId: 'wx0123456789abcdef', appSecret: 's3cret-s3cret', token: 'parleyToken42' };
+const env = { WECHAT_APP_SECRET: 's3cret-s3cret', WECHAT_TOKEN: 'parleyToken42' };
+const good = { appId: 'wx0123456789abcdef', appSecret: '${WECHAT_APP_SECRET}', token: '${WECHAT_TOKEN}' };
 
-function problems(raw: unknown): string {
-  try {
-    wechatSettings(raw, 'bots.juice.wechat');
-  } catch (error) {
-    expect(error).toBeInstanceOf(WechatSettingsError);
-    return (error as Error).message;
-  }
-  throw new Error('accepted');
+function read(values: Record<string, unknown>, vars: Record<string, string> = env) {
+  const reader = new SettingsReader(values, 'juice.wechat', vars);
+  const settings = readWechatSettings(reader);
+  reader.done();
+  return { settings, problems: reader.problems };
 }
 
 describe('WeChat settings', () => {
-  test('the three secrets are enough; the rest has defaults', () => {
-    expect(wechatSettings(good)).toEqual({
-      ...good,
+  test('AppID, AppSecret and Token are enough (secrets from the environment); the rest has defaults', () => {
+    const { settings, problems } = read(good);
+    expect(problems).toEqual([]);
+    expect(settings).toEqual({
+      appId: 'wx0123456789abcdef',
+      appSecret: 's3cret-s3cret',
+      token: 'parleyToken42',
       apiBaseUrl: 'https://api.weixin.qq.com',
       passiveReplyWindowMs: 4500,
       choiceStyle: 'links',
       unsupportedText: expect.any(String),
     });
-    expect(wechatSettings({ ...good, apiBaseUrl: 'http://127.0.0.1:9000/', passiveReplyWindowMs: 200 })).toMatchObject({
+    expect(read({ ...good, apiBaseUrl: 'http://127.0.0.1:9000/', passiveReplyWindowMs: 200, choiceStyle: 'list' }).settings).toMatchObject({
       apiBaseUrl: 'http://127.0.0.1:9000',
       passiveReplyWindowMs: 200,
+      choiceStyle: 'list',
     });
   });
 
-  test('every problem is named at once, with where it is', () => {
-    const message = problems({ appId: 'wx1', token: 'a b', passiveReplyWindowMs: 6000, colour: 'red' });
-    expect(message).toMatch(/^bots\.juice\.wechat: /);
-    expect(message).toMatch(/appSecret .*\(missing\)/);
-    expect(message).toMatch(/token must be 3 to 32 letters or digits/);
-    expect(message).toMatch(/passiveReplyWindowMs must be an integer from 0 to 4900/);
-    expect(message).toMatch(/unknown setting 'colour'/);
-    expect(problems('x')).toMatch(/must be a mapping/);
+  test('every problem is named, with where it is: a missing variable, a bad token, a window past 5 s, an unknown key', () => {
+    const { problems } = read({ ...good, token: 'a b', passiveReplyWindowMs: 6000, colour: 'red' }, { WECHAT_TOKEN: 'x' });
+    expect(problems).toEqual([
+      expect.stringMatching(/^juice\.wechat\.appSecret needs the environment variable WECHAT_APP_SECRET/),
+      expect.stringMatching(/^juice\.wechat\.token does not look right: expected 3 to 32 letters or digits/),
+      expect.stringMatching(/^juice\.wechat\.passiveReplyWindowMs must be an integer from 0 to 4900/),
+      expect.stringMatching(/^juice\.wechat\.colour is not a setting of this channel/),
+    ]);
   });
 
   test('the encrypted modes are refused with what to do', () => {
-    expect(problems({ ...good, encodingAESKey: 'k'.repeat(43) })).toMatch(/encrypted modes .* not supported yet: choose '明文模式'/);
-    expect(problems({ ...good, encryption: 'safe' })).toMatch(/not supported yet/);
+    expect(read({ ...good, encodingAESKey: 'k'.repeat(43) }).problems).toEqual([
+      expect.stringMatching(/^juice\.wechat\.encodingAESKey asks for an encrypted mode .* not support yet: choose 明文模式/),
+    ]);
+    expect(read({ ...good, encryption: 'safe' }).problems).toEqual([expect.stringMatching(/^juice\.wechat\.encryption asks for an encrypted mode/)]);
   });
 });

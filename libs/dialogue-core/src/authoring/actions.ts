@@ -20,6 +20,19 @@ export function say<TData = unknown, TEvent = DialogueEvent, TMemory = MemoryVie
   return asAction(record((args: XStateArgs) => ({ type: 'reply', text: resolve(text, args) })));
 }
 
+/** Say a question with the answers it offers (`ask`'s entry): the reply carries `choices` when there are any. */
+export function sayQuestion<TData = unknown, TMemory = MemoryView>(
+  text: Dynamic<string, TData, DialogueEvent, TMemory>,
+  choices?: Dynamic<readonly string[], TData, DialogueEvent, TMemory>,
+): Action<TData> {
+  return asAction(
+    record((args: XStateArgs) => {
+      const offered = choices === undefined ? undefined : resolve(choices, args);
+      return { type: 'reply', text: resolve(text, args), ...(offered?.length ? { choices: [...offered] } : {}) };
+    }),
+  );
+}
+
 /**
  * Change the context's own data (plain JSON), like XState's `assign`, with `memory` in the arguments.
  *

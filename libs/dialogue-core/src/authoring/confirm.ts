@@ -11,6 +11,8 @@ const CONFIRM = 'parley.confirm';
 export interface ConfirmSpec<TData = unknown, TMemory = MemoryView> {
   /** The question, e.g. 'Do you really want to cancel your order?'. */
   prompt: Dynamic<string, TData, DialogueEvent, TMemory>;
+  /** The answers offered with the question, e.g. `['Yes', 'No']` (each must be understood as yes or no). */
+  choices?: Dynamic<readonly string[], TData, DialogueEvent, TMemory>;
   /** Actions when the user confirms (then the escape goes on, announced by these actions). */
   yes?: Actions<TData>;
   /** Actions when the user says no (then the question that was interrupted is asked again). */
@@ -47,7 +49,7 @@ export function isConfirm(handler: unknown): handler is ConfirmHandler<unknown> 
  * this level again.
  */
 export function expandConfirm(kind: EscapeKind, handler: ConfirmHandler<unknown>): Record<string, Record<string, unknown>> {
-  const { prompt, yes, no } = handler[CONFIRM] as ConfirmSpec;
+  const { prompt, choices, yes, no } = handler[CONFIRM] as ConfirmSpec;
   const isKind = ({ event }: { event: { kind?: unknown } }) => event.kind === kind;
   const goOn =
     yes === undefined
@@ -63,7 +65,12 @@ export function expandConfirm(kind: EscapeKind, handler: ConfirmHandler<unknown>
         ];
   return {
     [`escape.${kind}`]: {
-      actions: raise((args) => ({ type: 'thread.confirm', kind, prompt: resolve(prompt, args) })),
+      actions: raise((args) => ({
+        type: 'thread.confirm',
+        kind,
+        prompt: resolve(prompt, args),
+        ...(choices !== undefined ? { choices: [...resolve(choices, args)] } : {}),
+      })),
     },
     'confirm.yes': { guard: isKind, actions: goOn },
     'confirm.no': { guard: isKind, actions: [...toList(no), record({ type: 'parley.reask' })] },

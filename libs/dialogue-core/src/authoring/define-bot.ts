@@ -450,7 +450,12 @@ function buildProcess(
             'thread.confirm': {
               actions: [
                 assign(({ context, event }: any) => ({
-                  confirming: { thread: event.thread ?? context.focus, kind: event.kind, prompt: event.prompt },
+                  confirming: {
+                    thread: event.thread ?? context.focus,
+                    kind: event.kind,
+                    prompt: event.prompt,
+                    ...(event.choices ? { choices: event.choices } : {}),
+                  },
                 })),
                 reask,
               ],

@@ -25,6 +25,8 @@ export interface SlotContext<TData, TMemory> {
 /** One slot of a form: its question, and how to read its value from a message. */
 export interface FormSlot<TData, TValue, TMemory = MemoryView> {
   prompt: Dynamic<string, TData, DialogueEvent, TMemory>;
+  /** The answers the slot's question offers, shown as buttons where the channel has them (see `ask`'s `choices`). */
+  choices?: Dynamic<readonly string[], TData, DialogueEvent, TMemory>;
   /** The slot's value in a message, or undefined when the message does not give it. */
   fill: (event: IntentEvent, slot: SlotContext<TData, TMemory>) => TValue | undefined;
   /**
@@ -64,7 +66,7 @@ export interface ChangedSlot<TData, K extends keyof TData> {
  * @example
  * ordering: form({
  *   slots: {
- *     size: { prompt: 'Small or large?', fill: (event) => entity(event, 'size') },
+ *     size: { prompt: 'Small or large?', choices: ['small', 'large'], fill: (event) => entity(event, 'size') },
  *     milk: { prompt: 'With milk?', fill: (event, { asked }) => (asked && event.intent === 'affirm' ? true : undefined) },
  *   },
  *   changed: ({ slot, to }) => `OK, ${slot}: ${String(to)}.`,
@@ -127,7 +129,8 @@ export function form<TData, K extends keyof TData & string, TMemory = MemoryView
       // A specific intent handled here still fills slots first.
       on[event] = event.startsWith('intent.') ? [fillFrom(name), ...toList(transitions)] : transitions;
     }
-    states[name] = ask<TData, TMemory>({ prompt: slots[name].prompt, on: on as On<TData> });
+    const { prompt, choices } = slots[name];
+    states[name] = ask<TData, TMemory>({ prompt, ...(choices !== undefined ? { choices } : {}), on: on as On<TData> });
   }
   return { initial: 'next', states, onDone: config.onDone };
 }

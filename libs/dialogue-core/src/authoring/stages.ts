@@ -1,7 +1,7 @@
 import { and, raise, sendParent } from 'xstate';
 import { resolve, dialogueArgs, type XStateArgs } from './args';
 import type { ContextResult } from '../types';
-import { say } from './actions';
+import { sayQuestion } from './actions';
 import type {
   DialogueArgs,
   DialogueEvent,
@@ -52,6 +52,13 @@ export function when<TData = unknown, TEvent = DialogueEvent, TMemory = MemoryVi
 /** `ask(...)`'s options: the prompt (text, or a function of the dialogue arguments) and the stage itself. */
 export interface AskConfig<TData, TMemory = MemoryView> extends StageConfig<TData> {
   prompt: Dynamic<string, TData, DialogueEvent, TMemory>;
+  /**
+   * The answers the question offers (a closed set), e.g. `['大杯', '小杯']` or a function of the dialogue arguments.
+   * They go out with the question (`Reply.choices`) every time it is asked, and channels show them as buttons or quick
+   * replies; the prompt must still make sense without them. A choice is sent back as the user's message, so each one
+   * must be understood at this stage (the NLU corpus should know it).
+   */
+  choices?: Dynamic<readonly string[], TData, DialogueEvent, TMemory>;
   /** Do not say the prompt on entry (only when it is asked again), e.g. for the home context's idle stage. */
   quiet?: boolean;
 }
@@ -62,16 +69,17 @@ export interface AskConfig<TData, TMemory = MemoryView> extends StageConfig<TDat
  * @example
  * askingIce: ask({
  *   prompt: '要加冰吗?',
+ *   choices: ['加冰', '不加冰'],
  *   on: { 'intent.affirm': { target: 'askingPackage', actions: update({ ice: true }) } },
  * })
  */
 export function ask<TData = unknown, TMemory = MemoryView>(config: AskConfig<TData, TMemory>): StageConfig<TData> {
-  const { prompt, quiet, entry, on, tags, meta, ...rest } = config;
+  const { prompt, choices, quiet, entry, on, tags, meta, ...rest } = config;
   return {
     ...rest,
     tags: [QUESTION_TAG, ...toArray(tags)],
-    meta: { ...(meta ?? {}), prompt },
-    entry: [...(quiet ? [] : [say(prompt)]), ...toArray(entry)],
+    meta: { ...(meta ?? {}), prompt, ...(choices !== undefined ? { choices } : {}) },
+    entry: [...(quiet ? [] : [sayQuestion(prompt, choices)]), ...toArray(entry)],
     // A question asked here keeps the turn, even inside a stage that hosts a sub-context (a "modal" question).
     on: { turn: { actions: 'parley.deliverToSelf' as never }, ...(on ?? {}) },
   };

@@ -1,7 +1,7 @@
 import type { AnyActorRef } from 'xstate';
 import type { BotDefinition } from '../authoring/define-bot';
 import type { ConversationState, ThreadsView } from '../types';
-import { activePath, focusChain, pendingQuestion, threadsOf } from './inspect';
+import { activePath, focusChain, pendingReply, threadsOf } from './inspect';
 import { systemClock, type ClockPort } from '../ports/clock.port';
 import type { Json } from '../ports/memory.port';
 import { restoreProcess } from './restore';
@@ -27,6 +27,8 @@ export interface ConversationView {
   threads: ThreadsView;
   activePath: string[];
   pendingQuestion?: string;
+  /** The answers the pending question offers (`ask({ choices })`): a web chat shows them again after a reload. */
+  pendingChoices?: readonly string[];
   /** How many earlier steps "go back" can restore. */
   backSteps: number;
   tree: ActorNode;
@@ -68,6 +70,7 @@ function describeIn(bot: BotDefinition, state: ConversationState): ConversationV
   try {
     const ended = (state.snapshot as any)?.status === 'done';
     const chain = focusChain(restored.actor);
+    const question = pendingReply(restored.actor, chain);
     return {
       bot: state.bot,
       version: state.version,
@@ -75,7 +78,8 @@ function describeIn(bot: BotDefinition, state: ConversationState): ConversationV
       status: restored.reset ? 'unrecoverable' : ended ? 'ended' : 'active',
       threads: threadsOf(restored.actor),
       activePath: activePath(restored.actor, chain),
-      pendingQuestion: pendingQuestion(restored.actor, chain),
+      pendingQuestion: question?.text,
+      ...(question?.choices ? { pendingChoices: question.choices } : {}),
       backSteps: restored.history.length,
       tree: node(restored.actor, 'process'),
       problem: restored.reset?.reason,

@@ -1,5 +1,5 @@
 import type { AnyActorRef } from 'xstate';
-import type { ThreadsView } from '../types';
+import type { Reply, ThreadsView } from '../types';
 import type { Confirming, ProcessContext } from './threads';
 import { resolve } from '../authoring/args';
 import { activeStateNodes, handledEventTypes } from './xstate.seam';
@@ -14,7 +14,7 @@ export interface ChainLevel {
 
 interface StateNodeLike {
   id: string;
-  meta?: { prompt?: unknown; dependOn?: string };
+  meta?: { prompt?: unknown; choices?: unknown; dependOn?: string };
 }
 
 function activeNodes(snapshot: any): StateNodeLike[] {
@@ -51,21 +51,32 @@ export function focusChain(root: AnyActorRef): ChainLevel[] {
 
 /** The pending question of the focused thread (its innermost level that asks one), resolved to text. */
 export function pendingQuestion(root: AnyActorRef, chain: ChainLevel[] = focusChain(root)): string | undefined {
+  return pendingReply(root, chain)?.text;
+}
+
+/** The pending question as a reply: its text, and the answers it offers (`choices`) when it has any. */
+export function pendingReply(root: AnyActorRef, chain: ChainLevel[] = focusChain(root)): Reply | undefined {
   const confirming = confirmingFocus(root);
-  if (confirming) return confirming.prompt;
+  if (confirming) return question(confirming.prompt, confirming.choices);
   for (let i = chain.length - 1; i >= 0; i--) {
     const level = chain[i]!;
     const snapshot: any = level.actor.getSnapshot();
-    const { question } = levelInfo(snapshot);
-    if (question) {
-      const text = resolve(question.meta!.prompt as any, {
-        context: snapshot.context,
-        event: { type: 'parley.reask' },
-      });
-      if (typeof text === 'string' && text) return text;
+    const { question: node } = levelInfo(snapshot);
+    if (node) {
+      const args = { context: snapshot.context, event: { type: 'parley.reask' } };
+      const text = resolve(node.meta!.prompt as any, args);
+      if (typeof text === 'string' && text) {
+        const choices = node.meta!.choices === undefined ? undefined : resolve(node.meta!.choices as any, args);
+        return question(text, Array.isArray(choices) ? choices : undefined);
+      }
     }
   }
   return undefined;
+}
+
+function question(text: string, choices: readonly unknown[] | undefined): Reply {
+  const offered = choices?.filter((choice): choice is string => typeof choice === 'string');
+  return { type: 'text', text, ...(offered?.length ? { choices: offered } : {}) };
 }
 
 /** The confirmation the focused thread waits for (`confirm()`), if any. */

@@ -12,7 +12,7 @@ import { systemClock, type ClockPort } from '../ports/clock.port';
 import type { Json, MemoryPort } from '../ports/memory.port';
 import type { NluPort, Understanding } from '../ports/nlu.port';
 import type { ConversationState, Effect, Reply, ThreadsView, TurnInput, TurnProblem } from '../types';
-import { activePath, focusChain, openIntents, pendingQuestion, threadsOf } from './inspect';
+import { activePath, focusChain, openIntents, pendingReply, threadsOf } from './inspect';
 import { restoreProcess } from './restore';
 import { RESTART_EVENT } from './plumbing';
 import { activeStateNodes, hasScheduledEvents, parentOf } from './xstate.seam';
@@ -99,6 +99,8 @@ export interface TurnResult {
   activePath: string[];
   /** The question the bot now waits for, if any. */
   pendingQuestion?: string;
+  /** The answers that question offers (`ask({ choices })`), for channels that show buttons. */
+  pendingChoices?: readonly string[];
   /** The tree the next turn may continue from (see `TurnRequest.live`); absent when it must restore. */
   live?: LiveTree;
   /** What failed inside the turn and was handled as a failure escape (a context that threw, a loop, a service). */
@@ -201,9 +203,9 @@ async function turn(
     const status = root.getSnapshot().status as string;
     // The focused chain is walked once for the question and the path.
     const chain = focusChain(root);
-    const question = status === 'active' ? pendingQuestion(root, chain) : undefined;
-    if (question && emitted.some((e) => e.type === 'parley.reask') && replies[replies.length - 1]?.text !== question) {
-      replies.push({ type: 'text', text: question });
+    const question = status === 'active' ? pendingReply(root, chain) : undefined;
+    if (question && emitted.some((e) => e.type === 'parley.reask') && replies[replies.length - 1]?.text !== question.text) {
+      replies.push(question);
     }
     const snapshot = root.getPersistedSnapshot() as unknown as Json;
     const changed = previous === null || !sameJson(previous, snapshot);
@@ -222,7 +224,8 @@ async function turn(
       understanding,
       threads: threadsOf(root),
       activePath: activePath(root, chain),
-      pendingQuestion: question,
+      pendingQuestion: question?.text,
+      ...(question?.choices ? { pendingChoices: question.choices } : {}),
       live: offered,
       problems: scope.problems,
     };
@@ -287,8 +290,8 @@ function goBack(
   if (outcome === 'cannotGoBack') replies.push({ type: 'text', text: bot.messages.cannotGoBack });
   replies.push(...collectReplies(scope.emitted));
   const chain = focusChain(actor);
-  const question = pendingQuestion(actor, chain);
-  if (question) replies.push({ type: 'text', text: question });
+  const question = pendingReply(actor, chain);
+  if (question) replies.push(question);
   const result: TurnResult = {
     state: { bot: bot.id, version: bot.version, snapshot, history: rest, turns: (request.state?.turns ?? 0) + 1 },
     replies,
@@ -297,7 +300,8 @@ function goBack(
     understanding,
     threads: threadsOf(actor),
     activePath: activePath(actor, chain),
-    pendingQuestion: question,
+    pendingQuestion: question?.text,
+    ...(question?.choices ? { pendingChoices: question.choices } : {}),
     problems: scope.problems,
   };
   actor.stop();
@@ -329,7 +333,7 @@ function collectReplies(emitted: TurnEvent[]): Reply[] {
   const replies: Reply[] = [];
   const markers: TurnEvent[] = [];
   for (const e of emitted) {
-    if (e.type === 'reply') replies.push({ type: 'text', text: e.text });
+    if (e.type === 'reply') replies.push({ type: 'text', text: e.text, ...(e.choices ? { choices: e.choices } : {}) });
     else markers.push(e);
   }
   emitted.length = 0;

@@ -15,6 +15,8 @@ export interface Confirming {
   thread: string;
   kind: string;
   prompt: string;
+  /** The answers offered with the prompt (`confirm({ choices })`). */
+  choices?: string[];
 }
 
 function without(list: readonly string[], thread: string): string[] {

@@ -36,7 +36,10 @@ export interface TurnScope {
  * Typed events machines record into the turn: `reply` (a message to the user), `parley.reask` (ask the pending
  * question again at the end of the turn), `parley.notUnderstood`.
  */
-export type TurnEvent = { type: 'reply'; text: string } | { type: 'parley.reask' } | { type: 'parley.notUnderstood' };
+export type TurnEvent =
+  | { type: 'reply'; text: string; choices?: readonly string[] }
+  | { type: 'parley.reask' }
+  | { type: 'parley.notUnderstood' };
 
 /** XState action: record a turn event. Synchronous and ordered with the rest of the transition's actions. */
 export function record(event: TurnEvent | ((args: any) => TurnEvent)) {

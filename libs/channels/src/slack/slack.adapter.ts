@@ -1,0 +1,146 @@
+import type { ChannelAdapter, InboundAction, InboundRequest, OutboundMessage } from '../channel.adapter';
+import { ChannelError } from '../channel.error';
+import type { ChannelDeps } from '../settings/channel.plugin';
+import { callSlack } from './slack.api';
+import type { SlackSettings } from './slack.settings';
+import { verifySlackSignature } from './slack.signature';
+
+/** Where a Slack reply goes (`InboundTurn.address`): the channel, and the thread when the message was in one. */
+export interface SlackAddress {
+  channel: string;
+  threadTs?: string;
+}
+
+/** The parts of an Events API envelope Parley reads (https://api.slack.com/apis/events-api). */
+interface SlackEnvelope {
+  type?: unknown;
+  challenge?: unknown;
+  event_id?: unknown;
+  authorizations?: { user_id?: unknown }[];
+  event?: SlackEvent;
+}
+
+interface SlackEvent {
+  type?: unknown;
+  subtype?: unknown;
+  user?: unknown;
+  bot_id?: unknown;
+  text?: unknown;
+  channel?: unknown;
+  channel_type?: unknown;
+  ts?: unknown;
+  thread_ts?: unknown;
+}
+
+/**
+ * Slack Events API (`POST /channels/slack/:botId`, the app's Request URL).
+ *
+ * - verify: the `v0` signature over `v0:<timestamp>:<raw body>` with the signing secret, constant-time compare;
+ *   requests more than five minutes old (or ahead) are refused.
+ * - parse: `url_verification` is answered with its challenge. A direct message (`message` in an `im`) or a mention
+ *   (`app_mention`) is a turn with `event_id` as the message id, so Slack's redeliveries (`X-Slack-Retry-Num`) run once.
+ *   Edits, joins and every message from a bot (this one included: `bot_id`, subtype `bot_message`) are ignored.
+ * - delivery 'push': Slack wants an answer within 3 s, so the request is acknowledged at once and each reply is a
+ *   `chat.postMessage` from the outbox, in the thread the message came from (a mention in a channel is answered in
+ *   its thread; a direct message at the top of the conversation unless it was in a thread). Choices are listed
+ *   under the text (buttons would need Slack's interactivity endpoint; the user types or pastes a choice).
+ */
+export class SlackAdapter implements ChannelAdapter {
+  readonly channel = 'slack';
+
+  constructor(
+    readonly botId: string,
+    private readonly settings: SlackSettings,
+    private readonly deps: Pick<ChannelDeps, 'fetch'>,
+  ) {}
+
+  verify(request: InboundRequest): void {
+    verifySlackSignature(this.settings.signingSecret, request.headers, request.rawBody, request.receivedAt);
+  }
+
+  parse(request: InboundRequest): InboundAction {
+    const envelope = this.readEnvelope(request.rawBody);
+    if (envelope.type === 'url_verification') {
+      if (typeof envelope.challenge !== 'string') throw this.invalid("url_verification without a 'challenge'.");
+      return { kind: 'answer', response: { status: 200, body: { challenge: envelope.challenge } } };
+    }
+    if (envelope.type !== 'event_callback') return { kind: 'ignore', reason: `envelope type ${String(envelope.type)}` };
+    const event = envelope.event;
+    if (typeof envelope.event_id !== 'string' || !event || typeof event !== 'object') throw this.invalid("An event_callback needs 'event_id' and 'event'.");
+    if (event.bot_id !== undefined || event.subtype === 'bot_message') return { kind: 'ignore', reason: 'a message from a bot' };
+    if (event.subtype !== undefined) return { kind: 'ignore', reason: `message subtype ${JSON.stringify(event.subtype)}` };
+    const ownUser = envelope.authorizations?.[0]?.user_id;
+    if (event.user !== undefined && event.user === ownUser) return { kind: 'ignore', reason: "the bot's own message" };
+    const direct = event.type === 'message' && event.channel_type === 'im';
+    if (!direct && event.type !== 'app_mention') return { kind: 'ignore', reason: `event ${String(event.type)} in ${String(event.channel_type)}` };
+    if (typeof event.user !== 'string' || typeof event.channel !== 'string' || typeof event.ts !== 'string') {
+      throw this.invalid("The event needs 'user', 'channel' and 'ts'.");
+    }
+    const text = typeof event.text === 'string' ? readableText(event.text) : '';
+    if (text === '') return { kind: 'ignore', reason: 'no text' };
+    const threadTs = typeof event.thread_ts === 'string' ? event.thread_ts : direct ? undefined : event.ts;
+    const address: SlackAddress = threadTs ? { channel: event.channel, threadTs } : { channel: event.channel };
+    return {
+      kind: 'turn',
+      userId: event.user,
+      messageId: envelope.event_id,
+      input: { kind: 'message', text },
+      delivery: 'push',
+      address: { ...address },
+    };
+  }
+
+  async deliver(message: OutboundMessage): Promise<void> {
+    const address = addressOf(message);
+    const { text, choices } = message.reply;
+    const list = choices && choices.length > 0 ? `\n${choices.map((c) => `• ${c}`).join('\n')}` : '';
+    await callSlack(
+      this.settings,
+      'chat.postMessage',
+      { channel: address.channel, text: escapeText(text) + escapeText(list), ...(address.threadTs ? { thread_ts: address.threadTs } : {}) },
+      this.deps.fetch,
+    );
+  }
+
+  private readEnvelope(raw: Buffer): SlackEnvelope {
+    let value: unknown;
+    try {
+      value = JSON.parse(raw.toString('utf8'));
+    } catch {
+      throw new ChannelError('INVALID_JSON', 'The body is not valid JSON.', { channel: this.channel });
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw this.invalid('The body must be an Events API envelope.');
+    return value;
+  }
+
+  private invalid(message: string): ChannelError {
+    return new ChannelError('INVALID_REQUEST', message, { channel: this.channel });
+  }
+}
+
+/** The conversation's last address; a push before any message goes to the user's direct conversation. */
+function addressOf(message: OutboundMessage): SlackAddress {
+  const a = message.address;
+  if (a && typeof a === 'object' && !Array.isArray(a) && typeof a.channel === 'string') {
+    return typeof a.threadTs === 'string' ? { channel: a.channel, threadTs: a.threadTs } : { channel: a.channel };
+  }
+  // chat.postMessage to a user id opens (or reuses) the app's direct conversation with them.
+  return { channel: message.userId };
+}
+
+/** Slack's markup as the user would read it: mentions of users dropped, links as their label, entities decoded. */
+export function readableText(text: string): string {
+  return text
+    .replace(/<@[A-Z0-9]+(\|[^>]*)?>/g, '')
+    .replace(/<([^>|]+)\|([^>]+)>/g, '$2')
+    .replace(/<([^>]+)>/g, '$1')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
+    .trim();
+}
+
+/** Slack's three control characters, escaped as its docs ask. */
+function escapeText(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
