@@ -1,4 +1,4 @@
-import { defineBot, openThread, reply } from '@parley/dialogue-core';
+import { defineBot, openThread, push, reply } from '@parley/dialogue-core';
 import { forecast } from './forecast.service';
 import { home } from './home.context';
 import { toVersion2 } from './juice.migrations';
@@ -26,6 +26,8 @@ export const juice = defineBot({
       '我可以帮您买果汁(苹果、橙子、西瓜, 每杯15元, 会员8折)、查天气、办会员。说"上一步"可以返回, 说"取消"可以取消当前的事。',
     ),
   },
+  // A platform's "followed the account" event (WeChat's subscribe): the shop says hello.
+  events: { subscribe: push(GREETING) },
   messages: {
     notUnderstood: '不好意思, 我没听懂。',
     cannotGoBack: '不能再后退了。',
