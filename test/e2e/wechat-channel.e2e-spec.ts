@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { findBot } from '@parley/machines';
+import { forecast } from '../../machines/juice/forecast.service';
 import type { ParleyApp } from '../../apps/api/src/app.factory';
 import { FakeWechat } from '../helpers/fake-wechat';
 import { startInProcess } from '../helpers/in-process-app';
@@ -22,14 +23,15 @@ const wechat = new FakeWechat();
 const run = randomBytes(3).toString('hex');
 let parley: ParleyApp;
 let forecasts = 0;
-let held: { reached: () => void; release: Promise<void> } | undefined;
+let held: { waiting: number; reached: () => void; release: Promise<void> } | undefined;
 
-/** Hold the forecast service until `open()`; `reached` resolves when a turn is waiting on it. */
-function holdForecasts() {
+/** Hold the forecast service until `open()`; `wasReached` resolves when `turns` turns are waiting on it. */
+function holdForecasts(turns = 1) {
   let open!: () => void;
   let reached!: () => void;
   const wasReached = new Promise<void>((resolve) => (reached = resolve));
-  held = { reached, release: new Promise<void>((resolve) => (open = resolve)) };
+  const gate = { waiting: 0, reached: () => (++gate.waiting >= turns ? reached() : undefined), release: new Promise<void>((resolve) => (open = resolve)) };
+  held = gate;
   return { wasReached, open: () => ((held = undefined), open()) };
 }
 
@@ -53,8 +55,7 @@ beforeAll(async () => {
             gate.reached();
             await gate.release;
           }
-          const { city } = input as { city?: string };
-          return { city, low: 1, high: 9, summary: `${city ?? '?'}晴` };
+          return forecast(input as { city: string; date: string });
         },
       },
     },
@@ -171,5 +172,146 @@ describe(`WeChat Official Account channel (${testDatabaseKind()})`, () => {
     );
     expect(passive(res.text).Content).toMatch(/只能看懂文字消息/);
     expect(await query(`SELECT 1 FROM "${schema}".conversations WHERE user_id = $1`, [openId])).toEqual([]);
+  });
+
+  /**
+   * The user's texts once the customer-service API got all of them: the re-asked question that ends a forecast shows
+   * the turn was written; then every pushed reply item of the user must arrive (the outbox sends a conversation's
+   * items side by side, so not necessarily in order).
+   */
+  const allPushed = async (openId: string) => {
+    await wechat.until(() => wechat.textsTo(openId).some((text) => text.includes('还有其它问题吗')));
+    const items = (await outboxOf(openId)).length;
+    await wechat.until(() => wechat.textsTo(openId).length >= items);
+    return wechat.textsTo(openId);
+  };
+
+  test('a turn that misses the window: "success" at once, then its replies through the customer-service API, each once', async () => {
+    const openId = user('slow');
+    const gate = holdForecasts();
+    const calls = forecasts;
+    const pending = push(textXml(openId, '长沙明天天气怎么样'));
+    await gate.wasReached;
+    const res = await pending; // answered when the 1.5 s window ends, the turn still waiting
+    expect(res).toMatchObject({ status: 200, text: 'success' });
+    gate.open();
+    const texts = await allPushed(openId);
+    expect(texts.join('\n')).toMatch(/长沙[\s\S]*明天[\s\S]*度/);
+    expect(forecasts).toBe(calls + 1);
+    const outbox = await outboxOf(openId);
+    expect(outbox.map((o) => o.message_id)[0]).toMatch(/#1$/); // all pushed, the first reply included
+    expect(texts).toHaveLength(outbox.length);
+  });
+
+  test('WeChat retrying while the first delivery\'s turn runs: one turn; both answered "success"; the replies pushed once', async () => {
+    const openId = user('retried');
+    const xml = textXml(openId, '北京明天天气怎么样');
+    const gate = holdForecasts();
+    const calls = forecasts;
+    const first = push(xml);
+    await gate.wasReached;
+    const retry = push(xml); // same MsgId, a new signature, while the turn waits
+    expect((await Promise.all([first, retry])).map((r) => r.text)).toEqual(['success', 'success']);
+    gate.open();
+    const texts = await allPushed(openId);
+    expect(forecasts).toBe(calls + 1);
+    // A third try after the turn was written: the store's dedupe record answers it; the first reply was pushed, so "success".
+    expect((await push(xml)).text).toBe('success');
+    expect(await outboxOf(openId)).toHaveLength(texts.length);
+    const inbound = await query(
+      `SELECT count(*)::int AS n FROM "${schema}".transcript t JOIN "${schema}".conversations c ON c.id = t.conversation_id WHERE c.user_id = $1 AND t.direction = 'in'`,
+      [openId],
+    );
+    expect(inbound).toEqual([{ n: 1 }]);
+    expect(wechat.textsTo(openId)).toEqual(texts);
+  });
+
+  test('a retry of a message answered passively gets the same passive reply (WeChat retries only what got no answer)', async () => {
+    const openId = user('passive-retry');
+    const xml = textXml(openId, '上海明天天气怎么样');
+    const gate = holdForecasts();
+    const first = push(xml);
+    await gate.wasReached;
+    const retry = push(xml);
+    gate.open(); // in the window: the turn is written in time
+    const [a, b] = await Promise.all([first, retry]);
+    expect(passive(a.text).Content).toMatch(/上海/);
+    expect(passive(b.text).Content).toBe(passive(a.text).Content);
+    expect(passive((await push(xml)).text).Content).toBe(passive(a.text).Content);
+    // Only the replies after the first were pushed.
+    const outbox = await outboxOf(openId);
+    expect(outbox.every((o) => !o.message_id.endsWith('#1'))).toBe(true);
+    await wechat.until(() => wechat.textsTo(openId).length === outbox.length);
+    expect(wechat.textsTo(openId)).not.toContain(passive(a.text).Content);
+  });
+
+  test('the API down: the outbox retries the customer-service message until WeChat takes it, once', async () => {
+    const openId = user('outage');
+    wechat.outage = { status: 503 };
+    const failedBefore = wechat.log.filter((l) => l.kind === 'send' && l.status === 503).length;
+    const gate = holdForecasts();
+    const pending = push(textXml(openId, '广州明天天气怎么样'));
+    await gate.wasReached;
+    expect((await pending).text).toBe('success');
+    gate.open();
+    await wechat.until(() => wechat.log.filter((l) => l.kind === 'send' && l.status === 503).length >= failedBefore + 2);
+    expect(wechat.textsTo(openId)).toEqual([]);
+    wechat.outage = undefined;
+    const texts = await allPushed(openId);
+    const outbox = await outboxOf(openId);
+    expect(Math.max(...outbox.map((o) => o.attempts))).toBeGreaterThanOrEqual(2);
+    expect(texts).toHaveLength(outbox.length);
+    expect(new Set(texts).size).toBe(texts.length);
+  });
+
+  test('an access_token WeChat revoked (errcode 40001): a new one is fetched and the message sent', async () => {
+    const openId = user('revoked');
+    await push(textXml(openId, '你好')); // makes sure a token is held
+    await wechat.until(() => wechat.tokensIssued > 0);
+    wechat.revokeTokens();
+    const issued = wechat.tokensIssued;
+    const gate = holdForecasts();
+    const pending = push(textXml(openId, '深圳明天天气怎么样'));
+    await gate.wasReached;
+    expect((await pending).text).toBe('success');
+    gate.open();
+    await allPushed(openId);
+    expect(wechat.tokensIssued).toBe(issued + 1);
+    expect(wechat.log.some((l) => l.kind === 'send' && l.errcode === 40001)).toBe(true);
+  });
+
+  test('20 users at once, passively and through the API: each gets exactly their replies', async () => {
+    const cities = ['杭州', '成都', '武汉', '南京', '西安', '重庆', '天津', '苏州', '郑州', '东莞', '青岛', '沈阳', '宁波', '昆明', '合肥', '佛山', '无锡', '厦门', '济南', '福州'];
+    const users = cities.map((_, i) => user(`crowd${i}`));
+    // Passive: 20 greetings, each addressed to its sender.
+    const greetings = await Promise.all(users.map((openId) => push(textXml(openId, '你好'))));
+    greetings.forEach((res, i) => expect(passive(res.text)).toMatchObject({ ToUserName: users[i], Content: expect.stringContaining('欢迎光临') }));
+    // Pushed: 20 forecasts held until all 20 turns wait, so all miss the window together.
+    const gate = holdForecasts(cities.length);
+    const pending = users.map((openId, i) => push(textXml(openId, `${cities[i]}后天天气怎么样`)));
+    await gate.wasReached;
+    expect((await Promise.all(pending)).map((r) => r.text)).toEqual(users.map(() => 'success'));
+    gate.open();
+    const texts = await Promise.all(users.map(allPushed));
+    texts.forEach((mine, i) => {
+      const said = mine.join('\n');
+      expect(said).toContain(cities[i]);
+      for (const other of cities) if (other !== cities[i]) expect(said).not.toContain(other);
+    });
+    const outboxes = await Promise.all(users.map(outboxOf));
+    await wechat.until(() => users.every((openId, i) => wechat.textsTo(openId).length === outboxes[i]!.length));
+  });
+
+  test('text with CDATA, emoji and 2,000 characters goes in and is kept exactly', async () => {
+    const openId = user('writer');
+    const content = `我要 🍊🍉 ]]> <b>&amp;</b> ${'长'.repeat(1980)}`;
+    const res = await push(textXml(openId, content));
+    expect(res.status).toBe(200);
+    expect(passive(res.text).ToUserName).toBe(openId);
+    const inbound = await query<{ text: string }>(
+      `SELECT t.text FROM "${schema}".transcript t JOIN "${schema}".conversations c ON c.id = t.conversation_id WHERE c.user_id = $1 AND t.direction = 'in'`,
+      [openId],
+    );
+    expect(inbound).toEqual([{ text: content }]);
   });
 });
