@@ -40,7 +40,7 @@ beforeAll(async () => {
   const channelsFile = join(dataDir, 'channels.yaml');
   writeFileSync(
     channelsFile,
-    `juice:\n  wechat:\n    appId: ${wechat.appId}\n    appSecret: \${WECHAT_APP_SECRET}\n    token: \${WECHAT_TOKEN}\n    apiBaseUrl: ${apiBaseUrl}\n    passiveReplyWindowMs: 1500\n`,
+    `juice:\n  wechat:\n    appId: ${wechat.appId}\n    appSecret: \${WECHAT_APP_SECRET}\n    token: \${WECHAT_TOKEN}\n    apiBaseUrl: ${apiBaseUrl}\n    passiveReplyWindowMs: 3000\n`,
   );
   parley = await startInProcess({
     bots: [findBot('juice')!],
@@ -192,7 +192,7 @@ describe(`WeChat Official Account channel (${testDatabaseKind()})`, () => {
     const calls = forecasts;
     const pending = push(textXml(openId, '长沙明天天气怎么样'));
     await gate.wasReached;
-    const res = await pending; // answered when the 1.5 s window ends, the turn still waiting
+    const res = await pending; // answered when the 3 s window ends, the turn still waiting
     expect(res).toMatchObject({ status: 200, text: 'success' });
     gate.open();
     const texts = await allPushed(openId);
