@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,7 @@ import { dropSchema, freshSchema, query, testDatabaseKind } from '../helpers/tes
  * test to make a turn miss the passive window without sleeping.
  */
 const TOKEN = 'parleyWechatToken42';
+const AES_KEY = 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C';
 const schema = freshSchema('wechat');
 const dataDir = mkdtempSync(join(tmpdir(), 'parley-wechat-'));
 const wechat = new FakeWechat();
@@ -40,12 +41,12 @@ beforeAll(async () => {
   const channelsFile = join(dataDir, 'channels.yaml');
   writeFileSync(
     channelsFile,
-    `juice:\n  wechat:\n    appId: ${wechat.appId}\n    appSecret: \${WECHAT_APP_SECRET}\n    token: \${WECHAT_TOKEN}\n    apiBaseUrl: ${apiBaseUrl}\n    passiveReplyWindowMs: 3000\n`,
+    `juice:\n  wechat:\n    appId: ${wechat.appId}\n    appSecret: \${WECHAT_APP_SECRET}\n    token: \${WECHAT_TOKEN}\n    apiBaseUrl: ${apiBaseUrl}\n    passiveReplyWindowMs: 3000\n    encodingAESKey: \${WECHAT_AES_KEY}\n`,
   );
   parley = await startInProcess({
     bots: [findBot('juice')!],
     schema,
-    env: { PARLEY_DATA_DIR: dataDir, CHANNELS_FILE: channelsFile, WECHAT_APP_SECRET: wechat.appSecret, WECHAT_TOKEN: TOKEN, OUTBOX_POLL_MS: '50' },
+    env: { PARLEY_DATA_DIR: dataDir, CHANNELS_FILE: channelsFile, WECHAT_APP_SECRET: wechat.appSecret, WECHAT_TOKEN: TOKEN, WECHAT_AES_KEY: AES_KEY, OUTBOX_POLL_MS: '50' },
     extra: {
       services: {
         forecast: async (input: unknown) => {
@@ -313,5 +314,49 @@ describe(`WeChat Official Account channel (${testDatabaseKind()})`, () => {
       [openId],
     );
     expect(inbound).toEqual([{ text: content }]);
+  });
+
+  /** WeChat's safe mode, written here from its documentation (not Parley's code): AES-256-CBC, 32-byte PKCS#7. */
+  const aes = {
+    key: Buffer.from(`${AES_KEY}=`, 'base64'),
+    encrypt(message: string): string {
+      const text = Buffer.from(message, 'utf8');
+      const length = Buffer.alloc(4);
+      length.writeUInt32BE(text.length);
+      const plain = Buffer.concat([randomBytes(16), length, text, Buffer.from(wechat.appId)]);
+      const pad = 32 - (plain.length % 32);
+      const cipher = createCipheriv('aes-256-cbc', aes.key, aes.key.subarray(0, 16)).setAutoPadding(false);
+      return Buffer.concat([cipher.update(Buffer.concat([plain, Buffer.alloc(pad, pad)])), cipher.final()]).toString('base64');
+    },
+    decrypt(encrypted: string): { message: string; appId: string } {
+      const decipher = createDecipheriv('aes-256-cbc', aes.key, aes.key.subarray(0, 16)).setAutoPadding(false);
+      const plain = Buffer.concat([decipher.update(Buffer.from(encrypted, 'base64')), decipher.final()]);
+      const body = plain.subarray(16, plain.length - plain[plain.length - 1]!);
+      const length = body.readUInt32BE(0);
+      return { message: body.subarray(4, 4 + length).toString('utf8'), appId: body.subarray(4 + length).toString('utf8') };
+    },
+    sign: (...parts: string[]) => createHash('sha1').update([TOKEN, ...parts].sort().join('')).digest('hex'),
+  };
+
+  test('safe mode (安全模式): an encrypted message is decrypted and answered with an encrypted passive reply', async () => {
+    const openId = user('encrypted');
+    const encrypt = aes.encrypt(textXml(openId, '你好'));
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const nonce = '5551212';
+    const body = `<xml><ToUserName><![CDATA[gh_juiceshop]]></ToUserName><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>`;
+    const query = (msgSignature: string) =>
+      `signature=${aes.sign(timestamp, nonce)}&timestamp=${timestamp}&nonce=${nonce}&openid=${openId}&encrypt_type=aes&msg_signature=${msgSignature}`;
+
+    const forged = await push(body, query(aes.sign(timestamp, nonce, aes.encrypt('<xml/>'))));
+    expect(forged.status).toBe(401);
+    expect(JSON.parse(forged.text)).toMatchObject({ error: { code: 'SIGNATURE_INVALID', message: expect.stringMatching(/msg_signature/) } });
+
+    const res = await push(body, query(aes.sign(timestamp, nonce, encrypt)));
+    expect(res.status).toBe(200);
+    const outer = passive(res.text);
+    expect(outer.MsgSignature).toBe(aes.sign(outer.TimeStamp!, outer.Nonce!, outer.Encrypt!));
+    const inner = aes.decrypt(outer.Encrypt!);
+    expect(inner.appId).toBe(wechat.appId);
+    expect(passive(inner.message)).toMatchObject({ ToUserName: openId, FromUserName: 'gh_juiceshop', Content: expect.stringContaining('欢迎光临果汁店') });
   });
 });

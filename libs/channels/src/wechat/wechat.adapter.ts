@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import type { Json, Reply } from '@parley/dialogue-core';
 import type { ChannelAdapter, ChannelResponse, InboundAction, InboundRequest, InboundTurn, OutboundMessage, PassiveReply } from '../channel.adapter';
 import { ChannelError } from '../channel.error';
@@ -6,7 +7,8 @@ import { WechatApi } from './wechat.api';
 import type { WechatSettings } from './wechat.settings';
 import { verifyWechatSignature } from './wechat.signature';
 import { replyText, splitText, WECHAT_TEXT_MAX_BYTES } from './wechat.text';
-import { parseWechatXml, passiveTextXml, type WechatInbound } from './wechat.xml';
+import { WechatCrypto } from './wechat.crypto';
+import { encryptedReplyXml, parseWechatXml, passiveTextXml, readEncrypt, type WechatInbound } from './wechat.xml';
 
 /** What WeChat takes as "answered, nothing to show": it does not retry and shows the user nothing. */
 const SUCCESS: ChannelResponse = { status: 200, contentType: 'text/plain; charset=utf-8', body: 'success' };
@@ -20,12 +22,15 @@ interface WechatAddress {
   openId: string;
   /** The account's original id (`gh_…`), the sender of passive replies. */
   account: string;
+  /** The message came encrypted: its passive reply is encrypted too. */
+  encrypted?: boolean;
 }
 
 /**
- * The WeChat Official Account channel (plaintext mode), docs/channels.md:
+ * The WeChat Official Account channel, docs/channels.md:
  * - every request is signed (`signature` of token/timestamp/nonce, timestamp within 5 minutes); the first `GET` with
- *   `echostr` is WeChat's check of the URL, answered with the echo;
+ *   `echostr` is WeChat's check of the URL, answered with the echo; with an EncodingAESKey, a message sent encrypted
+ *   (`encrypt_type=aes`) is checked (`msg_signature`), decrypted, and answered encrypted;
  * - a text message (or a voice message WeChat transcribed) is a turn, `MsgId` its dedupe id; `subscribe` and
  *   `unsubscribe` are the external events `ext.subscribe` / `ext.unsubscribe` (dedupe id: sender + CreateTime);
  *   pictures, locations… get the fallback text; other events are acknowledged;
@@ -37,12 +42,14 @@ export class WechatChannelAdapter implements ChannelAdapter {
   private readonly api: WechatApi;
   private readonly passive: PassiveReply;
   private readonly partsSent = new Map<string, number>();
+  private readonly crypto?: WechatCrypto;
 
   constructor(
     readonly settings: WechatSettings,
     deps: Partial<Pick<ChannelDeps, 'fetch' | 'now'>> = {},
   ) {
     this.api = new WechatApi({ appId: settings.appId, appSecret: settings.appSecret, apiBaseUrl: settings.apiBaseUrl, ...deps });
+    if (settings.encodingAESKey) this.crypto = new WechatCrypto(settings.encodingAESKey, settings.appId, settings.token);
     this.passive = {
       windowMs: settings.passiveReplyWindowMs,
       // One message, and only if it fits in one: a longer first reply goes in parts through the outbox.
@@ -63,8 +70,9 @@ export class WechatChannelAdapter implements ChannelAdapter {
       }
       return { kind: 'answer', response: { status: 200, contentType: 'text/plain; charset=utf-8', body: echo } };
     }
-    const inbound = parseWechatXml(request.rawBody);
-    const address: WechatAddress = { openId: inbound.fromUserName, account: inbound.toUserName };
+    const encrypted = request.query.encrypt_type === 'aes';
+    const inbound = parseWechatXml(encrypted ? this.decrypt(request) : request.rawBody);
+    const address: WechatAddress = { openId: inbound.fromUserName, account: inbound.toUserName, ...(encrypted ? { encrypted } : {}) };
     const turn = (messageId: string, input: InboundTurn['input']): InboundTurn => ({
       kind: 'turn',
       userId: inbound.fromUserName,
@@ -79,9 +87,9 @@ export class WechatChannelAdapter implements ChannelAdapter {
         return turn(inbound.msgId, { kind: 'message', text: inbound.content });
       case 'voice':
         if (inbound.recognition) return turn(inbound.msgId, { kind: 'message', text: inbound.recognition });
-        return { kind: 'answer', response: this.passiveXml(inbound, this.settings.unsupportedText) };
+        return { kind: 'answer', response: this.passiveXml(inbound, this.settings.unsupportedText, encrypted) };
       case 'other':
-        return { kind: 'answer', response: this.passiveXml(inbound, this.settings.unsupportedText) };
+        return { kind: 'answer', response: this.passiveXml(inbound, this.settings.unsupportedText, encrypted) };
       case 'event':
         return this.event(inbound, turn);
     }
@@ -93,7 +101,7 @@ export class WechatChannelAdapter implements ChannelAdapter {
     const first = replies?.[0];
     const address = turn.address as unknown as WechatAddress | undefined;
     if (!first || !address) return SUCCESS;
-    return this.passiveXml({ toUserName: address.account, fromUserName: address.openId }, replyText(first, this.settings.choiceStyle));
+    return this.passiveXml({ toUserName: address.account, fromUserName: address.openId }, replyText(first, this.settings.choiceStyle), address.encrypted);
   }
 
   /** Push one reply through the customer-service message API, in parts of at most 2048 bytes. */
@@ -125,8 +133,28 @@ export class WechatChannelAdapter implements ChannelAdapter {
     return { kind: 'ignore', reason: `WeChat event '${inbound.event}' is not handled`, response: SUCCESS };
   }
 
-  private passiveXml(inbound: { toUserName: string; fromUserName: string }, text: string): ChannelResponse {
-    return { status: 200, contentType: XML, body: passiveTextXml(inbound, text, new Date()) };
+  private passiveXml(inbound: { toUserName: string; fromUserName: string }, text: string, encrypted = false): ChannelResponse {
+    const now = new Date();
+    const xml = passiveTextXml(inbound, text, now);
+    if (!encrypted || !this.crypto) return { status: 200, contentType: XML, body: xml };
+    const encrypt = this.crypto.encrypt(xml);
+    const timestamp = String(Math.floor(now.getTime() / 1000));
+    const nonce = String(randomInt(1e9));
+    return { status: 200, contentType: XML, body: encryptedReplyXml(encrypt, this.crypto.signature(timestamp, nonce, encrypt), timestamp, nonce) };
+  }
+
+  /** An encrypted mode's message (`encrypt_type=aes`): its `msg_signature` checked, then decrypted. */
+  private decrypt(request: InboundRequest): string {
+    if (!this.crypto) {
+      throw new ChannelError(
+        'INVALID_REQUEST',
+        "The message is encrypted (encrypt_type=aes) but this bot's wechat channel has no encodingAESKey: set it, or choose 明文模式 on the account's server configuration page.",
+        { channel: 'wechat', field: 'encrypt_type' },
+      );
+    }
+    const encrypt = readEncrypt(request.rawBody);
+    this.crypto.verify(request.query, encrypt);
+    return this.crypto.decrypt(encrypt);
   }
 
   private remember(messageId: string, sent: number): void {

@@ -41,10 +41,10 @@ describe('WeChat settings', () => {
     ]);
   });
 
-  test('the encrypted modes are refused with what to do', () => {
-    expect(read({ ...good, encodingAESKey: 'k'.repeat(43) }).problems).toEqual([
-      expect.stringMatching(/^juice\.wechat\.encodingAESKey asks for an encrypted mode .* not support yet: choose 明文模式/),
-    ]);
-    expect(read({ ...good, encryption: 'safe' }).problems).toEqual([expect.stringMatching(/^juice\.wechat\.encryption asks for an encrypted mode/)]);
+  test('an EncodingAESKey (compatible and safe modes) is 43 letters and digits', () => {
+    const key = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
+    expect(read({ ...good, encodingAESKey: '${WECHAT_AES_KEY}' }, { ...env, WECHAT_AES_KEY: key }).settings.encodingAESKey).toBe(key);
+    expect(read(good).settings).not.toHaveProperty('encodingAESKey');
+    expect(read({ ...good, encodingAESKey: 'short' }).problems).toEqual([expect.stringMatching(/^juice\.wechat\.encodingAESKey does not look right: expected .*43 letters and digits/)]);
   });
 });

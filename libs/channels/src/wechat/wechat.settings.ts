@@ -24,6 +24,8 @@ export interface WechatSettings {
   readonly choiceStyle: 'links' | 'list';
   /** The answer to a message type the bot cannot read (pictures, voice without recognition, locations…). */
   readonly unsupportedText: string;
+  /** The EncodingAESKey (消息加解密密钥), for the compatible and safe modes; absent: plaintext mode only. */
+  readonly encodingAESKey?: string;
 }
 
 /** The settings validator of the WeChat channel. */
@@ -38,14 +40,6 @@ export function readWechatSettings(reader: SettingsReader): WechatSettings {
     choiceStyle: reader.oneOf('choiceStyle', ['links', 'list'], 'links'),
     unsupportedText: reader.string('unsupportedText', DEFAULT_UNSUPPORTED_TEXT),
   };
-  const encryption = reader.string('encryption', 'plain');
-  const aesKey = reader.string('encodingAESKey', '');
-  if (encryption !== 'plain' || aesKey !== '') {
-    reader.problem(
-      aesKey !== '' ? 'encodingAESKey' : 'encryption',
-      "asks for an encrypted mode (兼容模式 / 安全模式), which Parley does not support yet: choose 明文模式 (plaintext) as the " +
-        "message encryption mode on the account's server configuration page, and remove encodingAESKey / encryption",
-    );
-  }
-  return settings;
+  const encodingAESKey = reader.string('encodingAESKey', '', { pattern: /^[A-Za-z0-9]{43}$/, shape: "the account's EncodingAESKey, 43 letters and digits" });
+  return encodingAESKey ? { ...settings, encodingAESKey } : settings;
 }

@@ -79,6 +79,23 @@ export function parseWechatXml(body: Buffer | string): WechatInbound {
   return { ...envelope, kind: 'other', msgType, ...(msgId ? { msgId } : {}) };
 }
 
+/** The `Encrypt` field of a message sent in an encrypted mode (the rest of the envelope is not trusted). */
+export function readEncrypt(body: Buffer | string): string {
+  const text = typeof body === 'string' ? body : body.toString('utf8');
+  const problem = xmlProblem(text);
+  if (problem) throw invalid(`The body is not well-formed XML: ${problem}.`);
+  const encrypt = ((parser.parse(text) as { xml?: { Encrypt?: unknown } }).xml ?? {}).Encrypt;
+  if (typeof encrypt !== 'string' || !/^[A-Za-z0-9+/=\s]+$/.test(encrypt)) throw invalid('<Encrypt> is missing or not base64 (encrypt_type=aes).', 'Encrypt');
+  return encrypt;
+}
+
+/** The answer in an encrypted mode: the encrypted passive reply and its signature. */
+export function encryptedReplyXml(encrypt: string, signature: string, timestamp: string, nonce: string): string {
+  return builder.build({
+    xml: { Encrypt: { '#cdata': encrypt }, MsgSignature: { '#cdata': signature }, TimeStamp: timestamp, Nonce: { '#cdata': nonce } },
+  }) as string;
+}
+
 /**
  * A passive text reply: the XML WeChat takes as the answer to the message it pushed (sender and receiver swapped).
  * Text goes in CDATA (split where it contains `]]>`), so any character, emoji included, goes through as is.
