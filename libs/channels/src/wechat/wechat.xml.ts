@@ -11,7 +11,7 @@ interface WechatEnvelope {
   createTime: string;
 }
 
-/** A message or event pushed by WeChat (plaintext mode), as far as Parley reads it. */
+/** A message or event pushed by WeChat (decrypted, in the encrypted modes), as far as Parley reads it. */
 export type WechatInbound = WechatEnvelope &
   (
     | { kind: 'text'; msgId: string; content: string }
@@ -93,7 +93,7 @@ export function readEncrypt(body: Buffer | string): string {
 export function encryptedReplyXml(encrypt: string, signature: string, timestamp: string, nonce: string): string {
   return builder.build({
     xml: { Encrypt: { '#cdata': encrypt }, MsgSignature: { '#cdata': signature }, TimeStamp: timestamp, Nonce: { '#cdata': nonce } },
-  }) as string;
+  });
 }
 
 /**
