@@ -37,7 +37,10 @@ const OK: ChannelResponse = { status: 200, body: { ok: true } };
 /**
  * `POST|GET /channels/:channel/:botId`: the platforms' webhooks (Telegram, Slack, WeChat, …), one route for all of them.
  * The adapter verifies and parses the raw request; this controller runs the turn it asks for and answers as the adapter
- * says. The REST channel keeps its own controller (its contract predates adapters; docs/design.md).
+ * says. A redelivery that arrives while the first delivery's turn runs joins that turn (`ChannelFlights`). A turn with
+ * a passive reply window (WeChat) is waited for until the window ends at most; past it the platform is answered and the
+ * turn goes on, its replies all pushed (`PassiveWindow`, docs/design.md "One turn"). The REST channel keeps its own
+ * controller (its contract predates adapters; docs/design.md).
  */
 @Controller('channels')
 export class ChannelController {
