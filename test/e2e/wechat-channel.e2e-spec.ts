@@ -149,7 +149,7 @@ describe(`WeChat Official Account channel (${testDatabaseKind()})`, () => {
     expect(wechat.textsTo(openId)).not.toContain(xml.Content);
   });
 
-  test('subscribe is the event ext.subscribe: the greeting comes back passively; a repeated event is answered once', async () => {
+  test('subscribe is the event ext.subscribe: the greeting comes back passively; a repeated event is answered once; an undeclared unsubscribe is acknowledged', async () => {
     const openId = user('follower');
     const event =
       `<xml><ToUserName><![CDATA[gh_juiceshop]]></ToUserName><FromUserName><![CDATA[${openId}]]></FromUserName>` +
@@ -163,6 +163,10 @@ describe(`WeChat Official Account channel (${testDatabaseKind()})`, () => {
       [openId],
     );
     expect(inbound).toEqual([{ text: 'subscribe' }]);
+    // juice does not declare unsubscribe: acknowledged ("success", so WeChat does not retry), nothing runs.
+    const unsubscribe = await push(event.replace('[subscribe]', '[unsubscribe]'));
+    expect(unsubscribe).toMatchObject({ status: 200, text: 'success' });
+    expect(await query(`SELECT t.text FROM "${schema}".transcript t JOIN "${schema}".conversations c ON c.id = t.conversation_id WHERE c.user_id = $1 AND t.direction = 'in'`, [openId])).toHaveLength(1);
   });
 
   test('a picture gets the fallback text, no turn', async () => {
