@@ -51,7 +51,7 @@ export function conversationStoreContract(name: string, open: () => Promise<Stor
     function turn(
       conversation: ConversationRecord,
       messageId: string,
-      options: { replies?: string[]; effects?: Effect[]; push?: boolean; history?: Json[]; dedupe?: boolean } = {},
+      options: { replies?: string[]; effects?: Effect[]; push?: boolean; answered?: number; history?: Json[]; dedupe?: boolean } = {},
     ): TurnRecord {
       const number = conversation.turns + 1;
       return {
@@ -61,6 +61,7 @@ export function conversationStoreContract(name: string, open: () => Promise<Stor
         dedupeChannel: options.dedupe === false ? undefined : conversation.channel,
         input: { kind: 'message', text: `message ${messageId}` },
         pushReplies: options.push ?? false,
+        answeredReplies: options.answered,
         state: { bot: 'bot', version: 1, snapshot: { turn: number }, history: options.history ?? [], turns: number },
         replies: (options.replies ?? [`reply ${number}`]).map((text) => ({ type: 'text', text })),
         effects: options.effects ?? [],
@@ -377,6 +378,13 @@ export function conversationStoreContract(name: string, open: () => Promise<Stor
           [`${key.id}/1/call/2`]: [1, 'call', 'crm', { order: 2 }, 'pending'],
         });
         expect(new Set(items.map((i) => i.id)).size).toBe(4);
+      });
+
+      test('pushed replies answered in the response (a passive reply) get no outbox item; the others keep their ids', async () => {
+        const key = newKey();
+        await take(key, 'w1', { push: true, answered: 1, replies: ['in the response', 'pushed', 'pushed too'] });
+        const items = await store.outbox(key.id);
+        expect(items.map((i) => i.messageId).sort()).toEqual(['w1#2', 'w1#3']);
       });
     });
 
