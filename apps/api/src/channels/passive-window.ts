@@ -13,26 +13,27 @@ export class PassiveWindow implements PassiveClaim {
   private state: 'open' | 'claimed' | 'closed' = 'open';
   private readonly timer: NodeJS.Timeout;
   private readonly closed: Promise<undefined>;
+  private readonly close: () => void;
 
   constructor(
     private readonly passive: PassiveReply,
     /** Milliseconds since the epoch. */
-    deadline: number,
+    private readonly deadline: number,
   ) {
-    let close!: () => void;
-    this.closed = new Promise<undefined>((resolve) => (close = () => resolve(undefined)));
-    this.timer = setTimeout(
-      () => {
-        if (this.state !== 'open') return;
-        this.state = 'closed';
-        close();
-      },
-      Math.max(0, deadline - Date.now()),
-    );
+    let resolve!: () => void;
+    this.closed = new Promise<undefined>((r) => (resolve = () => r(undefined)));
+    this.close = () => {
+      if (this.state !== 'open') return;
+      this.state = 'closed';
+      resolve();
+    };
+    this.timer = setTimeout(this.close, Math.max(0, deadline - Date.now()));
     this.timer.unref();
   }
 
   claim(replies: readonly Reply[]): number {
+    // The clock, not only the timer: a write that comes after the deadline but before the timer fires is late too.
+    if (Date.now() >= this.deadline) this.close();
     if (this.state === 'closed') return 0;
     const answered = Math.min(replies.length, this.passive.accepts(replies));
     if (answered > 0) this.state = 'claimed';
