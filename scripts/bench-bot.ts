@@ -10,7 +10,8 @@ import {
 
 /**
  * The benchmark's bot: every turn changes the context's data, writes user memory and replies (a realistic small turn).
- * «slow» calls the `slow` service (a dependency that takes its time: scripts/bench-slow.ts).
+ * «lookup» calls the `lookup` service, which answers at once (a turn that calls a service: `npm run bench`'s `service`
+ * scenario); «slow» calls the `slow` service (a dependency that takes its time: scripts/bench-slow.ts).
  */
 export function benchBot(): BotDefinition {
   const kit = botKit<{ memory: { total: number } }>().context<{ count: number }>();
@@ -31,21 +32,32 @@ export function benchBot(): BotDefinition {
               kit.say(({ context }) => `count=${String(context.count)}`),
             ],
           },
+          'intent.lookup': 'looking',
           'intent.slow': 'waiting',
           'intent.done': 'finished',
         },
       }),
+      looking: {
+        invoke: {
+          src: 'lookup',
+          input: () => ({}),
+          onDone: { target: 'counting', actions: kit.say(({ event }) => `found ${String(event.output)}`) },
+        },
+      },
       waiting: {
         invoke: { src: 'slow', input: () => ({}), onDone: { target: 'counting', actions: kit.say('slow done') } },
       },
       finished: finish('done'),
     },
-    actors: { slow: service(async (_input: unknown, { services }) => services.slow!({})) },
+    actors: {
+      lookup: service(async (_input: unknown, { services }) => services.lookup!({})),
+      slow: service(async (_input: unknown, { services }) => services.slow!({})),
+    },
   });
   return defineBot({ id: 'bench', version: 1, home: 'counter', contexts: [counter] });
 }
 
-const keywords = keywordNlu({ intents: { add: ['add'], slow: ['slow'], done: ['done'] } });
+const keywords = keywordNlu({ intents: { add: ['add'], lookup: ['lookup'], slow: ['slow'], done: ['done'] } });
 
 /** Keywords; a message containing «slowly» is understood only after BENCH_SLOW_MS (a slow NLU). */
 export function benchNlu(slowMs = 0): NluPort {

@@ -1,87 +1,201 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { Agent } from 'node:http';
+import { availableParallelism } from 'node:os';
 import { Pool } from 'pg';
-import { runCommand, type CommandSpec } from '../apps/api/src/cli/command-line';
-import { postJson, startServer } from './bench-http';
+import { runCommand, UsageError, type CommandSpec, type ParsedCommandLine } from '../apps/api/src/cli/command-line';
+import { startServer } from './bench-http';
 import { benchSlowNeighbours } from './bench-slow';
+import { describeMachine, machineInfo, type MachineInfo } from './bench/machine';
+import { PostgresMeter } from './bench/pg-meter';
+import { cpuDelta, cpuMsByPid, processTree } from './bench/proc';
+import { loadName, parseLoads, positiveInteger, positiveSeconds, type LoadSpec } from './bench/load-spec';
+import {
+  buildReports,
+  formatFirstTurns,
+  formatReports,
+  goalLines,
+  type LoadReport,
+  type MeasuredRound,
+} from './bench/report';
+import { alternatingSchedule } from './bench/schedule';
+import { SCENARIOS, TurnLoad, type RoundResult } from './bench/turn-load';
+import { UpsertLoad } from './bench/upsert-load';
 
 /**
  * `npm run bench` (not a test): on real PostgreSQL (DATABASE_URL, default the CI database),
- *  1. the engine alone (scripts/bench-engine.ts, when present), the NLU, path-test generation (scripts/bench-paths.ts),
- *  2. the physical limit: 4 KB jsonb upserts by id through `pg`, 8 connections,
- *  3. HTTP turns through a Parley server process, 8 concurrent conversations (each waits for its reply),
- * and the ratio of 3 to 2 (goal ≥ 35%, p99 < 50 ms). 2 and 3 alternate in rounds of 2 s (BENCH_SECONDS of each in
- * all). Then 4. a fast user's latency next to 20 users waiting for a slow service or a slow NLU (scripts/bench-slow.ts).
- * Everything runs in one fresh schema, dropped at the end.
+ *  1. the engine alone (scripts/bench-engine.ts), the NLU, path-test generation (scripts/bench-paths.ts),
+ *  2. HTTP turns through a Parley server process, in the scenarios users run (the juice order with the real NLU,
+ *     returning and new users, a turn that calls a service, 1 to 256 concurrent users, the counter bot), each round
+ *     of each between two rounds of the physical limit, raw 4 KB jsonb upserts by id through `pg`,
+ *  3. a fast user's latency next to 20 users waiting for a slow service or a slow NLU (scripts/bench-slow.ts).
+ * Everything runs in one fresh schema, dropped at the end. docs/performance.md says how to read the results.
  */
-const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
-const CONCURRENCY = 8;
-const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 1);
-const ROUND_SECONDS = 2;
+const CORES = availableParallelism();
+// juice@64 on one server process and on one per core, to show what the other cores add.
+const DEFAULT_LOADS = `juice@1,juice@8,juice@64,${CORES > 1 ? `juice@64x${CORES},` : ''}juice@256,new-user@8,service@8,counter@8`;
+const PARTS = ['engine', 'nlu', 'paths', 'turns', 'slow'] as const;
+type Part = (typeof PARTS)[number];
 
 export const benchCommand: CommandSpec = {
   name: 'npm run bench --',
   summary:
-    'Benchmarks (not tests) on real PostgreSQL: the engine alone, NLU latency, and HTTP turns through a Parley server\n' +
-    'process against raw 4 KB jsonb upserts, alternating in rounds of 2 s. Runs in a fresh schema, dropped at the end.',
+    'Benchmarks (not tests) on real PostgreSQL: the engine alone, NLU latency, path generation, and HTTP turns through\n' +
+    'a Parley server process in the scenarios users run, each in short rounds alternating with raw 4 KB jsonb upserts\n' +
+    '(ranges across rounds are printed). Runs in a fresh schema, dropped at the end. See docs/performance.md.',
+  options: {
+    scenarios: {
+      type: 'string',
+      value: 'list',
+      default: DEFAULT_LOADS,
+      description: `HTTP loads, scenario@users or scenario@usersxprocesses (users spread over that many server processes), comma-separated (users default 8, processes --instances); scenarios: ${Object.keys(SCENARIOS).join(', ')}`,
+    },
+    round: { type: 'string', value: 'seconds', default: '2', description: 'length of one round of one load' },
+    rounds: {
+      type: 'string',
+      value: 'n',
+      default: '5',
+      description: 'rounds of every load (and of the upserts between them)',
+    },
+    warmup: { type: 'string', value: 'seconds', default: '2', description: 'warm-up of each load before its rounds' },
+    'upsert-connections': {
+      type: 'string',
+      value: 'n',
+      default: '8',
+      description: 'connections of the raw-upsert baseline',
+    },
+    instances: {
+      type: 'string',
+      value: 'n',
+      description: 'server processes sharing the load (default BENCH_INSTANCES or 1)',
+    },
+    parts: { type: 'string', value: 'list', default: PARTS.join(','), description: 'which benchmarks to run' },
+    json: { type: 'boolean', description: 'print the results as JSON on stdout (progress goes to stderr)' },
+  },
   environment: {
     DATABASE_URL: 'the PostgreSQL server (default postgres://postgres@127.0.0.1:5432/test)',
-    BENCH_SECONDS: 'seconds of each load in all (default 20)',
-    BENCH_INSTANCES: 'server processes sharing the load (default 1)',
+    BENCH_INSTANCES: 'server processes sharing the load (default 1; --instances wins)',
+    BENCH_SECONDS: 'seconds of each phase of the slow-neighbours part (default 20)',
     BENCH_SERVER_NODE_OPTIONS: 'extra node flags for the server processes, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"',
   },
+  notes: [
+    'Scenarios:' +
+      Object.entries(SCENARIOS)
+        .map(([name, what]) => `\n  ${name}: ${what}`)
+        .join(''),
+    '',
+    'A quick look (about a minute): npm run bench -- --parts turns --scenarios juice,new-user --round 1 --rounds 2',
+  ],
 };
 
-async function main(): Promise<void> {
+function parseParts(list: string): Set<Part> {
+  const parts = list
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
+  for (const part of parts) {
+    if (!(PARTS as readonly string[]).includes(part))
+      throw new UsageError(`Unknown part '${part}': one of ${PARTS.join(', ')}.`);
+  }
+  return new Set(parts as Part[]);
+}
+
+interface Settings {
+  loads: LoadSpec[];
+  roundMs: number;
+  rounds: number;
+  warmupMs: number;
+  upsertConnections: number;
+  instances: number;
+  parts: Set<Part>;
+  json: boolean;
+}
+
+function settingsFrom({ values }: ParsedCommandLine): Settings {
+  return {
+    loads: parseLoads(String(values.scenarios)),
+    roundMs: positiveSeconds(String(values.round), '--round') * 1000,
+    rounds: positiveInteger(String(values.rounds), '--rounds'),
+    warmupMs: positiveSeconds(String(values.warmup), '--warmup') * 1000,
+    upsertConnections: positiveInteger(String(values['upsert-connections']), '--upsert-connections'),
+    instances: positiveInteger(String(values.instances ?? process.env.BENCH_INSTANCES ?? '1'), '--instances'),
+    parts: parseParts(String(values.parts)),
+    json: values.json === true,
+  };
+}
+
+/** What `--json` prints. */
+export interface BenchOutput {
+  machine: MachineInfo;
+  command: string;
+  settings: { roundSeconds: number; rounds: number; upsertConnections: number; instances: number };
+  loads: LoadReport[];
+}
+
+async function main(settings: Settings): Promise<number> {
+  const log = settings.json ? (line: string) => process.stderr.write(`${line}\n`) : (line: string) => console.log(line);
+  const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   const schema = `bench_${randomBytes(4).toString('hex')}`;
-  const pool = new Pool({ connectionString: DATABASE_URL, max: CONCURRENCY });
+  const pool = new Pool({ connectionString: databaseUrl, max: settings.upsertConnections });
   const servers: ChildProcess[] = [];
+  // Server processes by group size: the loads with the same number of processes share them.
+  const groups = new Map<number, ServerGroup>();
   try {
     const version = (await pool.query<{ server_version: string }>('SHOW server_version')).rows[0]!.server_version;
-    console.log(`Parley benchmark — PostgreSQL ${version}, ${SECONDS} s per load, ${CONCURRENCY} concurrent`);
-    await runEngineBench();
-    await runNluBench();
-    await runPathsBench();
+    const machine = machineInfo(version);
+    log(`Parley benchmark — ${describeMachine(machine)}`);
+    if (settings.parts.has('engine')) await runEngineBench(log);
+    if (settings.parts.has('nlu')) await runNluBench(log);
+    if (settings.parts.has('paths')) await runPathsBench(log);
 
-    await pool.query(`CREATE SCHEMA "${schema}"`);
-    const upserts = await prepareUpserts(pool, schema);
-    const urls: string[] = [];
-    for (let i = 0; i < INSTANCES; i++) {
-      const { child, url } = await startServer(DATABASE_URL, schema);
+    const sizes = new Set<number>();
+    if (settings.parts.has('slow')) sizes.add(settings.instances);
+    if (settings.parts.has('turns')) for (const spec of settings.loads) sizes.add(spec.processes ?? settings.instances);
+    if (sizes.size) await pool.query(`CREATE SCHEMA "${schema}"`);
+    // All at once (they boot in parallel; migrations take an advisory lock); every one that started is stopped at
+    // the end even if another failed.
+    const started = await Promise.allSettled(
+      [...sizes].flatMap((size) =>
+        Array.from({ length: size }, () => startServer(databaseUrl, schema).then((s) => ({ size, ...s }))),
+      ),
+    );
+    for (const result of started) {
+      if (result.status === 'rejected') continue;
+      const { size, child, url } = result.value;
       servers.push(child);
-      urls.push(url);
+      const group = groups.get(size) ?? { children: [], urls: [] };
+      group.children.push(child);
+      group.urls.push(url);
+      groups.set(size, group);
     }
-    const turns = new TurnLoad(urls);
-    await turns.run(2000, false); // warm-up: JIT, connections, the conversations' first turns
-
-    // The two loads alternate in rounds of ROUND_SECONDS, so that both see the same machine: on a shared VM the speed
-    // drifts by tens of percent within a minute, which back-to-back phases would read as a difference.
-    const rounds = Math.max(1, Math.round(SECONDS / ROUND_SECONDS));
-    let upserted = 0;
-    const ratios: number[] = [];
-    for (let round = 0; round < rounds; round++) {
-      const u = await upserts(ROUND_SECONDS * 1000);
-      const t = await turns.run(ROUND_SECONDS * 1000, true);
-      upserted += u;
-      ratios.push(t / u);
+    const failed = started.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    let code = 0;
+    if (settings.parts.has('turns')) {
+      const reports = await runTurns(settings, databaseUrl, pool, schema, groups, log);
+      log(`\n${formatReports(reports)}`);
+      const firsts = formatFirstTurns(reports);
+      if (firsts.length) log(`\n${firsts.join('\n')}`);
+      log(goalLines(reports).join('\n'));
+      if (settings.json) {
+        const output: BenchOutput = {
+          machine,
+          command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+          settings: {
+            roundSeconds: settings.roundMs / 1000,
+            rounds: settings.rounds,
+            upsertConnections: settings.upsertConnections,
+            instances: settings.instances,
+          },
+          loads: reports,
+        };
+        process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
+      }
+      if (reports.some((r) => r.errors > 0 || r.unexpected > 0)) code = 1;
     }
-    const upsertRate = upserted / (rounds * ROUND_SECONDS);
-    const stats = turns.stats(rounds * ROUND_SECONDS);
-    console.log(
-      `\nraw upsert (4 KB jsonb by id, pg, ${CONCURRENCY} connections): ${upsertRate.toFixed(0)}/s\n` +
-        `HTTP turns (${CONCURRENCY} conversations, ${INSTANCES} server process${INSTANCES > 1 ? 'es' : ''}, LOG_LEVEL=warn): ` +
-        `${stats.rate.toFixed(0)} turns/s, p50 ${stats.p50.toFixed(1)} ms, p99 ${stats.p99.toFixed(1)} ms, errors ${stats.errors}`,
-    );
-    const ratio = stats.rate / upsertRate;
-    ratios.sort((a, b) => a - b);
-    console.log(
-      `ratio turns/upserts: ${(ratio * 100).toFixed(1)}% (goal ≥ 35%; ${rounds} alternating rounds of ${ROUND_SECONDS} s, ` +
-        `per round ${(ratios[0]! * 100).toFixed(0)}–${(ratios[ratios.length - 1]! * 100).toFixed(0)}%) · ` +
-        `p99 ${stats.p99 < 50 ? '<' : '≥'} 50 ms (goal < 50 ms)`,
-    );
-    await benchSlowNeighbours(urls[0]!, SECONDS);
+    if (settings.parts.has('slow')) {
+      await benchSlowNeighbours(groups.get(settings.instances)!.urls[0]!, Number(process.env.BENCH_SECONDS ?? 20));
+    }
+    return code;
   } finally {
     for (const child of servers) child.kill('SIGTERM');
     await Promise.all(
@@ -94,103 +208,122 @@ async function main(): Promise<void> {
   }
 }
 
+/** Server processes on the benchmark's schema that a load's users are spread over. */
+interface ServerGroup {
+  children: ChildProcess[];
+  urls: string[];
+}
+
+/**
+ * The HTTP loads and the raw upserts, alternating (scripts/bench/schedule.ts): each round of each load between two
+ * upsert rounds, with CPU read from /proc around every round: the load generator (this process), the server
+ * processes (and their children), PostgreSQL's backends serving either.
+ */
+async function runTurns(
+  settings: Settings,
+  databaseUrl: string,
+  pool: Pool,
+  schema: string,
+  groups: ReadonlyMap<number, ServerGroup>,
+  log: (line: string) => void,
+): Promise<LoadReport[]> {
+  const upserts = new UpsertLoad(pool, schema, settings.upsertConnections);
+  await upserts.prepare();
+  const run = randomBytes(3).toString('hex');
+  const loads = new Map<string, { load: TurnLoad; servers: ServerGroup }>();
+  for (const spec of settings.loads) {
+    const servers = groups.get(spec.processes ?? settings.instances)!;
+    loads.set(loadName(spec), {
+      load: new TurnLoad(spec.scenario, spec.users, servers.urls, run, loadName(spec)),
+      servers,
+    });
+  }
+  const meter = new PostgresMeter(databaseUrl);
+  const serverPids = (group: ServerGroup) =>
+    group.children.flatMap((child) => (child.pid ? processTree(child.pid) : []));
+  try {
+    log(`\nwarm-up: upserts, then ${[...loads.keys()].join(', ')} (${settings.warmupMs / 1000} s each)`);
+    await upserts.run(settings.warmupMs);
+    for (const { load } of loads.values()) await load.warmUp(settings.warmupMs);
+
+    const steps = alternatingSchedule(upserts.name, [...loads.keys()], settings.rounds);
+    log(
+      `${settings.rounds} rounds of ${settings.roundMs / 1000} s per load, each between two rounds of raw upserts ` +
+        `(${steps.length} steps, about ${Math.ceil((steps.length * settings.roundMs) / 1000)} s)`,
+    );
+    const measured: MeasuredRound[] = [];
+    for (const step of steps) {
+      const turns = loads.get(step.load);
+      const load = turns?.load ?? upserts;
+      const pids = turns ? serverPids(turns.servers) : [];
+      const clientPids = step.load === upserts.name ? [process.pid] : pids;
+      const pgBefore = await meter.read(clientPids);
+      const serverBefore = cpuMsByPid(pids);
+      const clientBefore = process.cpuUsage();
+      const result: RoundResult = await load.run(settings.roundMs);
+      const client = process.cpuUsage(clientBefore);
+      const serverCpuMs = pids.length ? cpuDelta(serverBefore, cpuMsByPid(pids)) : NaN;
+      const pg = await meter.between(pgBefore, await meter.read(clientPids));
+      measured.push({
+        ...result,
+        clientCpuMs: (client.user + client.system) / 1000,
+        serverCpuMs,
+        postgresCpuMs: pg.cpuMs,
+        walBytes: pg.walBytes,
+      });
+      if (step.load !== upserts.name) {
+        log(
+          `  round ${step.round + 1}/${settings.rounds} ${step.load}: ${(result.ops / result.seconds).toFixed(0)}/s, errors ${result.errors + result.unexpected}`,
+        );
+      }
+    }
+    return buildReports(steps, measured, upserts.name);
+  } finally {
+    for (const { load } of loads.values()) load.close();
+    await meter.close();
+  }
+}
+
 /** The engine's own benchmark (scripts/bench-engine.ts, by the engine's author). */
-async function runEngineBench(): Promise<void> {
+async function runEngineBench(log: (line: string) => void): Promise<void> {
   const { benchEngine } = await import('./bench-engine');
   const r = await benchEngine();
-  console.log(
+  log(
     `\nengine alone: ${r.perSecond} turns/s, p50 ${r.p50Ms.toFixed(3)} ms, p99 ${r.p99Ms.toFixed(3)} ms (state ${r.stateBytes} B, one core; goal ≥ 5,000)\n` +
-      `bare XState, same turns (restore, send, persist, JSON): ${r.xstateAlonePerSecond}/s — the engine runs at ${((r.perSecond / r.xstateAlonePerSecond) * 100).toFixed(0)}% of it\n` +
+      (Number.isNaN(r.xstateAlonePerSecond)
+        ? "bare XState, same turns: not measured (the bot's machines need Parley's turn scope: they run only in runTurn)\n"
+        : `bare XState, same turns (restore, send, persist, JSON): ${r.xstateAlonePerSecond}/s — the engine runs at ${((r.perSecond / r.xstateAlonePerSecond) * 100).toFixed(0)}% of it\n`) +
       `engine continuing from live trees (no restore; what the server's cache does): ${r.livePerSecond} turns/s`,
   );
 }
 
 /** The built-in NLU after training: `understand()` latency on the demo bots (goal p99 < 5 ms). */
-async function runNluBench(): Promise<void> {
+async function runNluBench(log: (line: string) => void): Promise<void> {
   const { benchNlu } = await import('@parley/nlu');
   for (const bot of ['juice', 'pizza']) {
     const r = await benchNlu(bot, 5000, { log: () => undefined });
-    console.log(
+    log(
       `NLU understand() (${bot}, trained): p50 ${r.p50Ms.toFixed(3)} ms, p99 ${r.p99Ms.toFixed(3)} ms, ${r.perSecond.toFixed(0)}/s (goal p99 < 5 ms)`,
     );
   }
 }
 
 /** Path-test generation for juice (scripts/bench-paths.ts): wall and CPU time, paths, states, turns (goal < 30 s). */
-async function runPathsBench(): Promise<void> {
+async function runPathsBench(log: (line: string) => void): Promise<void> {
   const { benchPaths, formatPathsBench } = await import('./bench-paths');
-  console.log(formatPathsBench(await benchPaths(['juice'])));
-}
-
-/** The raw-upsert load: returns a function that runs it for `ms` and gives the number of upserts done. */
-async function prepareUpserts(pool: Pool, schema: string): Promise<(ms: number) => Promise<number>> {
-  await pool.query(
-    `CREATE TABLE "${schema}".bench_doc (id text PRIMARY KEY, version integer NOT NULL, doc jsonb NOT NULL, updated_at timestamptz NOT NULL)`,
-  );
-  const doc = JSON.stringify({
-    items: Array.from({ length: 40 }, (_, i) => ({ i, name: `item-${i}`, text: 'x'.repeat(80) })),
-  });
-  const sql = `INSERT INTO "${schema}".bench_doc (id, version, doc, updated_at) VALUES ($1, 1, $2::jsonb, now())
-               ON CONFLICT (id) DO UPDATE SET version = bench_doc.version + 1, doc = EXCLUDED.doc, updated_at = now()`;
-  return async (ms) => {
-    let done = 0;
-    const until = Date.now() + ms;
-    await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
-        while (Date.now() < until) {
-          await pool.query(sql, [`k${Math.floor(Math.random() * 10_000)}`, doc]);
-          done++;
-        }
-      }),
-    );
-    return done;
-  };
-}
-
-/** The HTTP load: CONCURRENCY users, each sending its next message when the reply to the last one arrived. */
-class TurnLoad {
-  private readonly agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-  private readonly latencies: number[] = [];
-  private errors = 0;
-  private sent = 0;
-
-  constructor(private readonly urls: string[]) {}
-
-  /** Run the load for `ms`; returns the number of turns done (recorded in the statistics when `record`). */
-  async run(ms: number, record: boolean): Promise<number> {
-    const until = Date.now() + ms;
-    let done = 0;
-    await Promise.all(
-      Array.from({ length: CONCURRENCY }, async (_, user) => {
-        const url = this.urls[user % this.urls.length]!;
-        while (Date.now() < until) {
-          const started = performance.now();
-          const status = await postJson(this.agent, `${url}/channels/rest/bench`, {
-            userId: `bench-${user}`,
-            messageId: `${user}-${this.sent++}`,
-            text: 'add',
-          });
-          done++;
-          if (!record) continue;
-          if (status !== 200) this.errors++;
-          this.latencies.push(performance.now() - started);
-        }
-      }),
-    );
-    return done;
-  }
-
-  stats(seconds: number): { rate: number; p50: number; p99: number; errors: number } {
-    this.agent.destroy();
-    const sorted = [...this.latencies].sort((a, b) => a - b);
-    const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
-    return { rate: sorted.length / seconds, p50: at(0.5), p99: at(0.99), errors: this.errors };
-  }
+  log(formatPathsBench(await benchPaths(['juice'])));
 }
 
 if (require.main === module) {
-  runCommand(benchCommand, async () => {
-    await main();
-    return 0;
+  runCommand(benchCommand, async (args) => {
+    let settings: Settings;
+    try {
+      settings = settingsFrom(args);
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      process.stderr.write(`${error.message}\nRun '${benchCommand.name} --help' for the options.\n`);
+      return 2;
+    }
+    return main(settings);
   });
 }

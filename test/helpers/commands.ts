@@ -6,6 +6,8 @@ import { diagramCommand } from '../../apps/api/src/cli/diagram';
 import { startCommand } from '../../apps/api/src/cli/start.command';
 import { benchCommand } from '../../scripts/bench';
 import { benchSlowCommand } from '../../scripts/bench-slow';
+import { benchPeersCommand } from '../../scripts/bench-peers';
+import { benchMemoryCommand } from '../../scripts/bench-memory';
 import { benchDiagramCommand } from '../../scripts/bench-diagram';
 import { benchPathsCommand } from '../../scripts/bench-paths';
 import { checkCommandSpec } from '../../scripts/check';
@@ -24,6 +26,8 @@ export const COMMANDS: { script: string; spec: CommandSpec }[] = [
   { script: 'nlu:eval', spec: nluEvalCommand },
   { script: 'nlu:types', spec: nluTypesCommand },
   { script: 'bench', spec: benchCommand },
+  { script: 'bench:peers', spec: benchPeersCommand },
+  { script: 'bench:memory', spec: benchMemoryCommand },
   { script: 'bench:slow', spec: benchSlowCommand },
   { script: 'bench:diagram', spec: benchDiagramCommand },
   { script: 'bench:paths', spec: benchPathsCommand },
