@@ -60,7 +60,7 @@ describe('choices: every answer a stage offers is understood there', () => {
 });
 
 describe('choices go out with the question, and again whenever it is asked again', () => {
-  it('with the question, after a message that was not understood, after a back step and at a wake', async () => {
+  it('with the question, after a message that was not understood, a back step, a fallback and a wake', async () => {
     await converse(juice, { nlu, clock })
       .say('我想买果汁')
       .check((r) => expect(r.replies.at(-1)).toEqual(expect.objectContaining({ choices: ['苹果', '橙子', '西瓜'] })))
@@ -80,6 +80,14 @@ describe('choices go out with the question, and again whenever it is asked again
       })
       .say('长沙的')
       .check((r) => expect(r.replies.at(-1)?.choices).toEqual(['今天', '明天', '后天']))
+      .say('明天')
+      .expect('还有其它问题吗')
+      // Fallback: the weather ends, the order wakes and asks its question again, with its choices.
+      .say('没有了')
+      .expect('什么口味')
+      .check((r) => expect(r.replies.at(-1)?.choices).toEqual(['苹果', '橙子', '西瓜']))
+      .say('我想查询天气')
+      .say('长沙的')
       .say('继续买果汁')
       .expect('什么口味')
       .check((r) => {

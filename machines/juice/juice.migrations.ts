@@ -1,4 +1,4 @@
-import { mapContexts, type SnapshotMigration } from '@parley/dialogue-core';
+import { addThread, mapContexts, type SnapshotMigration } from '@parley/dialogue-core';
 
 /** Version-1 stage → version-2 state value, per context. */
 const MOVED: Record<string, Record<string, unknown>> = {
@@ -25,3 +25,6 @@ export const toVersion2: SnapshotMigration = (snapshot) => {
   }
   return snapshot;
 };
+
+/** Version 3 adds the `ingredients` context (an external brain): conversations stored before get its thread, idle. */
+export const toVersion3: SnapshotMigration = (snapshot) => addThread(snapshot, 'ingredients');

@@ -1,4 +1,5 @@
 import type { IntentEvent } from '@parley/dialogue-core';
+import { readySeconds } from './juice.settings';
 import { juiceKit } from './kit';
 import { member } from './member.context';
 import { describeOrder, isOnMenu, MENU, MEMBER_PRICE, NEW_CUSTOMER, PRICE, type Flavor } from './menu';
@@ -14,8 +15,11 @@ interface OrderData {
   saidEarly: boolean;
 }
 
-const { defineContext, ask, form, dependOn, say, update, remember, when, escape, propagate, entity } =
+const { defineContext, ask, form, dependOn, say, update, remember, schedule, when, escape, propagate, entity } =
   juiceKit.context<OrderData>();
+
+/** Seconds from payment to «您的果汁做好了» (JUICE_READY_SECONDS, read when the bot is defined). */
+const READY_SECONDS = readySeconds();
 
 /** The ice a message asks for: «常温» is no ice; a bare yes/no counts only when the ice question is the one asked. */
 function iceOf(event: IntentEvent, asked: boolean): boolean | undefined {
@@ -148,6 +152,11 @@ export const order = defineContext({
           const customer = memory.customer ?? NEW_CUSTOMER;
           return { ...customer, orders: customer.orders + 1, lastOrder: summaryOf(context) };
         }),
+        // A durable timer: «您的果汁做好了» is pushed later, whichever instance is up (the bot's `order.ready`).
+        schedule({
+          inMs: READY_SECONDS * 1000,
+          event: ({ context }) => ({ type: 'order.ready', order: describeOrder(summaryOf(context)) }),
+        }),
       ],
       output: { status: 'done' },
     },
@@ -160,6 +169,8 @@ export const order = defineContext({
     isMember: ({ memory }) => memory.customer?.member === true,
   },
   onCancel: { actions: [say('好的, 您的订单已取消。'), propagate()] },
+  // Back from a person at the shop (after «转人工»): the order goes on where it was.
+  onReturn: { actions: say('客服已经处理完毕, 我们继续点单。') },
   onFailure: { actions: [say('不好意思, 订单先取消了。'), propagate()] },
 });
 

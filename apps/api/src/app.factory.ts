@@ -8,6 +8,7 @@ import { ChannelAdapters } from './channels/channel.controller';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { migrations } from '../../../migrations';
 import { AdminService } from './admin/admin.service';
+import { brainServices } from './brains/brain.client';
 import { AppModule } from './app.module';
 import { BotRegistry } from './bots/bot.registry';
 import { ConfigError, loadConfig, type AppConfig } from './config/app.config';
@@ -97,7 +98,8 @@ export async function createApp(options: CreateAppOptions): Promise<ParleyApp> {
       store: new PostgresConversationStore(db),
       bots,
       nlu,
-      services: options.services ?? {},
+      // The configured external brains (BRAINS) first: services a test or an embedder passes win.
+      services: { ...brainServices(config.brains), ...(options.services ?? {}) },
       deliveries: {
         channels: { ...defaults.channels, ...(options.deliveries?.channels ?? {}) },
         services: { ...defaults.services, ...(options.deliveries?.services ?? {}) },

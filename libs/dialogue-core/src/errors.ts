@@ -8,6 +8,8 @@ export type DialogueErrorCode =
   | 'TURN_TIMEOUT'
   | 'TURN_LOOP'
   | 'EVENT_NOT_DECLARED'
+  | 'CONVERSATION_NOT_HELD'
+  | 'BRAIN_ANSWER_INVALID'
   | 'ENGINE_FAILURE';
 
 /** Where an error happened: enough to find the conversation and the state it was in. */
@@ -89,6 +91,18 @@ export class UndeclaredEventError extends DialogueError {
       declared.length === 0
         ? `The bot declares no external events, so '${type}' cannot be delivered. Handle it with \`events: { '${type}': … }\` in defineBot or an \`'ext.${type}'\` transition in a context.`
         : `The bot does not handle the external event '${type}'. It declares: ${declared.join(', ')}.`,
+      context,
+    );
+  }
+}
+
+/** A conversation was to be given back to the bot (`{ kind: 'handoff.return' }`) but no human holds it. */
+export class NotHeldError extends DialogueError {
+  override readonly name = 'NotHeldError';
+  constructor(context: DialogueErrorContext = {}) {
+    super(
+      'CONVERSATION_NOT_HELD',
+      'The conversation is not handed off to a human, so there is nothing to return: it is already with the bot.',
       context,
     );
   }

@@ -22,7 +22,19 @@ export type {
   TransitionConfig,
   Transitions,
 } from './authoring/authoring.types';
-export { say, update, remember, escape, propagate, sleepTo, replaceTo, schedule, call, run } from './authoring/actions';
+export {
+  say,
+  update,
+  remember,
+  escape,
+  propagate,
+  sleepTo,
+  replaceTo,
+  schedule,
+  call,
+  run,
+  handoff,
+} from './authoring/actions';
 export { ask, dependOn, finish, yieldUntil, when, homeContext, QUESTION_TAG, YIELD_TAG } from './authoring/stages';
 export { confirm, type ConfirmSpec, type ConfirmHandler } from './authoring/confirm';
 export type { AskConfig, DependOnConfig, DependOnResults, ParleyMeta } from './authoring/stages';
@@ -36,6 +48,7 @@ export {
 export {
   defineBot,
   PROCESS_ID,
+  HANDOFF_RETURN,
   type BotSpec,
   type BotDefinition,
   type BotMessages,
@@ -89,3 +102,15 @@ export {
 export type { Services } from './runtime/turn-scope';
 export * from './migrations';
 export * from './testing';
+export {
+  delegate,
+  brainContext,
+  parseBrainAnswer,
+  brainServiceKey,
+  BrainAnswerError,
+  type DelegateConfig,
+  type BrainContextSpec,
+  type BrainRequest,
+  type BrainAnswer,
+  type BrainResult,
+} from './authoring/delegate';

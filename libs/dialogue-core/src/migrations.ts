@@ -40,3 +40,18 @@ export function addContextFields(
 ): PersistedSnapshot {
   return mapContexts(snapshot, contextKey, (s) => ({ ...s, context: { ...defaults, ...(s.context ?? {}) } }));
 }
+
+/**
+ * A context added to the bot is a new thread of the process: conversations stored before it have no region for it.
+ * This adds it, not running (`idle`), so they restore.
+ *
+ * @example
+ * migrations: { 3: (snapshot) => addThread(snapshot, 'ingredients') }
+ */
+export function addThread(snapshot: PersistedSnapshot, thread: string): PersistedSnapshot {
+  const value = snapshot.value as { active?: Record<string, unknown> } | undefined;
+  if (value?.active && typeof value.active === 'object' && !(thread in value.active)) {
+    value.active = { ...value.active, [thread]: 'idle' };
+  }
+  return snapshot;
+}

@@ -45,6 +45,22 @@ export interface ContextResult {
   [key: string]: unknown;
 }
 
+/**
+ * What happened in a turn that other systems may want to hear about (outbound webhooks, the Studio, analytics),
+ * derived by the engine inside the turn, in the order it happened:
+ * - `context.finished`: a context ended with its result — at a final stage (`finish(...)`), or its thread ended by an
+ *   escape nobody stopped (`cancelled`, `rejected`, `failed`; a quit ends every task as `cancelled`). `thread` is the
+ *   thread it ran in (the context key at its top).
+ * - `escape`: an escape ended, in this turn: stopped by a context (`handledBy`), or at the top of its thread
+ *   (no `handledBy`: the thread ended). `context` is where it started.
+ * - `handoff.requested` / `handoff.returned`: the conversation was handed to a human, and given back to the bot.
+ */
+export type ConversationEvent =
+  | { type: 'context.finished'; context: string; thread?: string; result: ContextResult }
+  | { type: 'escape'; kind: EscapeKind; context: string; handledBy?: string }
+  | { type: 'handoff.requested'; reason?: string }
+  | { type: 'handoff.returned' };
+
 /** What must happen after the turn commits. The engine never does I/O itself. */
 export type Effect =
   | { type: 'memory.write'; scope: string; name: string; data: Json }
@@ -63,7 +79,18 @@ export type TurnInput =
       entities?: Entity[];
       confidence?: number;
     }
-  | { kind: 'event'; event: { type: string; [key: string]: unknown } };
+  | { kind: 'event'; event: { type: string; [key: string]: unknown } }
+  /** A human gives the conversation back to the bot after a handoff (the admin API). */
+  | { kind: 'handoff.return' };
+
+/** A conversation handed off to a human (`handoff()`): the bot stays silent until it is returned. */
+export interface Held {
+  reason?: string;
+  /** When the handoff was requested (ISO 8601, from the turn's clock). */
+  since: string;
+  /** The thread whose stage asked for it. */
+  thread: string;
+}
 
 /** Persisted state of one conversation: plain JSON, stored by the host between turns. */
 export interface ConversationState {
@@ -96,4 +123,12 @@ export interface TurnProblem {
   context?: string;
   stage?: string;
   message: string;
+}
+
+/**
+ * A turn's input that is not a message, as the transcript records it: the external event, or `{ type:
+ * 'handoff.return' }` for a conversation a human gave back.
+ */
+export function inboundEvent(input: Exclude<TurnInput, { kind: 'message' }>): { type: string; [key: string]: Json } {
+  return input.kind === 'event' ? (input.event as { type: string; [key: string]: Json }) : { type: 'handoff.return' };
 }

@@ -67,6 +67,22 @@ export const typeChecks = [
     slots: { size: { prompt: 'Size?', choices: ['small', 'large'], fill: (event) => o.entity(event, 'size') } },
     onDone: 'next',
   }),
+  o.handoff({ reason: ({ context }) => `after ${context.count} tries`, say: 'A person will take over.' }),
+  // @ts-expect-error: a reason computed from data the context does not have
+  o.handoff({ reason: ({ context }) => context.tries }),
+  // @ts-expect-error: what the bot says last is text
+  o.handoff({ say: 42 }),
+  o.ask({ prompt: 'x', onReturn: { actions: o.say('Back with you.') } }),
+  // @ts-expect-error: onReturn's actions are checked against the context's data like any other
+  o.ask({ prompt: 'x', onReturn: { actions: o.update({ sise: 'small' }) } }),
+  o.delegate({ brain: 'faq', memory: ['customer'], onDone: { actions: o.update(({ event }) => ({ count: Number(event.output.score) })) } }),
+  // @ts-expect-error: the brain may only see memory the bot declares
+  o.delegate({ brain: 'faq', memory: ['basket'], onDone: 'done' }),
+  // @ts-expect-error: a brain's result is JSON, not the context's data: `size` must be checked before it is used
+  o.delegate({ brain: 'faq', onDone: { actions: o.update(({ event }) => ({ size: event.output.size })) } }),
+  kit.brainContext({ id: 'faq', brain: 'faq', memory: ['customer'] }),
+  // @ts-expect-error: the same for a context that is all brain
+  kit.brainContext({ id: 'faq', brain: 'faq', memory: ['basket'] }),
   // @ts-expect-error: XState timers are not a stage option (they are lost between turns)
   o.ask({ prompt: 'x', after: { 1000: 'y' } }),
   defineBot({ id: 'x', version: 1, home: 'quiz', contexts: [quiz], intents: { go: openThread('quiz') } }),

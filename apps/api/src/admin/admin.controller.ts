@@ -45,6 +45,13 @@ export class AdminController {
     return this.admin.postEvent(id, event, messageId);
   }
 
+  /** Give a conversation handed off to a human (`handoff()`) back to the bot: a turn; its replies are pushed. */
+  @Post('conversations/:id/handoff/return')
+  @HttpCode(200)
+  returnFromHandoff(@Param('id', ConversationIdPipe) id: string) {
+    return this.admin.returnFromHandoff(id);
+  }
+
   @Post('conversations/:id/reset')
   @HttpCode(200)
   reset(@Param('id', ConversationIdPipe) id: string) {

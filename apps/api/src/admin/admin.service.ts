@@ -123,6 +123,19 @@ export class AdminService {
     });
   }
 
+  /**
+   * A person gives a held conversation back to the bot: a turn (the stage's `onReturn`, then the pending question),
+   * whose replies are pushed. 409 CONVERSATION_NOT_HELD when no human holds it.
+   */
+  returnFromHandoff(id: string): Promise<TurnResponse> {
+    return this.turns.take({
+      target: { kind: 'conversation', id },
+      input: { kind: 'handoff.return' },
+      messageId: randomUUID(),
+      delivery: 'push',
+    });
+  }
+
   /** Forget the dialogue state (and conversation-scoped memory, and pending timers); the transcript stays. */
   async reset(id: string): Promise<{ conversationId: string; status: 'reset' }> {
     const reset = await this.runtime.store.transaction(async (tx) => {

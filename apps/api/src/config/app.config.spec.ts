@@ -1,6 +1,29 @@
 import { ConfigError, loadConfig } from './app.config';
 
 describe('loadConfig', () => {
+  test('BRAINS: a URL, or a URL and a timeout bounded by the turn time limit', () => {
+    expect(loadConfig({}).brains).toEqual({});
+    const config = loadConfig({
+      TURN_TIME_LIMIT_MS: '5000',
+      BRAINS: JSON.stringify({ faq: 'http://127.0.0.1:4010/', legacy: { url: 'https://bot.example/api', timeoutMs: 1200 } }),
+    });
+    expect(config.brains).toEqual({
+      faq: { url: 'http://127.0.0.1:4010/', timeoutMs: 3000 },
+      legacy: { url: 'https://bot.example/api', timeoutMs: 1200 },
+    });
+    expect(loadConfig({ TURN_TIME_LIMIT_MS: '1000', BRAINS: '{"faq": "http://127.0.0.1:1/"}' }).brains.faq?.timeoutMs).toBe(1000);
+  });
+
+  test.each([
+    ['not json', 'BRAINS must be a JSON object'],
+    ['{"Faq": "http://x/"}', "'Faq' is not a brain name"],
+    ['{"faq": "ftp://x/"}', "the url of 'faq' must be an http:// or https:// URL"],
+    ['{"faq": {"url": "http://x/", "timeoutMs": 60000}}', "the timeoutMs of 'faq' must be an integer from 10 to TURN_TIME_LIMIT_MS (10000)"],
+    ['{"faq": {"url": "http://x/", "timeout": 100}}', "'faq' has unknown field(s) timeout"],
+  ])('BRAINS %s is refused at start-up: %s', (raw, message) => {
+    expect(() => loadConfig({ BRAINS: raw })).toThrow(expect.objectContaining({ message: expect.stringContaining(message) }));
+  });
+
   test('defaults: port 3000, embedded database in ./.parley, a generated admin token', () => {
     const config = loadConfig({}, '/srv/parley');
     expect(config).toMatchObject({ port: 3000, host: '127.0.0.1', databaseUrl: undefined, dataDir: '/srv/parley/.parley', databaseSchema: 'public' });

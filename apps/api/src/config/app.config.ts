@@ -39,6 +39,14 @@ export interface AppConfig {
   readonly channelsFile?: string;
   /** The platform channels it enables, validated (docs/channels.md). */
   readonly channels: readonly ConfiguredChannel[];
+  /** External brains by name (`BRAINS`, docs/brains.md): where bots' `delegate` stages send messages. */
+  readonly brains: Readonly<Record<string, BrainEndpoint>>;
+}
+
+/** One external brain: its URL (POSTed the brain request) and how long it may take (at most the turn's limit). */
+export interface BrainEndpoint {
+  readonly url: string;
+  readonly timeoutMs: number;
 }
 
 /** A setting that is missing or malformed: start-up stops with this message. */
@@ -62,6 +70,8 @@ export const ENVIRONMENT: Readonly<Record<string, string>> = {
   TURN_TIME_LIMIT_MS: "how long a turn's service calls may take (default 10000)",
   SCHEDULER_POLL_MS: 'how often due timers are looked for (default 1000)',
   OUTBOX_POLL_MS: 'how often outbox items are looked for (default 1000)',
+  BRAINS:
+    'JSON {"<brain>": "<url>" or {"url": "<url>", "timeoutMs": n}}: the external brains bots delegate to (default timeout 3000, at most TURN_TIME_LIMIT_MS; default: none)',
   CHANNELS_FILE: 'YAML file of each bot\'s platform channels (Telegram, Slack, …); ${NAME} in it is read from the environment (default: none)',
 };
 
@@ -151,7 +161,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     outboxPollMs: int('OUTBOX_POLL_MS', 1000, 10, 600_000),
     channelsFile,
     channels: Object.freeze(channels.channels),
+    brains: {},
   };
+  const brains = readBrains(env.BRAINS, config.turnTimeLimitMs, problems);
   if (config.embeddedIdleInTransactionMs <= config.turnTimeLimitMs) {
     problems.push(
       `EMBEDDED_IDLE_IN_TRANSACTION_MS (${config.embeddedIdleInTransactionMs}) must be longer than TURN_TIME_LIMIT_MS ` +
@@ -165,5 +177,55 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     );
   }
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
-  return Object.freeze(config);
+  return Object.freeze({ ...config, brains });
+}
+
+/** `BRAINS`: brain name → URL, or → { url, timeoutMs }; a timeout is bounded by the turn's time limit. */
+function readBrains(raw: string | undefined, turnTimeLimitMs: number, problems: string[]): Readonly<Record<string, BrainEndpoint>> {
+  const brains: Record<string, BrainEndpoint> = {};
+  if (!raw) return Object.freeze(brains);
+  const example = '{"faq": "http://127.0.0.1:4010/"} or {"faq": {"url": "http://127.0.0.1:4010/", "timeoutMs": 2000}}';
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    problems.push(`BRAINS must be a JSON object of brain name → URL, e.g. ${example}`);
+    return Object.freeze(brains);
+  }
+  const defaultTimeout = Math.min(3000, turnTimeLimitMs);
+  for (const [name, value] of Object.entries(parsed as Record<string, unknown>)) {
+    if (!/^[a-z][a-z0-9_-]*$/.test(name)) {
+      problems.push(`BRAINS: '${name}' is not a brain name (lower-case letters, digits, '-' or '_')`);
+      continue;
+    }
+    const spec = (typeof value === 'string' ? { url: value } : value) as { url?: unknown; timeoutMs?: unknown } | null;
+    if (!spec || typeof spec !== 'object' || Array.isArray(spec)) {
+      problems.push(`BRAINS: '${name}' must be a URL or {"url": …, "timeoutMs": …}`);
+      continue;
+    }
+    const unknown = Object.keys(spec).filter((key) => key !== 'url' && key !== 'timeoutMs');
+    if (unknown.length > 0) problems.push(`BRAINS: '${name}' has unknown field(s) ${unknown.join(', ')} (allowed: url, timeoutMs)`);
+    let url: URL | undefined;
+    try {
+      url = typeof spec.url === 'string' ? new URL(spec.url) : undefined;
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+      problems.push(`BRAINS: the url of '${name}' must be an http:// or https:// URL (got ${JSON.stringify(spec.url)})`);
+      continue;
+    }
+    const timeoutMs = spec.timeoutMs ?? defaultTimeout;
+    if (typeof timeoutMs !== 'number' || !Number.isInteger(timeoutMs) || timeoutMs < 10 || timeoutMs > turnTimeLimitMs) {
+      problems.push(
+        `BRAINS: the timeoutMs of '${name}' must be an integer from 10 to TURN_TIME_LIMIT_MS (${turnTimeLimitMs}) (got ${JSON.stringify(spec.timeoutMs)})`,
+      );
+      continue;
+    }
+    brains[name] = Object.freeze({ url: url.toString(), timeoutMs });
+  }
+  return Object.freeze(brains);
 }

@@ -24,6 +24,8 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = Object.freeze({
   UNAUTHORIZED: 401,
   SIGNATURE_INVALID: 401,
   BOT_NOT_FOUND: 404,
+  // a handoff return for a conversation no human holds
+  CONVERSATION_NOT_HELD: 409,
   CONVERSATION_NOT_FOUND: 404,
   ROUTE_NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
@@ -50,6 +52,8 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = Object.freeze({
   NLU_UNREACHABLE: 503,
   NLU_HTTP_STATUS: 502,
   NLU_BAD_RESPONSE: 502,
+  // an external brain answered nonsense; inside a turn it becomes a failure escape (and a logged problem)
+  BRAIN_ANSWER_INVALID: 502,
   // persistence
   DATA_DIR_LOCKED: 500,
   DATABASE_UNAVAILABLE: 503,

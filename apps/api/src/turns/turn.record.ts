@@ -56,5 +56,7 @@ function turnState(result: TurnResult): Json {
     intent: result.understanding?.intent ?? null,
     // The answers the pending question offers: a web chat shows its buttons again after a reload.
     ...(result.pendingChoices ? { choices: [...result.pendingChoices] } : {}),
+    // Handed off to a person (`handoff()`): the bot is silent until the conversation is returned.
+    ...(result.held ? { held: { ...result.held } } : {}),
   };
 }

@@ -1,5 +1,6 @@
 import {
   assertEventDeclared,
+  inboundEvent,
   preloadAddresses,
   runTurn,
   type BotDefinition,
@@ -325,9 +326,8 @@ function stateOf(bot: BotDefinition, conversation: ConversationRecord, history: 
 
 /** Whether a redelivered message says what the first delivery said (text, or the same event). */
 function sameInbound(input: TurnInput, first: { text: string; event: Json | null }): boolean {
-  return input.kind === 'message'
-    ? first.event === null && first.text === input.text
-    : first.event !== null && sameJson(first.event, input.event as Json);
+  if (input.kind === 'message') return first.event === null && first.text === input.text;
+  return first.event !== null && sameJson(first.event, inboundEvent(input));
 }
 
 function withoutSnapshot(conversation: ConversationRecord): CachedConversation['conversation'] {

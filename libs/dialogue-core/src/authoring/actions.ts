@@ -1,4 +1,5 @@
-import { assign, raise, sendParent } from 'xstate';
+import { assign, enqueueActions, raise } from 'xstate';
+import { escapeBubbled, escapeKindOf } from '../runtime/events';
 import type { Json } from '../ports/memory.port';
 import { currentTurn, record } from '../runtime/turn-scope';
 import type { EscapeKind } from '../types';
@@ -84,11 +85,15 @@ export function escape<TData = unknown, TEvent = DialogueEvent>(kind: EscapeKind
  */
 export function propagate<TData = unknown, TEvent = DialogueEvent>(kind?: EscapeKind): Action<TData, TEvent> {
   return asAction(
-    sendParent(({ event, self }) => ({
-      type: 'bubble',
-      event: kind ? { type: `escape.${kind}`, announced: true } : { ...event, announced: true },
-      from: self.id,
-    })),
+    enqueueActions(({ event, self, enqueue }) => {
+      const going = kind ?? escapeKindOf(event.type);
+      if (going) escapeBubbled(self.id, going);
+      enqueue.sendParent({
+        type: 'bubble',
+        event: kind ? { type: `escape.${kind}`, announced: true } : { ...event, announced: true },
+        from: self.id,
+      });
+    }),
   );
 }
 
@@ -154,4 +159,28 @@ export function run<TData = unknown, TEvent = DialogueEvent, TMemory = MemoryVie
   fn: (args: DialogueArgs<TData, TEvent, TMemory>) => void,
 ): Action<TData, TEvent> {
   return asAction((args: XStateArgs) => fn(dialogueArgs(args)));
+}
+
+/**
+ * Hand the conversation to a human: `say` (if given) is the bot's last word; from then on the conversation is held —
+ * user messages are recorded, but the bot replies nothing and no stage reacts — until the admin API returns it to
+ * the bot (`POST /api/conversations/:id/handoff/return`). Then the stage's `onReturn` runs, if it has one, and the
+ * pending question is asked again. External events and timers still reach the conversation while it is held.
+ *
+ * @example
+ * 'intent.human': { actions: handoff({ reason: 'asked for a person', say: '好的, 正在为您转人工客服, 请稍候。' }) }
+ */
+export function handoff<TData = unknown, TEvent = DialogueEvent, TMemory = MemoryView>(options: {
+  reason?: Dynamic<string, TData, TEvent, TMemory>;
+  say?: Dynamic<string, TData, TEvent, TMemory>;
+} = {}): Action<TData, TEvent> {
+  const { reason, say: text } = options;
+  return asAction(
+    enqueueActions(({ context, event, enqueue }) => {
+      const args: XStateArgs = { context, event };
+      if (text !== undefined) currentTurn().emitted.push({ type: 'reply', text: resolve(text, args) });
+      // Bubbles up the thread to the process, which holds the conversation.
+      enqueue.raise({ type: 'thread.handoff', ...(reason !== undefined ? { reason: resolve(reason, args) } : {}) });
+    }),
+  );
 }

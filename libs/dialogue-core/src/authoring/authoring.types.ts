@@ -149,6 +149,11 @@ export interface StageConfig<TData = unknown> {
   onReject?: EscapeHandler<TData>;
   onFailure?: EscapeHandler<TData>;
   onQuit?: EscapeHandler<TData>;
+  /**
+   * What to do when a human gives the conversation back after a `handoff()` (e.g. `say('I am back.')`, or a target);
+   * then the pending question is asked again.
+   */
+  onReturn?: Transitions<TData, DialogueEvent>;
 }
 
 /** Entity values by entity name, e.g. `{ flavor: '苹果' | '橙子'; phone: string; number: number }`. */

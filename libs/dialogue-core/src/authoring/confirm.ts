@@ -1,4 +1,5 @@
 import { raise, sendParent } from 'xstate';
+import { escapeBubbled, escapeHeld, escapeStopped } from '../runtime/events';
 import { record } from '../runtime/turn-scope';
 import type { EscapeKind } from '../types';
 import { resolve } from './args';
@@ -34,7 +35,9 @@ export type { ConfirmHandler };
  *   no: say("Good, let's carry on."),
  * })
  */
-export function confirm<TData = unknown, TMemory = MemoryView>(spec: ConfirmSpec<TData, TMemory>): ConfirmHandler<TData> {
+export function confirm<TData = unknown, TMemory = MemoryView>(
+  spec: ConfirmSpec<TData, TMemory>,
+): ConfirmHandler<TData> {
   return { [CONFIRM]: spec };
 }
 
@@ -48,15 +51,20 @@ export function isConfirm(handler: unknown): handler is ConfirmHandler<unknown> 
  * request); the process routes the answer back down the thread as `confirm.yes` / `confirm.no`, which bubbles up to
  * this level again.
  */
-export function expandConfirm(kind: EscapeKind, handler: ConfirmHandler<unknown>): Record<string, Record<string, unknown>> {
+export function expandConfirm(
+  kind: EscapeKind,
+  handler: ConfirmHandler<unknown>,
+): Record<string, Record<string, unknown>> {
   const { prompt, choices, yes, no } = handler[CONFIRM] as ConfirmSpec;
   const isKind = ({ event }: { event: { kind?: unknown } }) => event.kind === kind;
+  const goesOn = ({ self }: { self: { id: string } }) => escapeBubbled(self.id, kind);
   const goOn =
     yes === undefined
       ? // Nothing said: the escape goes on unannounced, and the top of the thread says the default message.
-        [sendParent(({ self }) => ({ type: 'bubble', event: { type: `escape.${kind}` }, from: self.id }))]
+        [goesOn, sendParent(({ self }) => ({ type: 'bubble', event: { type: `escape.${kind}` }, from: self.id }))]
       : [
           ...toList(yes),
+          goesOn,
           sendParent(({ self }) => ({
             type: 'bubble',
             event: { type: `escape.${kind}`, announced: true },
@@ -65,15 +73,25 @@ export function expandConfirm(kind: EscapeKind, handler: ConfirmHandler<unknown>
         ];
   return {
     [`escape.${kind}`]: {
-      actions: raise((args) => ({
-        type: 'thread.confirm',
-        kind,
-        prompt: resolve(prompt, args),
-        ...(choices !== undefined ? { choices: [...resolve(choices, args)] } : {}),
-      })),
+      actions: [
+        () => escapeHeld(kind),
+        raise((args) => ({
+          type: 'thread.confirm',
+          kind,
+          prompt: resolve(prompt, args),
+          ...(choices !== undefined ? { choices: [...resolve(choices, args)] } : {}),
+        })),
+      ],
     },
     'confirm.yes': { guard: isKind, actions: goOn },
-    'confirm.no': { guard: isKind, actions: [...toList(no), record({ type: 'parley.reask' })] },
+    'confirm.no': {
+      guard: isKind,
+      actions: [
+        ({ self }: { self: { id: string } }) => escapeStopped(self.id, kind),
+        ...toList(no),
+        record({ type: 'parley.reask' }),
+      ],
+    },
   };
 }
 

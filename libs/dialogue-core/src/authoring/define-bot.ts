@@ -9,6 +9,17 @@ import type { MemoryCatalog, MemoryDeclaration } from './memory';
 import { reask, type EventHandler, type IntentHandler } from './bot-intents';
 import { record, type Services } from '../runtime/turn-scope';
 import { say } from './actions';
+import { contextFinished, escapeAtTop as escapeReachedTop, escapeKindOf, recordEvent } from '../runtime/events';
+import { currentTurn } from '../runtime/turn-scope';
+import type { ResultStatus } from './authoring.types';
+
+/** The status a task ends with when an escape ends its thread (a quit drops every task: `cancelled`). */
+const ESCAPE_STATUS: Record<string, ResultStatus> = {
+  cancel: 'cancelled',
+  reject: 'rejected',
+  failure: 'failed',
+  quit: 'cancelled',
+};
 
 /** What the bot says in situations the engine handles itself. */
 export interface BotMessages {
@@ -122,6 +133,9 @@ const DEFAULT_MESSAGES: BotMessages = {
   reset: "Sorry, I lost track of our conversation. Let's start again.",
   waiting: "That task is waiting for a result; I'll let you know.",
 };
+
+/** The event the engine sends the process when a human returns a conversation (`{ kind: 'handoff.return' }`). */
+export const HANDOFF_RETURN = 'parley.handoff.return';
 
 /** Id of the root machine: state ids read `#process.active.<thread>.running`. */
 export const PROCESS_ID = 'process';
@@ -315,7 +329,11 @@ function buildProcess(
                 : { target: 'idle', actions: { type: 'threadEnded', params: { thread } } },
             onError: {
               target: 'idle',
-              actions: [say(messages.failure), { type: 'threadEnded', params: { thread } }],
+              actions: [
+                () => contextFinished(thread, thread, { status: 'failed' }),
+                say(messages.failure),
+                { type: 'threadEnded', params: { thread } },
+              ],
             },
           },
           on: {
@@ -343,6 +361,11 @@ function buildProcess(
   const escapeAtTop = (message: string, atHome = message) =>
     enqueueActions(({ context, event, enqueue }: any) => {
       const thread: string = event.thread ?? context.focus;
+      const kind = escapeKindOf(event.type);
+      if (kind) {
+        escapeReachedTop(thread, kind);
+        if (thread !== home) contextFinished(thread, thread, { status: ESCAPE_STATUS[kind]! });
+      }
       if (thread === home) {
         if (!event.announced) enqueue(say(atHome));
         enqueue(reask);
@@ -353,6 +376,14 @@ function buildProcess(
       enqueue.raise({ type: 'thread.stop', target: thread });
       enqueue(reask);
     });
+
+  // A quit ends every task under way: each one's thread is reported as ended (cancelled).
+  const quitEvents = ({ context, event }: any) => {
+    const ctx: ProcessContext = context;
+    escapeReachedTop(event.thread ?? ctx.focus, 'quit');
+    const tasks = [ctx.focus, ...ctx.sleeping, ...ctx.yielding, ...ctx.blocking].filter((t) => t !== home);
+    for (const thread of new Set(tasks)) contextFinished(thread, thread, { status: 'cancelled' });
+  };
 
   const botIntentHandlers: Record<string, any> = {};
   for (const [name, handler] of Object.entries(spec.intents ?? {})) botIntentHandlers[`intent.${name}`] = handler;
@@ -460,6 +491,31 @@ function buildProcess(
                 reask,
               ],
             },
+            // A stage handed the conversation to a human: hold it (run-turn then lets no user message in).
+            'thread.handoff': {
+              actions: [
+                assign(({ context, event }: any) => ({
+                  handoff: {
+                    ...(typeof event.reason === 'string' ? { reason: event.reason } : {}),
+                    since: currentTurn().clock.now().toISOString(),
+                    thread: event.thread ?? context.focus,
+                  },
+                })),
+                ({ event }: any) =>
+                  recordEvent({ type: 'handoff.requested', ...(typeof event.reason === 'string' ? { reason: event.reason } : {}) }),
+              ],
+            },
+            // Given back to the bot: the focused thread hears it (a stage's `onReturn`), then its question is asked again.
+            [HANDOFF_RETURN]: {
+              actions: enqueueActions(({ context, enqueue }: any) => {
+                enqueue.assign({ handoff: null });
+                recordEvent({ type: 'handoff.returned' });
+                if (context.confirming?.thread !== context.focus) {
+                  enqueue.raise({ type: 'turn', event: { type: 'handoff.returned' } });
+                }
+                enqueue(reask);
+              }),
+            },
             'thread.block': {
               actions: enqueueActions(({ context, event, enqueue, check }: any) => {
                 const target: string = event.target;
@@ -487,9 +543,9 @@ function buildProcess(
               {
                 guard: ({ context }: any) => threads.hasTasks(context),
                 target: 'ended',
-                actions: say(messages.goodbyeUnfinished),
+                actions: [quitEvents, say(messages.goodbyeUnfinished)],
               },
-              { target: 'ended', actions: say(messages.goodbye) },
+              { target: 'ended', actions: [quitEvents, say(messages.goodbye)] },
             ],
             'escape.cancel': { actions: escapeAtTop(messages.cancelled, messages.nothingToCancel) },
             'escape.reject': { actions: escapeAtTop(messages.rejected) },

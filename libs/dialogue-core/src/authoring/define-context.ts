@@ -1,14 +1,16 @@
-import { setup, type AnyActorLogic, type AnyStateMachine } from 'xstate';
+import { setup, type AnyActorLogic, type AnyActorRef, type AnyStateMachine } from 'xstate';
+import { contextFinished } from '../runtime/events';
 import { DefinitionError } from '../errors';
 import { contextPlumbing, plumbingActions, RESERVED_EVENTS, RESTART_EVENT } from '../runtime/plumbing';
 import { currentTurn } from '../runtime/turn-scope';
-import type { EscapeKind } from '../types';
+import type { ContextResult, EscapeKind } from '../types';
 import type { ExternalEvent, IntentEvent } from '../types';
 import { dialogueArgs } from './args';
-import type { Action, DialogueArgs, DialogueEvent, EscapeHandler, On, StageConfig } from './authoring.types';
+import type { Action, DialogueArgs, DialogueEvent, EscapeHandler, On, StageConfig, Transitions } from './authoring.types';
 import type { MemoryDeclaration, MemoryView } from './memory';
 import { expandConfirm, isConfirm } from './confirm';
 import { SERVICE_LOGIC } from './services';
+import { BRAIN_MARKER, brainInvoke } from './delegate';
 import { counted, countedAll, failureOnError, type Where } from './transitions';
 
 /** What a context starts with: `dependOn`'s `input`, or `{ trigger }` (the message or event) when it starts a thread. */
@@ -45,6 +47,8 @@ export interface ContextSpec<TData extends object = object, TMemory = MemoryView
   onReject?: EscapeHandler<TData>;
   onFailure?: EscapeHandler<TData>;
   onQuit?: EscapeHandler<TData>;
+  /** What to do when a human gives the conversation back after a `handoff()` (before the question is asked again). */
+  onReturn?: Transitions<TData, DialogueEvent>;
   /** Named guards (visible by name in diagrams), written against the dialogue arguments. */
   guards?: Record<string, (args: DialogueArgs<NoInfer<TData>, DialogueEvent, TMemory>) => boolean>;
   /** Named actions. */
@@ -153,7 +157,10 @@ export function buildContextMachine(
   children: Record<string, AnyStateMachine>,
 ): AnyStateMachine {
   const { spec } = definition;
-  const authorOn: Record<string, any> = withEscapeHandlers(spec.on ?? {}, spec as unknown as Record<string, unknown>);
+  const authorOn: Record<string, any> = withEscapeHandlers(
+    withReturn(spec.on ?? {}, spec.onReturn),
+    spec as unknown as Record<string, unknown>,
+  );
   const guards: Record<string, any> = {};
   for (const [name, guard] of Object.entries(spec.guards ?? {})) {
     guards[name] = (args: any) => guard(dialogueArgs(args));
@@ -200,8 +207,11 @@ function mapStages(
   for (const [name, stage] of Object.entries(stages)) {
     const path = prefix ? `${prefix}.${name}` : name;
     const where = { context: contextId, stage: path };
-    const { onCancel, onReject, onFailure, onQuit, states, always, invoke, ...rest } = stage;
-    const on = countedAll(withEscapeHandlers(rest.on ?? {}, { onCancel, onReject, onFailure, onQuit }), where);
+    const { onCancel, onReject, onFailure, onQuit, onReturn, states, always, invoke, ...rest } = stage;
+    const on = countedAll(
+      withEscapeHandlers(withReturn(rest.on ?? {}, onReturn), { onCancel, onReject, onFailure, onQuit }),
+      where,
+    );
     if (stage.meta?.dependOn !== undefined) {
       const id = `${contextId}.${path}`;
       on[RESTART_EVENT] = counted(
@@ -209,8 +219,11 @@ function mapStages(
         where,
       );
     }
+    // A final stage of the context itself: the context ends here, with this stage's output as its result.
+    const finished = !prefix && rest.type === 'final' ? [finishedAt(contextId, rest.output)] : [];
     result[name] = {
       ...rest,
+      ...(finished.length ? { entry: [...finished, ...toList(rest.entry ?? [])] } : {}),
       ...(Object.keys(on).length ? { on } : {}),
       ...(always !== undefined ? { always: counted(always, where) } : {}),
       ...(invoke !== undefined ? { invoke: mapInvoke(invoke, where) } : {}),
@@ -220,14 +233,20 @@ function mapStages(
   return result;
 }
 
+/** Entry action of a context's final stage: report `context.finished` with the result the stage gives. */
+function finishedAt(contextId: string, output: unknown) {
+  return function parleyContextFinished(args: { context: unknown; event: unknown; self: AnyActorRef }): void {
+    const value: unknown = typeof output === 'function' ? (output as (a: unknown) => unknown)(args) : output;
+    const result = (value && typeof value === 'object' ? value : {}) as Partial<ContextResult>;
+    contextFinished(contextId, args.self, { ...result, status: result.status ?? 'done' });
+  };
+}
+
 function mapInvoke(invoke: unknown, where: Where): unknown {
   if (Array.isArray(invoke)) return invoke.map((one) => mapInvoke(one, where));
-  const { [SERVICE_LOGIC]: _logic, ...config } = invoke as {
-    src?: unknown;
-    onDone?: unknown;
-    onError?: unknown;
-    [SERVICE_LOGIC]?: unknown;
-  };
+  const { [SERVICE_LOGIC]: _logic, ...own } = invoke as Record<string, unknown>;
+  // A brain's invoke (`delegate`) is finished here, where the stage's path is known.
+  const { [BRAIN_MARKER]: _brain, ...config } = brainInvoke(own, where) ?? own;
   const onError = config.onError ?? { actions: failureOnError('SERVICE_FAILED', String(config.src), where) };
   return {
     ...config,
@@ -251,6 +270,11 @@ function withEscapeHandlers(on: Record<string, any>, handlers: Record<string, un
     }
   }
   return result;
+}
+
+/** `onReturn` (after a handoff to a human) is the handler of `handoff.returned`. */
+function withReturn(on: Record<string, any>, onReturn: unknown): Record<string, any> {
+  return onReturn === undefined ? on : { ...on, 'handoff.returned': onReturn };
 }
 
 function toList(value: unknown): unknown[] {

@@ -1,6 +1,6 @@
 import type { Json } from '../ports/memory.port';
 import type { EscapeKind } from '../types';
-import { call, escape, propagate, remember, replaceTo, run, say, schedule, sleepTo, update } from './actions';
+import { call, escape, handoff, propagate, remember, replaceTo, run, say, schedule, sleepTo, update } from './actions';
 import { entity, hasEntity } from './args';
 import type {
   Action,
@@ -17,6 +17,7 @@ import type {
   Transitions,
 } from './authoring.types';
 import { confirm, type ConfirmSpec } from './confirm';
+import { brainContext, delegate, type BrainContextSpec, type BrainResult, type DelegateConfig } from './delegate';
 import { defineContext, type ContextDefinition, type ContextSpec } from './define-context';
 import { form, type FormConfig } from './form';
 import type { MemoryView } from './memory';
@@ -93,9 +94,16 @@ export interface ContextKit<TData extends object, TResult extends object, TMemor
     event: Dynamic<{ type: string; [key: string]: unknown }, TData, TEvent>;
     key?: string;
   }): Action<TData, TEvent>;
+  /** Hand the conversation to a human until the admin API returns it (see `handoff`). */
+  handoff<TEvent = DialogueEvent>(
+    this: void,
+    options?: { reason?: Dynamic<string, TData, TEvent, TMemory>; say?: Dynamic<string, TData, TEvent, TMemory> },
+  ): Action<TData, TEvent>;
   call<TEvent = DialogueEvent>(this: void, service: string, input: Dynamic<Json, TData, TEvent>): Action<TData, TEvent>;
   run<TEvent = DialogueEvent>(this: void, fn: (args: DialogueArgs<TData, TEvent, TMemory>) => void): Action<TData, TEvent>;
   confirm(this: void, spec: ConfirmSpec<TData, TMemory>): ConfirmHandler<TData>;
+  /** A stage that hands the conversation to an external brain (see `delegate`); `memory` names the bot's memory. */
+  delegate(this: void, config: DelegateConfig<TData, TMemory>): StageConfig<TData>;
   /** The value of the entity `name` in an event, typed by the bot's entities. */
   entity<K extends keyof TEntities & string>(this: void, event: unknown, name: K): TEntities[K] | undefined;
   hasEntity(this: void, event: unknown, name: keyof TEntities & string): boolean;
@@ -103,6 +111,8 @@ export interface ContextKit<TData extends object, TResult extends object, TMemor
 
 /** A bot's kit: the types its contexts share (memory, entities), and a typed kit per context. */
 export interface BotKit<TBot extends BotTypes> {
+  /** A context that is all external brain (see `brainContext`), its `memory` list typed by the bot's memory. */
+  brainContext(spec: BrainContextSpec<MemoryOf<TBot>>): ContextDefinition<Record<string, never>, BrainResult>;
   context<TData extends object, TResult extends object = Record<string, never>>(): ContextKit<
     TData,
     TResult,
@@ -129,8 +139,10 @@ const HELPERS = {
   replaceTo,
   schedule,
   call,
+  handoff,
   run,
   confirm,
+  delegate,
   entity,
   hasEntity,
 };
@@ -144,7 +156,10 @@ const HELPERS = {
  * const { defineContext, ask, form, update, say, when, entity } = juiceKit.context<OrderData, OrderResult>();
  */
 export function botKit<TBot extends BotTypes = BotTypes>(): BotKit<TBot> {
-  return { context: () => HELPERS as unknown as ContextKit<never, never, never, never> } as unknown as BotKit<TBot>;
+  return {
+    brainContext,
+    context: () => HELPERS as unknown as ContextKit<never, never, never, never>,
+  } as unknown as BotKit<TBot>;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { raise } from 'xstate';
 import { DialogueError } from '../errors';
+import { escapeKindOf, escapeSeen } from '../runtime/events';
 import { currentTurn } from '../runtime/turn-scope';
 
 /** Where a transition is written: the context and the stage path (`(context)` for the context's own `on`). */
@@ -14,20 +15,32 @@ export interface Where {
  * process is out of memory and take every conversation on the instance with it; over the bound, the action throws,
  * the context fails, and the failure is an escape like any other. The overrun is reported in `TurnResult.problems`.
  */
-export function counted(transition: unknown, where: Where): unknown {
-  if (Array.isArray(transition)) return transition.map((t) => counted(t, where));
+export function counted(transition: unknown, where: Where, first: readonly unknown[] = []): unknown {
+  if (Array.isArray(transition)) return transition.map((t) => counted(t, where, first));
   const step = stepCounter(where);
-  if (typeof transition === 'string') return { target: transition, actions: [step] };
+  if (typeof transition === 'string') return { target: transition, actions: [step, ...first] };
   if (transition === undefined || transition === null || typeof transition !== 'object') return transition;
   const config = transition as { actions?: unknown };
-  return { ...config, actions: [step, ...toList(config.actions)] };
+  return { ...config, actions: [step, ...first, ...toList(config.actions)] };
 }
 
-/** Every transition of an `on` map (or `always` list) counted. */
+/**
+ * Every transition of an `on` map (or `always` list) counted; a transition for an escape also tells the turn this
+ * context saw it (`TurnResult.events`).
+ */
 export function countedAll(on: Record<string, unknown>, where: Where): Record<string, unknown> {
   const result: Record<string, unknown> = {};
-  for (const [event, transition] of Object.entries(on)) result[event] = counted(transition, where);
+  for (const [event, transition] of Object.entries(on)) {
+    result[event] = counted(transition, where, event.startsWith('escape.') ? [escapeSeenAt(where.context)] : []);
+  }
   return result;
+}
+
+function escapeSeenAt(context: string) {
+  return function parleyEscapeSeen({ event }: { event: { type: string } }): void {
+    const kind = escapeKindOf(event.type);
+    if (kind) escapeSeen(context, kind);
+  };
 }
 
 function stepCounter({ context, stage }: Where) {

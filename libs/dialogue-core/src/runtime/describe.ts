@@ -1,6 +1,7 @@
 import type { AnyActorRef } from 'xstate';
 import type { BotDefinition } from '../authoring/define-bot';
-import type { ConversationState, ThreadsView } from '../types';
+import type { ConversationState, Held, ThreadsView } from '../types';
+import type { ProcessContext } from './threads';
 import { activePath, focusChain, pendingReply, threadsOf } from './inspect';
 import { systemClock, type ClockPort } from '../ports/clock.port';
 import type { Json } from '../ports/memory.port';
@@ -29,6 +30,8 @@ export interface ConversationView {
   pendingQuestion?: string;
   /** The answers the pending question offers (`ask({ choices })`): a web chat shows them again after a reload. */
   pendingChoices?: readonly string[];
+  /** Set while a human holds the conversation (`handoff()`), until it is returned to the bot. */
+  held?: Held;
   /** How many earlier steps "go back" can restore. */
   backSteps: number;
   tree: ActorNode;
@@ -71,6 +74,7 @@ function describeIn(bot: BotDefinition, state: ConversationState): ConversationV
     const ended = (state.snapshot as any)?.status === 'done';
     const chain = focusChain(restored.actor);
     const question = pendingReply(restored.actor, chain);
+    const held = ended ? undefined : (restored.actor.getSnapshot().context as ProcessContext | undefined)?.handoff;
     return {
       bot: state.bot,
       version: state.version,
@@ -80,6 +84,7 @@ function describeIn(bot: BotDefinition, state: ConversationState): ConversationV
       activePath: activePath(restored.actor, chain),
       pendingQuestion: question?.text,
       ...(question?.choices ? { pendingChoices: question.choices } : {}),
+      ...(held ? { held } : {}),
       backSteps: restored.history.length,
       tree: node(restored.actor, 'process'),
       problem: restored.reset?.reason,

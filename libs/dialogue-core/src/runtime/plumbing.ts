@@ -1,4 +1,5 @@
 import { forwardTo, raise, sendParent, sendTo } from 'xstate';
+import { escapeBubbled, escapeKindOf } from './events';
 
 /**
  * Event routing inside the statecharts ("capture down, bubble up", docs/design.md#routing-capture-down-bubble-up):
@@ -27,7 +28,7 @@ export const RESTART_EVENT = 'parley.restart';
 export const RESERVED_EVENTS = ['turn', 'bubble'] as const;
 
 /** Prefixes that bubble when a context does not handle them. */
-export const BUBBLING_PREFIXES = ['intent', 'escape', 'thread', 'confirm'] as const;
+export const BUBBLING_PREFIXES = ['intent', 'escape', 'thread', 'confirm', 'handoff'] as const;
 
 /** The root-level `on` of every context machine, merged after the author's own handlers. */
 export function contextPlumbing(authorOn: Record<string, any>): Record<string, any> {
@@ -36,9 +37,15 @@ export function contextPlumbing(authorOn: Record<string, any>): Record<string, a
   on.bubble = { actions: 'parley.reraise' };
   for (const prefix of BUBBLING_PREFIXES) {
     const key = `${prefix}.*`;
-    on[key] = [...toList(authorOn[key]), { actions: 'parley.bubble' }];
+    on[key] = [...toList(authorOn[key]), { actions: prefix === 'escape' ? [noteBubbled, 'parley.bubble'] : 'parley.bubble' }];
   }
   return on;
+}
+
+/** An escape nobody handled at this level goes up: the turn follows it (`TurnResult.events`). */
+function noteBubbled({ event, self }: { event: { type: string }; self: { id: string } }): void {
+  const kind = escapeKindOf(event.type);
+  if (kind) escapeBubbled(self.id, kind);
 }
 
 function toList(value: unknown): unknown[] {

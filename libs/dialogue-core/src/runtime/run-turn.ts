@@ -1,9 +1,10 @@
 import { isMachineSnapshot, type AnyActorRef } from 'xstate';
-import type { BotDefinition } from '../authoring/define-bot';
+import { HANDOFF_RETURN, type BotDefinition } from '../authoring/define-bot';
 import { preloadAddresses } from '../authoring/memory';
 import {
   DialogueError,
   NewerStateError,
+  NotHeldError,
   TurnInputError,
   UndeclaredEventError,
   type DialogueErrorContext,
@@ -11,10 +12,21 @@ import {
 import { systemClock, type ClockPort } from '../ports/clock.port';
 import type { Json, MemoryPort } from '../ports/memory.port';
 import type { NluPort, Understanding } from '../ports/nlu.port';
-import type { ConversationState, Effect, Reply, ThreadsView, TurnInput, TurnProblem } from '../types';
+import type {
+  ConversationEvent,
+  ConversationState,
+  Effect,
+  Held,
+  Reply,
+  ThreadsView,
+  TurnInput,
+  TurnProblem,
+} from '../types';
+import { closeEscapes } from './events';
 import { activePath, focusChain, openIntents, pendingReply, threadsOf } from './inspect';
 import { restoreProcess } from './restore';
 import { RESTART_EVENT } from './plumbing';
+import type { ProcessContext } from './threads';
 import { activeStateNodes, hasScheduledEvents, parentOf } from './xstate.seam';
 import { createTurnScope, runInTurnScope, type Services, type TurnEvent, type TurnScope } from './turn-scope';
 
@@ -83,7 +95,7 @@ export interface TurnOptions {
 }
 
 /** How the turn went, for logs, metrics and the transcript. */
-export type TurnOutcome = 'handled' | 'notUnderstood' | 'back' | 'cannotGoBack' | 'ended';
+export type TurnOutcome = 'handled' | 'notUnderstood' | 'back' | 'cannotGoBack' | 'ended' | 'held';
 
 export interface TurnResult {
   state: ConversationState;
@@ -101,10 +113,21 @@ export interface TurnResult {
   pendingQuestion?: string;
   /** The answers that question offers (`ask({ choices })`), for channels that show buttons. */
   pendingChoices?: readonly string[];
+  /**
+   * Set while the conversation is handed off to a human (`handoff()`): user messages get no reply (outcome `held`)
+   * until it is returned (`{ kind: 'handoff.return' }`).
+   */
+  held?: Held;
   /** The tree the next turn may continue from (see `TurnRequest.live`); absent when it must restore. */
   live?: LiveTree;
   /** What failed inside the turn and was handled as a failure escape (a context that threw, a loop, a service). */
   problems: TurnProblem[];
+  /**
+   * What happened in the turn that other systems may want to hear about, in order: contexts that finished (with
+   * their result), escapes (where they started, who stopped them), handoffs. Derived by the engine; the host
+   * publishes them (outbound webhooks).
+   */
+  events: ConversationEvent[];
 }
 
 const DEFAULT_TIME_LIMIT_MS = 10_000;
@@ -173,7 +196,30 @@ async function turn(
     let understanding: Understanding | undefined;
     let routed: { type: string; [key: string]: unknown };
     const { input } = request;
-    if (input.kind === 'message') {
+    const held = heldBy(root);
+    if (input.kind === 'message' && held) {
+      // Handed off to a human: the message is the host's to record; the bot says nothing and nothing reacts.
+      const snapshot = restored.snapshot;
+      if (isQuiet(root) && isPlainJson(snapshot)) offered = new LiveTree(bot, root, snapshot);
+      const chain = focusChain(root);
+      return {
+        state: { bot: bot.id, version: bot.version, snapshot, history, turns: (request.state?.turns ?? 0) + 1 },
+        replies,
+        effects: [],
+        outcome: 'held',
+        reset: restored.reset,
+        threads: threadsOf(root),
+        activePath: activePath(root, chain),
+        held,
+        live: offered,
+        problems: [],
+        events: [],
+      };
+    }
+    if (input.kind === 'handoff.return') {
+      if (!held) throw new NotHeldError({ conversationId: request.conversationId, bot: `${bot.id}@${bot.version}` });
+      root.send({ type: HANDOFF_RETURN });
+    } else if (input.kind === 'message') {
       understanding = await understand(bot, root, input, ports, scope);
       const intent = understanding.intent;
       if (intent === bot.systemIntents.back) {
@@ -188,6 +234,7 @@ async function turn(
       root.send({ type: 'external', event: { ...input.event, type: `ext.${input.event.type}` } });
     }
     await settleAndRepair(root, options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS, scope);
+    closeEscapes(scope);
 
     if (root.getSnapshot().status === 'error') {
       // The process machine itself failed (e.g. a bot-wide handler threw): start afresh rather than wedge.
@@ -212,7 +259,7 @@ async function turn(
     if (status !== 'active') history = [];
     // "Back" steps over the user's own turns that changed something; a not-understood or idle turn (help, greet)
     // adds no step. An external event that changed the state cuts the history: going back must not undo it.
-    else if (input.kind === 'event') history = changed ? [] : history;
+    else if (input.kind !== 'message') history = changed ? [] : history;
     else if (!notUnderstood && changed && previous !== null) history = lastSteps([...history, previous], bot.backDepth);
     if (status === 'active' && isQuiet(root) && isPlainJson(snapshot)) offered = new LiveTree(bot, root, snapshot);
     return {
@@ -226,8 +273,10 @@ async function turn(
       activePath: activePath(root, chain),
       pendingQuestion: question?.text,
       ...(question?.choices ? { pendingChoices: question.choices } : {}),
+      ...(status === 'active' && heldBy(root) ? { held: heldBy(root) } : {}),
       live: offered,
       problems: scope.problems,
+      events: scope.events,
     };
   } finally {
     // A settled tree holds no timers or running actors: it is simply dropped. Stopping it costs ~15% of a turn.
@@ -303,6 +352,7 @@ function goBack(
     pendingQuestion: question?.text,
     ...(question?.choices ? { pendingChoices: question.choices } : {}),
     problems: scope.problems,
+    events: scope.events,
   };
   actor.stop();
   return result;
@@ -463,6 +513,12 @@ function threadOf(root: AnyActorRef, actor: AnyActorRef): string | undefined {
   return current && parentOf(current) === root ? current.id : undefined;
 }
 
+/** The handoff holding the conversation, if a human holds it. */
+function heldBy(root: AnyActorRef): Held | undefined {
+  const snapshot = root.getSnapshot() as { status: string; context?: ProcessContext };
+  return snapshot.status === 'active' ? (snapshot.context?.handoff ?? undefined) : undefined;
+}
+
 function validateRequest(bot: BotDefinition, request: TurnRequest): void {
   const where = { conversationId: request?.conversationId, bot: `${bot.id}@${bot.version}` };
   if (!request || typeof request.conversationId !== 'string' || !request.conversationId) {
@@ -477,8 +533,11 @@ function validateRequest(bot: BotDefinition, request: TurnRequest): void {
       throw new TurnInputError('An external event needs a `type` of letters, digits, ".", "-" or "_".', where);
     }
     assertEventDeclared(bot, input.event.type, where);
-  } else {
-    throw new TurnInputError("A turn's input is `{ kind: 'message', text }` or `{ kind: 'event', event }`.", where);
+  } else if (input?.kind !== 'handoff.return') {
+    throw new TurnInputError(
+      "A turn's input is `{ kind: 'message', text }`, `{ kind: 'event', event }` or `{ kind: 'handoff.return' }`.",
+      where,
+    );
   }
   if (request.state && request.state.bot !== bot.id) {
     throw new TurnInputError(`The stored state belongs to bot '${request.state.bot}', not '${bot.id}'.`, where);

@@ -1,4 +1,4 @@
-import type { ThreadsView } from '../types';
+import type { Held, ThreadsView } from '../types';
 
 /**
  * Pure stack operations on the process context. Exactly one thread has focus; the others wait on the
@@ -9,6 +9,8 @@ export interface ProcessContext extends ThreadsView {
   home: string;
   /** A thread held for a yes/no confirmation of an escape (`confirm()`): its pending question is `prompt`. */
   confirming?: Confirming | null;
+  /** Handed off to a human (`handoff()`): user messages are recorded but nothing reacts until it is returned. */
+  handoff?: Held | null;
 }
 
 export interface Confirming {

@@ -2,7 +2,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { DialogueError } from '../errors';
 import type { ClockPort } from '../ports/clock.port';
 import type { Json, MemoryPort } from '../ports/memory.port';
-import type { Effect, TurnProblem } from '../types';
+import type { ConversationEvent, Effect, EscapeKind, TurnProblem } from '../types';
+import type { EscapeTrail } from './events';
 import type { MemoryCatalog } from '../authoring/memory';
 
 /** Services a bot may call from invoked actors: `name → async function`. */
@@ -30,6 +31,10 @@ export interface TurnScope {
   stepLimit: number;
   /** What went wrong inside the turn and was turned into a failure escape (for the host's log). */
   problems: TurnProblem[];
+  /** What happened that other systems may want to hear about (`TurnResult.events`), in order. */
+  events: ConversationEvent[];
+  /** Escapes under way in this turn, by kind (see `events.ts`). */
+  escapes: Map<EscapeKind, EscapeTrail>;
 }
 
 /**
@@ -53,7 +58,7 @@ export const DEFAULT_MAX_TRANSITIONS = 1000;
 
 /** A fresh scope for one turn (or one read-only look at a conversation). */
 export function createTurnScope(
-  fields: Omit<TurnScope, 'effects' | 'emitted' | 'steps' | 'maxSteps' | 'stepLimit' | 'problems'>,
+  fields: Omit<TurnScope, 'effects' | 'emitted' | 'steps' | 'maxSteps' | 'stepLimit' | 'problems' | 'events' | 'escapes'>,
   maxTransitions = DEFAULT_MAX_TRANSITIONS,
 ): TurnScope {
   return {
@@ -64,6 +69,8 @@ export function createTurnScope(
     maxSteps: maxTransitions,
     stepLimit: maxTransitions,
     problems: [],
+    events: [],
+    escapes: new Map(),
   };
 }
 

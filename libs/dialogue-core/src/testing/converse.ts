@@ -91,6 +91,12 @@ export class Conversation implements PromiseLike<SettledConversation> {
     return this;
   }
 
+  /** A human gives the conversation back to the bot after a `handoff()` (what the admin API's return does). */
+  returnFromHandoff(): this {
+    this.steps.push({ kind: 'input', input: { kind: 'handoff.return' }, label: '[handoff.return]' });
+    return this;
+  }
+
   /** The last turn's replies contain every pattern, in this order. */
   expect(...patterns: (string | RegExp)[]): this {
     this.steps.push({ kind: 'expect', patterns, negate: false });

@@ -1,4 +1,4 @@
-import type { ConversationRecord, Json, Reply, TurnRecord } from '@parley/dialogue-core';
+import { inboundEvent, type ConversationRecord, type Json, type Reply, type TurnRecord } from '@parley/dialogue-core';
 import type { TurnWrite } from './turn.types';
 
 /**
@@ -16,9 +16,9 @@ export function turnWrite(record: TurnRecord): TurnWrite {
       : {
           direction: 'in' as const,
           kind: 'event' as const,
-          text: input.event.type,
+          text: inboundEvent(input).type,
           messageId,
-          event: input.event as Json,
+          event: inboundEvent(input),
           channel,
           state: record.after,
         };

@@ -243,8 +243,17 @@ function renderPanel(
   );
   const path = stateOfTurn ? (stateOfTurn.activePath ?? []) : (c.state?.activePath ?? []);
   panel.append(el('div', { id: 'active-path' }, path.length ? path.join(' › ') : '–'));
-  if (shownTurn === null && c.state?.pendingQuestion)
-    panel.append(el('h3', {}, 'Waiting for'), el('div', { class: 'prompt' }, c.state.pendingQuestion));
+  if (shownTurn === null && c.state?.held) {
+    const { reason, since } = c.state.held;
+    panel.append(
+      el('h3', {}, 'Held by a person'),
+      el('div', { id: 'held' }, `since ${since}${reason ? ` — ${reason}` : ''} (POST /api/conversations/:id/handoff/return gives it back)`),
+    );
+  }
+  if (shownTurn === null && c.state?.pendingQuestion) {
+    const choices = c.state.pendingChoices?.length ? ` [${c.state.pendingChoices.join(' | ')}]` : '';
+    panel.append(el('h3', {}, 'Waiting for'), el('div', { class: 'prompt' }, c.state.pendingQuestion + choices));
+  }
   panel.append(
     el('h3', {}, 'Memory (now)'),
     c.memory.length

@@ -70,6 +70,10 @@ export interface ConversationPage {
       threads: { focus: string; sleeping: string[]; yielding: string[]; blocking: string[] };
       activePath: string[];
       pendingQuestion?: string;
+      /** The answers the pending question offers (buttons on channels that have them). */
+      pendingChoices?: string[];
+      /** Handed to a person (`handoff()`) until the admin API returns it. */
+      held?: { reason?: string; since: string; thread: string };
       backSteps: number;
     } | null;
     memory: { scope: string; name: string; data: unknown }[];
