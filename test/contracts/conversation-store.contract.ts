@@ -51,7 +51,15 @@ export function conversationStoreContract(name: string, open: () => Promise<Stor
     function turn(
       conversation: ConversationRecord,
       messageId: string,
-      options: { replies?: string[]; effects?: Effect[]; push?: boolean; answered?: number; history?: Json[]; dedupe?: boolean } = {},
+      options: {
+        replies?: string[];
+        effects?: Effect[];
+        push?: boolean;
+        answered?: number;
+        history?: Json[];
+        dedupe?: boolean;
+        notifications?: TurnRecord['notifications'];
+      } = {},
     ): TurnRecord {
       const number = conversation.turns + 1;
       return {
@@ -66,6 +74,7 @@ export function conversationStoreContract(name: string, open: () => Promise<Stor
         replies: (options.replies ?? [`reply ${number}`]).map((text) => ({ type: 'text', text })),
         effects: options.effects ?? [],
         historyChanged: options.history !== undefined,
+        notifications: options.notifications,
       };
     }
 
@@ -385,6 +394,26 @@ export function conversationStoreContract(name: string, open: () => Promise<Stor
         await take(key, 'w1', { push: true, answered: 1, replies: ['in the response', 'pushed', 'pushed too'] });
         const items = await store.outbox(key.id);
         expect(items.map((i) => i.messageId).sort()).toEqual(['w1#2', 'w1#3']);
+      });
+
+      test("the host's notifications (event webhooks) are written with the turn, after its pushed replies, in order", async () => {
+        const key = newKey();
+        await take(key, 'ev1', {
+          push: true,
+          replies: ['pushed'],
+          notifications: [
+            { kind: 'webhook', target: 'crm', payload: { type: 'turn.handled', n: 1 }, messageId: `${key.id}/1/turn.handled/0` },
+            { kind: 'webhook', target: 'audit', payload: { type: 'turn.handled', n: 1 }, messageId: `${key.id}/1/turn.handled/0` },
+          ],
+        });
+        await take(key, 'm2', { notifications: [{ kind: 'webhook', target: 'crm', payload: { type: 'turn.handled', n: 2 }, messageId: `${key.id}/2/turn.handled/0` }] });
+        const items = await store.outbox(key.id);
+        expect(items.map((i) => [i.turn, i.kind, i.target, i.messageId, i.status])).toEqual([
+          [1, 'reply', 'rest', 'ev1#1', 'pending'],
+          [1, 'webhook', 'crm', `${key.id}/1/turn.handled/0`, 'pending'],
+          [1, 'webhook', 'audit', `${key.id}/1/turn.handled/0`, 'pending'],
+          [2, 'webhook', 'crm', `${key.id}/2/turn.handled/0`, 'pending'],
+        ]);
       });
     });
 

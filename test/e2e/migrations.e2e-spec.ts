@@ -3,6 +3,7 @@ import { migrations } from '../../migrations';
 import { InitialSchema1763769600000 } from '../../migrations/1763769600000-initial-schema';
 import { DedupeInTranscript1763856000000 } from '../../migrations/1763856000000-dedupe-in-transcript';
 import { TurnStateInTranscript1764460800000 } from '../../migrations/1764460800000-turn-state-in-transcript';
+import { DeliveryLanes1764633600000 } from '../../migrations/1764633600000-delivery-lanes';
 import { dropSchema, freshSchema, query, testDatabaseKind, testDatabaseUrl } from '../helpers/test-database';
 
 /** Migrations on data: a database written before a migration keeps working after it, and `down()` gives it back. */
@@ -42,6 +43,7 @@ describe(`migrations on existing data (${testDatabaseKind()})`, () => {
     expect(await runMigrations(db.dataSource, schema, migrations)).toEqual([
       'DedupeInTranscript1763856000000',
       'TurnStateInTranscript1764460800000',
+      'DeliveryLanes1764633600000',
     ]);
     expect(await query(`SELECT seq, channel FROM ${t('transcript')} WHERE channel IS NOT NULL ORDER BY seq`)).toEqual([
       { seq: 1, channel: 'rest' },
@@ -82,6 +84,50 @@ describe(`migrations on existing data (${testDatabaseKind()})`, () => {
       expect(await query(column, [schema])).toEqual([{ n: 0 }]);
       await new TurnStateInTranscript1764460800000().up(runner);
       expect(await query(column, [schema])).toEqual([{ n: 1 }]);
+    } finally {
+      await runner.release();
+    }
+  });
+
+  test('delivery lanes: outbox items written before get a lane and an order, failed ones become dead letters; down() gives them back', async () => {
+    const runner = db.dataSource.createQueryRunner();
+    try {
+      await new DeliveryLanes1764633600000().down(runner);
+      // Items as the earlier schema stored them: one delivered, one pending, one given up.
+      await query(`INSERT INTO ${t('outbox')} (conversation_id, id, turn, kind, target, payload, message_id, status, attempts) VALUES
+                   ('c1', '00000000-0000-4000-8000-000000000001', 1, 'reply', 'rest', '{"type":"text","text":"a"}', 'm1#1', 'delivered', 1),
+                   ('c1', '00000000-0000-4000-8000-000000000002', 2, 'reply', 'rest', '{"type":"text","text":"b"}', 'm2#1', 'pending', 0),
+                   ('c1', '00000000-0000-4000-8000-000000000003', 2, 'call', 'crm', '{}', 'c1/2/call/1', 'failed', 10)`);
+      await new DeliveryLanes1764633600000().up(runner);
+      const rows = await query<{ message_id: string; status: string; lane: string; seq: string }>(
+        `SELECT message_id, status, lane, seq FROM ${t('outbox')} ORDER BY message_id`,
+      );
+      expect(rows.map((r) => [r.message_id, r.status, r.lane])).toEqual([
+        ['c1/2/call/1', 'dead', 'call:crm'],
+        ['m1#1', 'delivered', 'reply:rest'],
+        ['m2#1', 'pending', 'reply:rest'],
+      ]);
+      expect(rows.every((r) => Number(r.seq) > 0)).toBe(true);
+      expect(await query(`SELECT message_id FROM ${t('outbox')} WHERE dead_at IS NOT NULL`)).toEqual([{ message_id: 'c1/2/call/1' }]);
+      await expect(
+        query(`INSERT INTO ${t('outbox')} (conversation_id, id, turn, kind, target, lane, payload, message_id, status)
+               VALUES ('c1', '00000000-0000-4000-8000-000000000004', 3, 'reply', 'rest', 'reply:rest', '{}', 'm3#1', 'failed')`),
+      ).rejects.toThrow(/outbox_status_check/);
+      expect(await query(`SELECT address FROM ${t('conversations')} WHERE id = 'c1'`)).toEqual([{ address: null }]);
+
+      await new DeliveryLanes1764633600000().down(runner);
+      expect(
+        (await query<{ message_id: string; status: string }>(`SELECT message_id, status FROM ${t('outbox')} ORDER BY message_id`)).map((r) => [
+          r.message_id,
+          r.status,
+        ]),
+      ).toEqual([
+        ['c1/2/call/1', 'failed'],
+        ['m1#1', 'delivered'],
+        ['m2#1', 'pending'],
+      ]);
+      expect(await query(`SELECT to_regclass('"${schema}".webhook_subscriptions') AS t`)).toEqual([{ t: null }]);
+      await new DeliveryLanes1764633600000().up(runner);
     } finally {
       await runner.release();
     }

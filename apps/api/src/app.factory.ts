@@ -1,7 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { BotDefinition, ClockPort, NluPort, Services } from '@parley/dialogue-core';
-import { openDatabase, PostgresConversationStore, type Database } from '@parley/persistence';
+import { openDatabase, PostgresConversationStore, WebhookSubscriptionStore, type Database } from '@parley/persistence';
 import { ChannelError, xmlProblem, type ChannelAdapter } from '@parley/channels';
 import { ChannelFlights } from './channels/channel-flights';
 import { ChannelAdapters } from './channels/channel.controller';
@@ -9,6 +9,9 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { migrations } from '../../../migrations';
 import { AdminService } from './admin/admin.service';
 import { brainServices } from './brains/brain.client';
+import { DeliveriesService } from './admin/deliveries.service';
+import { turnNotifications } from './webhooks/turn.notifications';
+import { WebhookSubscriptions } from './webhooks/webhook.subscriptions';
 import { AppModule } from './app.module';
 import { BotRegistry } from './bots/bot.registry';
 import { ConfigError, loadConfig, type AppConfig } from './config/app.config';
@@ -108,7 +111,10 @@ export async function createApp(options: CreateAppOptions): Promise<ParleyApp> {
       clock: options.clock,
     };
     const turns = new TurnService(runtime);
-    const outbox = new OutboxDispatcher(runtime);
+    const webhooks = new WebhookSubscriptions(config.webhooks, new WebhookSubscriptionStore(db));
+    await webhooks.refresh();
+    turns.notifications = turnNotifications(webhooks);
+    const outbox = new OutboxDispatcher(runtime, webhooks);
     const scheduler = new SchedulerService(runtime, turns);
     // Live views (the Studio) hear of every committed turn, on this instance at once and on the others through
     // PostgreSQL LISTEN/NOTIFY; the embedded database has one process, which makes every change itself.
@@ -117,13 +123,16 @@ export async function createApp(options: CreateAppOptions): Promise<ParleyApp> {
     turns.onCommitted = (done) => {
       const { record, result } = done.turn ?? {};
       if (!record || !result) return;
-      if ((record.pushReplies && result.replies.length > 0) || result.effects.some((e) => e.type === 'call')) outbox.kick();
+      if ((record.pushReplies && result.replies.length > 0) || record.notifications?.length || result.effects.some((e) => e.type === 'call')) {
+        outbox.kick();
+      }
       if (result.effects.some((e) => e.type === 'schedule')) scheduler.noticed(done);
       if (done.turn)
         changes.publish({ conversationId: done.response.conversationId, botId: done.turn.bot.id, turn: done.turn.number, kind: 'turn' });
     };
     const admin = new AdminService(runtime, turns);
     admin.onReset = (change) => changes.publish({ ...change, kind: 'reset' });
+    const deliveries = new DeliveriesService(runtime, outbox, webhooks);
     const studio = new StudioService(runtime, admin);
     const streams = new StudioStreams(changes);
     const flights = new ChannelFlights();
@@ -142,7 +151,7 @@ export async function createApp(options: CreateAppOptions): Promise<ParleyApp> {
       frameworkErrors: frameworkErrorHandler(logger, metrics),
       clientErrorHandler: clientErrorHandler(logger, metrics),
     });
-    const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(runtime, { turns, admin, outbox, scheduler, studio, streams, flights }), adapter, {
+    const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(runtime, { turns, admin, deliveries, outbox, scheduler, studio, streams, flights }), adapter, {
       logger,
       abortOnError: false,
       bodyParser: false,

@@ -2,6 +2,8 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { AdminController } from './admin/admin.controller';
 import { AdminGuard } from './admin/admin.guard';
 import { AdminService } from './admin/admin.service';
+import { DeliveriesController } from './admin/deliveries.controller';
+import { DeliveriesService } from './admin/deliveries.service';
 import { ChannelFlights } from './channels/channel-flights';
 import { ChannelController } from './channels/channel.controller';
 import { RestChannelController } from './channels/rest-channel.controller';
@@ -21,6 +23,7 @@ import { StudioStreams } from './studio/studio.streams';
 export interface AppServices {
   turns: TurnService;
   admin: AdminService;
+  deliveries: DeliveriesService;
   outbox: OutboxDispatcher;
   scheduler: SchedulerService;
   studio: StudioService;
@@ -33,11 +36,12 @@ export class AppModule {
   static register(runtime: Runtime, services: AppServices): DynamicModule {
     return {
       module: AppModule,
-      controllers: [RestChannelController, ChannelController, AdminController, OpsController, StudioApiController, StudioPagesController],
+      controllers: [RestChannelController, ChannelController, AdminController, DeliveriesController, OpsController, StudioApiController, StudioPagesController],
       providers: [
         { provide: RUNTIME, useValue: runtime },
         { provide: TurnService, useValue: services.turns },
         { provide: AdminService, useValue: services.admin },
+        { provide: DeliveriesService, useValue: services.deliveries },
         { provide: OutboxDispatcher, useValue: services.outbox },
         { provide: SchedulerService, useValue: services.scheduler },
         { provide: StudioService, useValue: services.studio },

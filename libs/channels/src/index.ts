@@ -10,6 +10,8 @@ export { jsonProblem, describeJsonProblem, MAX_JSON_DEPTH, type JsonProblem } fr
 export {
   RestChannelAdapter,
   parseEvent,
+  parseCallbackUrl,
+  MAX_URL_LENGTH,
   MAX_TEXT_LENGTH,
   MAX_ID_LENGTH,
   EVENT_TYPE,
@@ -27,6 +29,7 @@ export {
   type OutboundMessage,
   type PassiveReply,
 } from './channel.adapter';
+export { signWebhook, webhookKey, generateWebhookSecret, WEBHOOK_SECRET_PREFIX } from './webhooks/standard-webhooks';
 export { SettingsReader } from './settings/settings.reader';
 export type { ChannelDeps, ChannelLog, ChannelPlugin } from './settings/channel.plugin';
 export { telegramChannel } from './telegram/telegram.channel';

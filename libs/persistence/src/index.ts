@@ -19,7 +19,15 @@ export {
   type TranscriptItem,
   type ConversationSummary,
 } from './conversations/conversation.repository';
-export { OutboxStore, type OutboxDelivery } from './outbox/outbox.store';
+export {
+  OutboxStore,
+  type OutboxDelivery,
+  type OutboxKind,
+  type FollowUp,
+  type DeadLetter,
+  type DeadLetterFilter,
+} from './outbox/outbox.store';
+export { WebhookSubscriptionStore, type StoredSubscription } from './outbox/webhook-subscription.store';
 export { entities } from './entities';
 export { sameJson } from './json-equal';
 export { PgliteServer, type PgliteLike } from './database/pglite.server';

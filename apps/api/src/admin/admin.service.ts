@@ -108,6 +108,7 @@ export class AdminService {
         lastError: r.lastError,
         createdAt: r.createdAt.toISOString(),
         deliveredAt: r.deliveredAt?.toISOString() ?? null,
+        deadAt: r.deadAt?.toISOString() ?? null,
       })),
     };
   }

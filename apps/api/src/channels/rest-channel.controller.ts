@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
-import { RestChannelAdapter, verifyRestSignature, type RestResponse } from '@parley/channels';
+import { ChannelError, RestChannelAdapter, verifyRestSignature, type RestResponse } from '@parley/channels';
 import { conversationIdFor } from '@parley/persistence';
 import type { FastifyRequest } from 'fastify';
 import { RUNTIME } from '../tokens';
@@ -24,6 +24,14 @@ export class RestChannelController {
     const secret = this.runtime.config.restChannelSecrets[bot.id];
     if (secret) verifyRestSignature(secret, request.headers, (request as FastifyRequest & { rawBody?: Buffer }).rawBody ?? Buffer.alloc(0));
     const inbound = this.adapter.parseInbound(request.headers['content-type'], body);
+    // Pushes to a callback are signed with the bot's callback secret: without one, a callback URL is refused.
+    if (inbound.callbackUrl && !this.runtime.config.restCallbacks[bot.id]) {
+      throw new ChannelError(
+        'INVALID_REQUEST',
+        `The bot '${bot.id}' takes no callbackUrl: give it a callback secret in REST_CALLBACKS ({"${bot.id}": {"secret": "whsec_…"}}).`,
+        { channel: this.adapter.channel, field: 'callbackUrl' },
+      );
+    }
     const channel = this.adapter.channel;
     const response = await this.turns.take({
       target: { kind: 'user', bot, key: { id: conversationIdFor(bot.id, channel, inbound.userId), botId: bot.id, channel, userId: inbound.userId } },
@@ -31,6 +39,8 @@ export class RestChannelController {
       messageId: inbound.messageId,
       dedupeChannel: channel,
       delivery: 'response',
+      // Kept with the conversation (written with the turn): its later pushes go there, until a request names another.
+      ...(inbound.callbackUrl ? { address: { callbackUrl: inbound.callbackUrl } } : {}),
     });
     return this.adapter.formatOutbound(response.conversationId, response.messageId, response.replies);
   }

@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { parseCallbackUrl, webhookKey } from '@parley/channels';
+import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from '../webhooks/webhook.events';
 import { readChannelsFile, type ConfiguredChannel } from '../channels/channel.config';
 import { CHANNEL_PLUGINS } from '../channels/channel.registry';
 
@@ -41,12 +44,39 @@ export interface AppConfig {
   readonly channels: readonly ConfiguredChannel[];
   /** External brains by name (`BRAINS`, docs/brains.md): where bots' `delegate` stages send messages. */
   readonly brains: Readonly<Record<string, BrainEndpoint>>;
+  /** Tries of an outbox item before it becomes a dead letter (docs/delivery.md). */
+  readonly outboxMaxAttempts: number;
+  /** Retry delay: a random time up to `min(cap, base × 2^(tries − 1))` (exponential backoff, full jitter). */
+  readonly outboxBackoffBaseMs: number;
+  readonly outboxBackoffCapMs: number;
+  /** How long a claimed item is held by its instance before another one may take it (the instance died). */
+  readonly outboxLeaseMs: number;
+  /** An HTTP receiver (REST callback, webhook) must answer within this. */
+  readonly outboxHttpTimeoutMs: number;
+  /** REST channel pushes: per bot, the callback URL (optional: requests may give one) and its `whsec_…` secret. */
+  readonly restCallbacks: Readonly<Record<string, RestCallbackConfig>>;
+  /** Event webhook subscriptions from the configuration (`WEBHOOKS`, `WEBHOOKS_FILE`). */
+  readonly webhooks: readonly WebhookConfig[];
 }
 
 /** One external brain: its URL (POSTed the brain request) and how long it may take (at most the turn's limit). */
 export interface BrainEndpoint {
   readonly url: string;
   readonly timeoutMs: number;
+}
+
+export interface RestCallbackConfig {
+  readonly url?: string;
+  readonly secret: string;
+}
+
+export interface WebhookConfig {
+  readonly id: string;
+  readonly url: string;
+  readonly secret: string;
+  readonly events: readonly WebhookEventType[];
+  /** Only these bots' conversations (absent: every bot). */
+  readonly bots?: readonly string[];
 }
 
 /** A setting that is missing or malformed: start-up stops with this message. */
@@ -72,6 +102,14 @@ export const ENVIRONMENT: Readonly<Record<string, string>> = {
   OUTBOX_POLL_MS: 'how often outbox items are looked for (default 1000)',
   BRAINS:
     'JSON {"<brain>": "<url>" or {"url": "<url>", "timeoutMs": n}}: the external brains bots delegate to (default timeout 3000, at most TURN_TIME_LIMIT_MS; default: none)',
+  OUTBOX_MAX_ATTEMPTS: 'tries of a delivery before it is a dead letter (default 10)',
+  OUTBOX_BACKOFF_BASE_MS: 'first retry delay bound; doubles per try, full jitter (default 1000)',
+  OUTBOX_BACKOFF_CAP_MS: 'longest retry delay bound (default 300000)',
+  OUTBOX_LEASE_MS: "how long a claimed delivery is held before another instance may take it (default 30000)",
+  OUTBOX_HTTP_TIMEOUT_MS: 'how long one delivery (REST callback, webhook, channel adapter, service call) may take (default 10000)',
+  REST_CALLBACKS: 'JSON {"<bot>": {"url"?: "https://…", "secret": "whsec_…"}}: where REST pushes are POSTed, signed',
+  WEBHOOKS: 'JSON [{"id","url","events":["turn.handled",…],"secret":"whsec_…","bots"?:[…]}]: event webhooks',
+  WEBHOOKS_FILE: 'a JSON file with the same list as WEBHOOKS (both may be used)',
   CHANNELS_FILE: 'YAML file of each bot\'s platform channels (Telegram, Slack, …); ${NAME} in it is read from the environment (default: none)',
 };
 
@@ -136,6 +174,13 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
       }
     }
   }
+  const restCallbacks = parseRestCallbacks(env.REST_CALLBACKS, problems);
+  const webhooks = [
+    ...parseWebhooks(env.WEBHOOKS, 'WEBHOOKS', problems),
+    ...parseWebhooks(readConfigFile(env.WEBHOOKS_FILE, cwd, problems), 'WEBHOOKS_FILE', problems),
+  ];
+  const ids = webhooks.map((w) => w.id);
+  for (const id of new Set(ids.filter((id, i) => ids.indexOf(id) !== i))) problems.push(`WEBHOOKS: the id '${id}' is used twice`);
   const channelsFile = env.CHANNELS_FILE || undefined;
   const channels = channelsFile ? readChannelsFile(channelsFile, env, CHANNEL_PLUGINS, cwd) : { channels: [], problems: [] };
   problems.push(...channels.problems);
@@ -159,11 +204,27 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     httpMaxConnections: int('HTTP_MAX_CONNECTIONS', 1024, 1, 1_000_000),
     schedulerPollMs: int('SCHEDULER_POLL_MS', 1000, 10, 600_000),
     outboxPollMs: int('OUTBOX_POLL_MS', 1000, 10, 600_000),
+    outboxMaxAttempts: int('OUTBOX_MAX_ATTEMPTS', 10, 1, 1000),
+    outboxBackoffBaseMs: int('OUTBOX_BACKOFF_BASE_MS', 1000, 1, 3_600_000),
+    outboxBackoffCapMs: int('OUTBOX_BACKOFF_CAP_MS', 300_000, 1, 86_400_000),
+    outboxLeaseMs: int('OUTBOX_LEASE_MS', 30_000, 100, 3_600_000),
+    outboxHttpTimeoutMs: int('OUTBOX_HTTP_TIMEOUT_MS', 10_000, 100, 600_000),
+    restCallbacks: Object.freeze(restCallbacks),
+    webhooks: Object.freeze(webhooks),
     channelsFile,
     channels: Object.freeze(channels.channels),
     brains: {},
   };
   const brains = readBrains(env.BRAINS, config.turnTimeLimitMs, problems);
+  if (config.outboxBackoffCapMs < config.outboxBackoffBaseMs) {
+    problems.push(`OUTBOX_BACKOFF_CAP_MS (${config.outboxBackoffCapMs}) must not be below OUTBOX_BACKOFF_BASE_MS (${config.outboxBackoffBaseMs})`);
+  }
+  if (config.outboxLeaseMs <= config.outboxHttpTimeoutMs) {
+    problems.push(
+      `OUTBOX_LEASE_MS (${config.outboxLeaseMs}) must be longer than OUTBOX_HTTP_TIMEOUT_MS (${config.outboxHttpTimeoutMs}): ` +
+        'another instance would take a delivery still in flight',
+    );
+  }
   if (config.embeddedIdleInTransactionMs <= config.turnTimeLimitMs) {
     problems.push(
       `EMBEDDED_IDLE_IN_TRANSACTION_MS (${config.embeddedIdleInTransactionMs}) must be longer than TURN_TIME_LIMIT_MS ` +
@@ -228,4 +289,88 @@ function readBrains(raw: string | undefined, turnTimeLimitMs: number, problems: 
     brains[name] = Object.freeze({ url: url.toString(), timeoutMs });
   }
   return Object.freeze(brains);
+}
+
+const SECRET_RULE = '"whsec_" followed by the base64 of 16 to 128 bytes (POST /api/webhooks generates one)';
+
+function parseJson(raw: string | undefined, name: string, problems: string[]): unknown {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  try {
+    return JSON.parse(raw);
+  } catch {
+    problems.push(`${name} is not valid JSON`);
+    return undefined;
+  }
+}
+
+function readConfigFile(path: string | undefined, cwd: string, problems: string[]): string | undefined {
+  if (!path) return undefined;
+  try {
+    return readFileSync(resolve(cwd, path), 'utf8');
+  } catch (error) {
+    problems.push(`WEBHOOKS_FILE cannot be read (${error instanceof Error ? error.message : String(error)})`);
+    return undefined;
+  }
+}
+
+function urlOrProblem(value: unknown, name: string, problems: string[]): string | undefined {
+  try {
+    return parseCallbackUrl(value, 'config', name);
+  } catch {
+    problems.push(`${name} must be an http:// or https:// URL (got ${JSON.stringify(value)})`);
+    return undefined;
+  }
+}
+
+function parseRestCallbacks(raw: string | undefined, problems: string[]): Record<string, RestCallbackConfig> {
+  const parsed = parseJson(raw, 'REST_CALLBACKS', problems);
+  const callbacks: Record<string, RestCallbackConfig> = {};
+  if (parsed === undefined) return callbacks;
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    problems.push('REST_CALLBACKS must be a JSON object of bot id → {"url"?: "https://…", "secret": "whsec_…"}');
+    return callbacks;
+  }
+  for (const [bot, entry] of Object.entries(parsed as Record<string, unknown>)) {
+    const { url, secret } = (entry ?? {}) as { url?: unknown; secret?: unknown };
+    if (typeof secret !== 'string' || !webhookKey(secret)) {
+      problems.push(`REST_CALLBACKS: the secret of '${bot}' must be ${SECRET_RULE}`);
+      continue;
+    }
+    const checked = url === undefined ? undefined : urlOrProblem(url, `REST_CALLBACKS.${bot}.url`, problems);
+    callbacks[bot] = Object.freeze({ ...(checked ? { url: checked } : {}), secret });
+  }
+  return callbacks;
+}
+
+function parseWebhooks(raw: string | undefined, name: string, problems: string[]): WebhookConfig[] {
+  const parsed = parseJson(raw, name, problems);
+  if (parsed === undefined) return [];
+  if (!Array.isArray(parsed)) {
+    problems.push(`${name} must be a JSON array of {"id", "url", "events", "secret", "bots"?}`);
+    return [];
+  }
+  const webhooks: WebhookConfig[] = [];
+  parsed.forEach((entry: unknown, i) => {
+    const { id, url, secret, events, bots } = (entry ?? {}) as Record<string, unknown>;
+    const at = `${name}[${i}]`;
+    const before = problems.length;
+    if (typeof id !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(id)) problems.push(`${at}.id must be 1 to 64 letters, digits, '-' or '_'`);
+    const checked = urlOrProblem(url, `${at}.url`, problems);
+    if (typeof secret !== 'string' || !webhookKey(secret)) problems.push(`${at}.secret must be ${SECRET_RULE}`);
+    if (!Array.isArray(events) || events.length === 0 || !events.every((e) => (WEBHOOK_EVENT_TYPES as readonly unknown[]).includes(e))) {
+      problems.push(`${at}.events must be a non-empty list of: ${WEBHOOK_EVENT_TYPES.join(', ')}`);
+    }
+    if (bots !== undefined && (!Array.isArray(bots) || !bots.every((b) => typeof b === 'string'))) problems.push(`${at}.bots must be a list of bot ids`);
+    if (problems.length > before || !checked) return;
+    webhooks.push(
+      Object.freeze({
+        id: id as string,
+        url: checked,
+        secret: secret as string,
+        events: Object.freeze([...(events as WebhookEventType[])]),
+        ...(bots ? { bots: Object.freeze([...(bots as string[])]) } : {}),
+      }),
+    );
+  });
+  return webhooks;
 }

@@ -27,6 +27,10 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = Object.freeze({
   // a handoff return for a conversation no human holds
   CONVERSATION_NOT_HELD: 409,
   CONVERSATION_NOT_FOUND: 404,
+  DELIVERY_NOT_FOUND: 404,
+  WEBHOOK_NOT_FOUND: 404,
+  // a webhook subscription id that exists, or one the configuration owns
+  WEBHOOK_CONFLICT: 409,
   ROUTE_NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
   REQUEST_TIMEOUT: 408,

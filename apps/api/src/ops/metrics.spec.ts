@@ -10,7 +10,10 @@ describe('Metrics', () => {
     metrics.countDuplicate();
     metrics.countJob();
     metrics.countCache('hit');
-    const text = await metrics.render(3);
+    metrics.countDelivery('webhook', 'retried');
+    metrics.countDelivery('webhook', 'retried');
+    metrics.countDelivery('reply', 'dead');
+    const text = await metrics.render({ pending: 3, dead: 2 });
     expect(text).toContain('# TYPE parley_turns_total counter');
     expect(text).toContain('parley_turns_total{bot="juice",outcome="handled"} 2');
     expect(text).toContain('parley_turns_total{bot="pizza",outcome="not-understood"} 1');
@@ -30,6 +33,11 @@ describe('Metrics', () => {
     expect(text).toContain('parley_turn_cache_total{result="miss"} 0');
     expect(text).toContain('# TYPE parley_outbox_backlog gauge');
     expect(text).toContain('parley_outbox_backlog 3');
+    expect(text).toContain('parley_outbox_pending 3');
+    expect(text).toContain('parley_outbox_dead 2');
+    expect(text).toContain('parley_outbox_retries_total{kind="webhook"} 2');
+    expect(text).toContain('parley_outbox_dead_letters_total{kind="reply"} 1');
+    expect(text).toContain('parley_outbox_delivered_total{kind="call"} 0');
     expect(text).toMatch(/^process_cpu_seconds_total \d/m);
     expect(text.endsWith('\n')).toBe(true);
   });
@@ -46,6 +54,6 @@ describe('Metrics', () => {
     const a = new Metrics();
     const b = new Metrics();
     a.countDuplicate();
-    expect(await b.render(0)).toContain('parley_duplicate_messages_total 0');
+    expect(await b.render({ pending: 0, dead: 0 })).toContain('parley_duplicate_messages_total 0');
   });
 });

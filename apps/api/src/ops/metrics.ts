@@ -44,16 +44,49 @@ export class Metrics {
     labelNames: ['code'] as const,
     registers: [this.registry],
   });
+  private readonly deliveries = new Counter({
+    name: 'parley_outbox_delivered_total',
+    help: 'Outbox items a receiver confirmed, by kind (reply, call, webhook).',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+  private readonly retries = new Counter({
+    name: 'parley_outbox_retries_total',
+    help: 'Failed delivery tries that will be retried, by kind.',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+  private readonly deadLetters = new Counter({
+    name: 'parley_outbox_dead_letters_total',
+    help: 'Outbox items given up (dead letters), by kind.',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
   // Read from the database at scrape time, and left out of the page when the database did not answer.
-  private readonly backlogRegistry = new Registry();
+  private readonly outboxRegistry = new Registry();
   private readonly backlog = new Gauge({
     name: 'parley_outbox_backlog',
-    help: 'Outbox items waiting for delivery (all instances).',
-    registers: [this.backlogRegistry],
+    help: 'Outbox items waiting for delivery (all instances; the same as parley_outbox_pending).',
+    registers: [this.outboxRegistry],
+  });
+  private readonly pending = new Gauge({
+    name: 'parley_outbox_pending',
+    help: 'Outbox items waiting for delivery, retries included (all instances).',
+    registers: [this.outboxRegistry],
+  });
+  private readonly dead = new Gauge({
+    name: 'parley_outbox_dead',
+    help: 'Dead letters waiting for a replay (all instances).',
+    registers: [this.outboxRegistry],
   });
 
   constructor() {
     for (const result of ['hit', 'stale', 'miss'] as const) this.cached.inc({ result }, 0);
+    for (const kind of ['reply', 'call', 'webhook'] as const) {
+      this.deliveries.inc({ kind }, 0);
+      this.retries.inc({ kind }, 0);
+      this.deadLetters.inc({ kind }, 0);
+    }
     collectDefaultMetrics({ register: this.registry });
   }
 
@@ -75,6 +108,11 @@ export class Metrics {
     this.cached.inc({ result });
   }
 
+  /** An outbox item's outcome on this instance. */
+  countDelivery(kind: string, outcome: 'delivered' | 'retried' | 'dead'): void {
+    (outcome === 'delivered' ? this.deliveries : outcome === 'retried' ? this.retries : this.deadLetters).inc({ kind });
+  }
+
   countError(code: string): void {
     this.errors.inc({ code });
   }
@@ -84,11 +122,13 @@ export class Metrics {
     return this.registry.contentType;
   }
 
-  /** The Prometheus text page. `outboxBacklog` is read from the database at scrape time (undefined: it did not answer). */
-  async render(outboxBacklog: number | undefined): Promise<string> {
+  /** The Prometheus text page. `outbox` is read from the database at scrape time (undefined: it did not answer). */
+  async render(outbox: { pending: number; dead: number } | undefined): Promise<string> {
     const own = await this.registry.metrics();
-    if (outboxBacklog === undefined) return own;
-    this.backlog.set(outboxBacklog);
-    return `${own}\n${await this.backlogRegistry.metrics()}`;
+    if (outbox === undefined) return own;
+    this.backlog.set(outbox.pending);
+    this.pending.set(outbox.pending);
+    this.dead.set(outbox.dead);
+    return `${own}\n${await this.outboxRegistry.metrics()}`;
   }
 }

@@ -26,7 +26,7 @@ export class OpsController {
   @Get('metrics')
   @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
   async metrics(): Promise<string> {
-    const backlog = await this.outbox.backlog().catch(() => undefined);
-    return await this.runtime.metrics.render(backlog);
+    const counts = await this.outbox.counts().catch(() => undefined);
+    return await this.runtime.metrics.render(counts);
   }
 }

@@ -13,7 +13,10 @@ export interface TurnCall {
   dedupeChannel?: string;
   /** `response`: replies go back in the HTTP response. `push`: they are pushed through the outbox (events, timers). */
   delivery: 'response' | 'push';
-  /** Where pushed replies go on the platform (a chat, a thread): kept in their outbox items (`InboundTurn.address`). */
+  /**
+   * Where pushed replies go on the platform (a chat, a thread; a REST callback URL): kept in their outbox items
+   * (`InboundTurn.address`) and, written with the turn, on the conversation for its later pushes.
+   */
   address?: Json;
   /** With `delivery: 'push'`: a platform's passive reply window (`PassiveWindow`), asked as the turn is written. */
   passive?: PassiveClaim;

@@ -14,6 +14,7 @@ import {
   type Reply,
   type TurnInput,
   type TurnRecord,
+  type TurnNotification,
   type TurnResult,
 } from '@parley/dialogue-core';
 import { asDatabaseUnavailable, memoryAddressKey, sameJson } from '@parley/persistence';
@@ -46,6 +47,15 @@ interface Copy {
   memory: MemoryRecord[];
 }
 
+/** A turn about to be written, as the host's `notifications` sees it. */
+export interface TurnNotice {
+  bot: BotDefinition;
+  conversation: ConversationRecord;
+  call: Omit<TurnCall, 'target'>;
+  number: number;
+  result: TurnResult;
+}
+
 /** What the turn service uses of the process's runtime. */
 export type TurnHost = Pick<Runtime, 'store' | 'bots' | 'nlu' | 'clock' | 'services' | 'config' | 'logger' | 'metrics'>;
 
@@ -65,6 +75,8 @@ export type TurnHost = Pick<Runtime, 'store' | 'bots' | 'nlu' | 'clock' | 'servi
 export class TurnService {
   /** Called after a commit that wrote outbox items or timers, so the local workers can act at once. */
   onCommitted: (done: TurnDone) => void = () => undefined;
+  /** Outbox items the host adds to a turn, written in its transaction (event webhooks; set by the composition root). */
+  notifications: (turn: TurnNotice) => TurnNotification[] = () => [];
   readonly cache = new ConversationCache(CACHE_ENTRIES, LIVE_TREES);
 
   constructor(private readonly host: TurnHost) {}
@@ -129,6 +141,7 @@ export class TurnService {
       { timeLimitMs: this.host.config.turnTimeLimitMs },
     );
     const { record, texts } = turnRecord(conversation, call, result, loaded.history.length > 0);
+    record.notifications = this.notifications({ bot, conversation, call, number: record.number, result });
     const written = await tx.commitTurn(record);
     this.remember(written, result, texts, loaded.preloaded);
     return this.done(bot, record, result);
@@ -215,6 +228,7 @@ export class TurnService {
       return undefined;
     }
     const { record, texts } = turnRecord(conversation, call, result, (state?.history.length ?? 0) > 0, copy.texts);
+    record.notifications = this.notifications({ bot, conversation, call, number: record.number, result });
     const written = await this.writeIfCurrent(record, memory);
     if (cached) this.host.metrics.countCache(written ? 'hit' : 'stale');
     if (!written) return undefined;

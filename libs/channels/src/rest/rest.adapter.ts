@@ -13,6 +13,8 @@ export interface RestInbound {
   /** The client's id, or a generated one (then redelivery cannot be recognised). */
   messageId: string;
   messageIdGenerated: boolean;
+  /** Where this conversation's pushed replies go from now on (`callbackUrl`: an http(s) URL). */
+  callbackUrl?: string;
   input: { kind: 'message'; text: string } | { kind: 'event'; event: { type: string; [key: string]: unknown } };
 }
 
@@ -28,7 +30,10 @@ export interface RestResponse {
   replies: RestReply[];
 }
 
-const FIELDS = new Set(['userId', 'messageId', 'text', 'event']);
+const FIELDS = new Set(['userId', 'messageId', 'text', 'event', 'callbackUrl']);
+
+/** Longest accepted callback URL. */
+export const MAX_URL_LENGTH = 2048;
 
 /**
  * The generic REST channel: validates `{ userId, messageId?, text | event }` and formats the response.
@@ -53,7 +58,7 @@ export class RestChannelAdapter {
     const problem = jsonProblem(record, '');
     if (problem) throw this.error('INVALID_REQUEST', describeJsonProblem(problem), fieldOf(problem.path));
     for (const key of Object.keys(record)) {
-      if (!FIELDS.has(key)) throw this.error('INVALID_REQUEST', `Unknown field '${key}'. Allowed: userId, messageId, text, event.`, key);
+      if (!FIELDS.has(key)) throw this.error('INVALID_REQUEST', `Unknown field '${key}'. Allowed: userId, messageId, text, event, callbackUrl.`, key);
     }
     const userId = record.userId;
     if (typeof userId !== 'string' || userId.length < 1 || userId.length > MAX_ID_LENGTH) {
@@ -64,7 +69,8 @@ export class RestChannelAdapter {
       throw this.error('INVALID_REQUEST', `'messageId' must be a string of 1 to ${MAX_ID_LENGTH} characters.`, 'messageId');
     }
     const id = messageId ?? randomUUID();
-    const common = { userId, messageId: id, messageIdGenerated: messageId === undefined };
+    const callbackUrl = record.callbackUrl === undefined ? undefined : parseCallbackUrl(record.callbackUrl, this.channel, 'callbackUrl');
+    const common = { userId, messageId: id, messageIdGenerated: messageId === undefined, ...(callbackUrl ? { callbackUrl } : {}) };
     const { text, event } = record;
     if ((text === undefined) === (event === undefined)) {
       throw this.error('INVALID_REQUEST', "Send exactly one of 'text' or 'event'.", text === undefined ? 'text' : 'event');
@@ -106,6 +112,24 @@ export function parseEvent(event: unknown, channel: string): { type: string; [ke
   const problem = jsonProblem(event, 'event');
   if (problem) throw new ChannelError('INVALID_REQUEST', describeJsonProblem(problem), { channel, field: fieldOf(problem.path) });
   return event as { type: string; [key: string]: unknown };
+}
+
+/** An http(s) URL to POST to (a REST callback, a webhook), at most `MAX_URL_LENGTH` characters, without credentials. */
+export function parseCallbackUrl(value: unknown, channel: string, field: string): string {
+  const invalid = () =>
+    new ChannelError('INVALID_REQUEST', `'${field}' must be an http:// or https:// URL of at most ${MAX_URL_LENGTH} characters, without user or password.`, {
+      channel,
+      field,
+    });
+  if (typeof value !== 'string' || value.length > MAX_URL_LENGTH) throw invalid();
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw invalid();
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.username || url.password || !url.hostname) throw invalid();
+  return url.toString();
 }
 
 /** The top-level field a problem's path is in (`event.items[3]` → `event`); undefined for the body itself. */

@@ -162,6 +162,11 @@ export interface TurnRecord {
   answeredReplies?: number;
   /** Where pushed replies go on the channel (a chat, a thread), as the channel adapter gave it. */
   address?: Json;
+  /**
+   * Outbox items the host adds to the turn, written in its transaction (the event webhooks a turn sends: a turn
+   * handled, a context finished): delivered after commit like pushed replies, in order per conversation and receiver.
+   */
+  notifications?: readonly TurnNotification[];
   state: ConversationState;
   replies: readonly Reply[];
   effects: readonly Effect[];
@@ -202,10 +207,20 @@ export interface TranscriptEntry {
   at: Date;
 }
 
+/** An outbox item a host adds to a turn (`TurnRecord.notifications`). */
+export interface TurnNotification {
+  kind: 'webhook';
+  /** The receiver (a webhook subscription's id). */
+  target: string;
+  payload: Json;
+  /** Stable id receivers dedupe on (the same on every try). */
+  messageId: string;
+}
+
 export interface OutboxEntry {
   id: string;
   turn: number;
-  kind: 'reply' | 'call';
+  kind: 'reply' | 'call' | 'webhook';
   /** The channel (replies) or the service (calls). */
   target: string;
   payload: Json;

@@ -137,7 +137,7 @@ export class ConversationRepository {
   }
 
   async outbox(id: string): Promise<(OutboxItemEntity & { payload: Json })[]> {
-    const rows = await this.db.dataSource.manager.find(OutboxItemEntity, { where: { conversationId: id }, order: { createdAt: 'ASC', turn: 'ASC', messageId: 'ASC' } });
+    const rows = await this.db.dataSource.manager.find(OutboxItemEntity, { where: { conversationId: id }, order: { seq: 'ASC' } });
     return rows as (OutboxItemEntity & { payload: Json })[];
   }
 

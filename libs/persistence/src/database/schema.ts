@@ -12,6 +12,7 @@ export class Tables {
   readonly memories: string;
   readonly outbox: string;
   readonly jobs: string;
+  readonly webhooks: string;
   readonly migrations: string;
 
   constructor(readonly schema: string) {
@@ -23,6 +24,7 @@ export class Tables {
     this.memories = q('memories');
     this.outbox = q('outbox');
     this.jobs = q('scheduled_jobs');
+    this.webhooks = q('webhook_subscriptions');
     this.migrations = q('migrations');
   }
 }

@@ -42,6 +42,7 @@ export function turnWrite(record: TurnRecord): TurnWrite {
     outbox: [],
     schedules: [],
     json: record.json,
+    ...(record.address !== undefined ? { address: record.address } : {}),
   };
   let calls = 0;
   for (const effect of record.effects) {
@@ -67,6 +68,8 @@ export function turnWrite(record: TurnRecord): TurnWrite {
       });
     });
   }
+  // Event webhooks last: a receiver hears of the turn after the replies it pushed were written.
+  for (const n of record.notifications ?? []) write.outbox.push({ kind: n.kind, target: n.target, payload: n.payload, messageId: n.messageId });
   return write;
 }
 

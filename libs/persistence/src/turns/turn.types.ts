@@ -12,6 +12,8 @@ export interface TurnWrite {
   memory: { scope: string; name: string; data: Json }[];
   outbox: OutboxLine[];
   schedules: ScheduleLine[];
+  /** Where the conversation's later pushes go (`TurnRecord.address`); undefined: as it was. */
+  address?: Json;
   /** `snapshot` and `history` as JSON text, when the caller already has it. Must say the same as the objects. */
   json?: { snapshot: string; history?: string };
 }
@@ -32,8 +34,8 @@ export interface TranscriptLine {
 }
 
 export interface OutboxLine {
-  kind: 'reply' | 'call';
-  /** Channel (for replies) or service (for calls). */
+  kind: 'reply' | 'call' | 'webhook';
+  /** Channel (for replies), service (for calls) or webhook subscription. */
   target: string;
   payload: Json;
   /** Stable id receivers dedupe on. */

@@ -49,7 +49,8 @@ export function turnRows(conversation: ConversationRecord, turn: TurnWrite) {
     run_at: s.at,
     event: s.event,
   }));
-  const outbox = turn.outbox.map((o) => ({
+  const outbox = turn.outbox.map((o, n) => ({
+    n,
     id: randomUUID(),
     kind: o.kind,
     target: o.target,
@@ -85,6 +86,7 @@ export function writeParams(items: readonly CurrentWrite[]): { values: string[];
       expected: expect.version,
       channel: deduped?.channel ?? null,
       message_id: deduped?.message_id ?? null,
+      address: turn.address ?? null,
     });
     history.push(
       `{"i":${i},"snapshot":${turn.json?.snapshot ?? JSON.stringify(turn.snapshot)},"history":${
@@ -131,7 +133,7 @@ export function writeStatement(t: Tables): string {
        t AS (
          SELECT t.*, s.snapshot, s.history
            FROM jsonb_to_recordset($1::jsonb) AS t(i integer, id text, bot_version integer, turns integer, status text,
-                  seq integer, expected integer, channel text, message_id text)
+                  seq integer, expected integer, channel text, message_id text, address jsonb)
            JOIN jsonb_to_recordset($7::jsonb) AS s(i integer, snapshot jsonb, history jsonb) ON s.i = t.i),
        free AS (
          SELECT c.id FROM ${t.conversations} c JOIN t ON t.id = c.id
@@ -147,7 +149,8 @@ export function writeStatement(t: Tables): string {
        conv AS (
          UPDATE ${t.conversations} c
             SET snapshot = t.snapshot, bot_version = t.bot_version, turns = t.turns, status = t.status,
-                transcript_seq = t.seq, version = c.version + 1, updated_at = now()
+                transcript_seq = t.seq, version = c.version + 1, updated_at = now(),
+                address = coalesce(t.address, c.address)
            FROM t
           WHERE c.id = t.id AND c.version = t.expected AND c.id IN (SELECT id FROM free)
             AND NOT EXISTS (
@@ -177,10 +180,11 @@ export function writeStatement(t: Tables): string {
            FROM jsonb_to_recordset($4::jsonb) AS x(i integer, scope text, name text, data jsonb, fresh boolean)
            JOIN conv ON conv.i = x.i WHERE x.fresh),
        outbox AS (
-         INSERT INTO ${t.outbox} (conversation_id, id, turn, kind, target, payload, message_id)
-         SELECT conv.id, x.id, conv.turns, x.kind, x.target, x.payload, x.message_id
-           FROM jsonb_to_recordset($5::jsonb) AS x(i integer, id uuid, kind text, target text, payload jsonb, message_id text)
-           JOIN conv ON conv.i = x.i),
+         INSERT INTO ${t.outbox} (conversation_id, id, turn, kind, target, lane, payload, message_id)
+         SELECT conv.id, x.id, conv.turns, x.kind, x.target, x.kind || ':' || x.target, x.payload, x.message_id
+           FROM jsonb_to_recordset($5::jsonb) AS x(i integer, n integer, id uuid, kind text, target text, payload jsonb, message_id text)
+           JOIN conv ON conv.i = x.i
+          ORDER BY x.i, x.n),
        jobs AS (
          INSERT INTO ${t.jobs} (conversation_id, id, key, run_at, event)
          SELECT conv.id, x.id, x.key, x.run_at, x.event
