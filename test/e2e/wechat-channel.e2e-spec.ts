@@ -1,5 +1,7 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
@@ -23,6 +25,27 @@ const dataDir = mkdtempSync(join(tmpdir(), 'parley-wechat-'));
 const wechat = new FakeWechat();
 const run = randomBytes(3).toString('hex');
 let parley: ParleyApp;
+/** `delivery.dead_lettered` events, received by a loopback webhook receiver subscribed in the configuration. */
+const deadLetters: { messageId: string; attempts: number; error: string }[] = [];
+let deadLetterWaiters: (() => void)[] = [];
+const receiver = createServer((req, res) => {
+  let body = '';
+  req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+  req.on('end', () => {
+    const event = JSON.parse(body) as { type: string; data: { delivery?: { messageId: string; attempts: number; error: string } } };
+    if (event.type === 'delivery.dead_lettered' && event.data.delivery) deadLetters.push(event.data.delivery);
+    res.writeHead(204).end();
+    for (const wake of deadLetterWaiters) wake();
+    deadLetterWaiters = [];
+  });
+});
+async function deadLetter(messageId: string) {
+  for (;;) {
+    const found = deadLetters.find((d) => d.messageId === messageId);
+    if (found) return found;
+    await new Promise<void>((resolve) => deadLetterWaiters.push(resolve));
+  }
+}
 let forecasts = 0;
 let held: { waiting: number; reached: () => void; release: Promise<void> } | undefined;
 
@@ -38,6 +61,15 @@ function holdForecasts(turns = 1) {
 
 beforeAll(async () => {
   const apiBaseUrl = await wechat.start();
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  const webhooks = JSON.stringify([
+    {
+      id: 'deadletters',
+      url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/events`,
+      events: ['delivery.dead_lettered'],
+      secret: `whsec_${randomBytes(32).toString('base64')}`,
+    },
+  ]);
   const channelsFile = join(dataDir, 'channels.yaml');
   writeFileSync(
     channelsFile,
@@ -46,7 +78,8 @@ beforeAll(async () => {
   parley = await startInProcess({
     bots: [findBot('juice')!],
     schema,
-    env: { PARLEY_DATA_DIR: dataDir, CHANNELS_FILE: channelsFile, WECHAT_APP_SECRET: wechat.appSecret, WECHAT_TOKEN: TOKEN, WECHAT_AES_KEY: AES_KEY, OUTBOX_POLL_MS: '50' },
+    env: { PARLEY_DATA_DIR: dataDir, CHANNELS_FILE: channelsFile, WECHAT_APP_SECRET: wechat.appSecret, WECHAT_TOKEN: TOKEN, WECHAT_AES_KEY: AES_KEY, OUTBOX_POLL_MS: '50',
+      OUTBOX_MAX_ATTEMPTS: '4', OUTBOX_BACKOFF_BASE_MS: '200', WEBHOOKS: webhooks },
     extra: {
       services: {
         forecast: async (input: unknown) => {
@@ -66,6 +99,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await parley?.close();
   await wechat.stop();
+  await new Promise((resolve) => receiver.close(resolve));
   await dropSchema(schema);
 });
 
@@ -362,5 +396,37 @@ describe(`WeChat Official Account channel (${testDatabaseKind()})`, () => {
     const inner = aes.decrypt(outer.Encrypt!);
     expect(inner.appId).toBe(wechat.appId);
     expect(passive(inner.message)).toMatchObject({ ToUserName: openId, FromUserName: 'gh_juiceshop', Content: expect.stringContaining('欢迎光临果汁店') });
+  });
+
+  test('a user who unfollowed (errcode 43004): the reply is a dead letter at once, the next one still goes', async () => {
+    const openId = user('gone');
+    const msgId = nextMsgId();
+    const gate = holdForecasts();
+    const pending = push(textXml(openId, '南京明天天气怎么样', msgId));
+    await gate.wasReached;
+    expect((await pending).text).toBe('success');
+    wechat.answers.push({ errcode: 43004, errmsg: 'require subscribe' });
+    gate.open();
+    const dead = await deadLetter(`${msgId}#1`);
+    expect(dead).toMatchObject({ attempts: 1, error: expect.stringMatching(/43004/) });
+    await wechat.until(() => wechat.textsTo(openId).some((text) => text.includes('还有其它问题吗')));
+  });
+
+  test('the API down for good: retried OUTBOX_MAX_ATTEMPTS times, then a dead letter (and the delivery.dead_lettered event)', async () => {
+    const openId = user('down-for-good');
+    const msgId = nextMsgId();
+    const gate = holdForecasts();
+    const pending = push(textXml(openId, '西安明天天气怎么样', msgId));
+    await gate.wasReached;
+    expect((await pending).text).toBe('success');
+    wechat.outage = { status: 502 };
+    const failedBefore = wechat.log.filter((l) => l.status === 502).length;
+    gate.open();
+    const dead = await deadLetter(`${msgId}#1`);
+    expect(dead).toMatchObject({ attempts: 4, error: expect.stringMatching(/HTTP 502/) });
+    expect(wechat.log.filter((l) => l.status === 502).length - failedBefore).toBeGreaterThanOrEqual(4);
+    wechat.outage = undefined;
+    await wechat.until(() => wechat.textsTo(openId).some((text) => text.includes('还有其它问题吗')));
+    expect((await outboxOf(openId)).find((o) => o.message_id === `${msgId}#1`)?.status).toBe('dead');
   });
 });
