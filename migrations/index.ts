@@ -3,6 +3,7 @@ import { InitialSchema1763769600000 } from './1763769600000-initial-schema';
 import { DedupeInTranscript1763856000000 } from './1763856000000-dedupe-in-transcript';
 import { TurnStateInTranscript1764460800000 } from './1764460800000-turn-state-in-transcript';
 import { DeliveryLanes1764633600000 } from './1764633600000-delivery-lanes';
+import { IdentityLinks1764720000000 } from './1764720000000-identity-links';
 
 /** Every migration, oldest first. Add new ones at the end; never edit one that has landed. */
 export const migrations: (new () => MigrationInterface)[] = [
@@ -10,4 +11,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   DedupeInTranscript1763856000000,
   TurnStateInTranscript1764460800000,
   DeliveryLanes1764633600000,
+  IdentityLinks1764720000000,
 ];

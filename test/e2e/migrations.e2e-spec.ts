@@ -44,6 +44,7 @@ describe(`migrations on existing data (${testDatabaseKind()})`, () => {
       'DedupeInTranscript1763856000000',
       'TurnStateInTranscript1764460800000',
       'DeliveryLanes1764633600000',
+      'IdentityLinks1764720000000',
     ]);
     expect(await query(`SELECT seq, channel FROM ${t('transcript')} WHERE channel IS NOT NULL ORDER BY seq`)).toEqual([
       { seq: 1, channel: 'rest' },

@@ -4,6 +4,7 @@ import type { CommandSpec } from '../../apps/api/src/cli/command-line';
 import { chatCommand } from '../../apps/api/src/cli/chat/chat.command';
 import { diagramCommand } from '../../apps/api/src/cli/diagram';
 import { startCommand } from '../../apps/api/src/cli/start.command';
+import { telegramWebhookCommand } from '../../apps/api/src/cli/telegram-webhook';
 import { benchCommand } from '../../scripts/bench';
 import { benchSlowCommand } from '../../scripts/bench-slow';
 import { benchPeersCommand } from '../../scripts/bench-peers';
@@ -23,6 +24,7 @@ export const COMMANDS: { script: string; spec: CommandSpec }[] = [
   { script: 'start', spec: startCommand },
   { script: 'chat', spec: chatCommand },
   { script: 'diagram', spec: diagramCommand },
+  { script: 'telegram:webhook', spec: telegramWebhookCommand },
   { script: 'nlu:eval', spec: nluEvalCommand },
   { script: 'nlu:types', spec: nluTypesCommand },
   { script: 'bench', spec: benchCommand },

@@ -24,6 +24,7 @@ import { Metrics } from './ops/metrics';
 import { defaultDeliveries, OutboxDispatcher, type Deliveries } from './outbox/outbox.dispatcher';
 import type { Runtime } from './runtime';
 import { TurnService } from './turns/turn.service';
+import { IdentityLinks } from './users/identity-links';
 import { ConversationChanges } from './studio/conversation-changes';
 import { StudioService } from './studio/studio.service';
 import { StudioStreams } from './studio/studio.streams';
@@ -108,6 +109,7 @@ export async function createApp(options: CreateAppOptions): Promise<ParleyApp> {
         services: { ...defaults.services, ...(options.deliveries?.services ?? {}) },
       },
       channels: channelAdapters(config, bots, logger, options.channels ?? []),
+      identities: new IdentityLinks(db),
       clock: options.clock,
     };
     const turns = new TurnService(runtime);

@@ -18,6 +18,7 @@ import { StudioApiController } from './studio/studio-api.controller';
 import { StudioPagesController } from './studio/studio-pages.controller';
 import { StudioService } from './studio/studio.service';
 import { StudioStreams } from './studio/studio.streams';
+import { IdentityLinksController } from './users/identity-links.controller';
 
 /** Services built by the composition root (`createApp`), handed to Nest as values. */
 export interface AppServices {
@@ -36,7 +37,7 @@ export class AppModule {
   static register(runtime: Runtime, services: AppServices): DynamicModule {
     return {
       module: AppModule,
-      controllers: [RestChannelController, ChannelController, AdminController, DeliveriesController, OpsController, StudioApiController, StudioPagesController],
+      controllers: [RestChannelController, ChannelController, AdminController, DeliveriesController, OpsController, StudioApiController, StudioPagesController, IdentityLinksController],
       providers: [
         { provide: RUNTIME, useValue: runtime },
         { provide: TurnService, useValue: services.turns },

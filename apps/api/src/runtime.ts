@@ -7,6 +7,7 @@ import type { NluResolver } from './nlu/nlu.provider';
 import type { Metrics } from './ops/metrics';
 import type { ChannelAdapters } from './channels/channel.controller';
 import type { Deliveries } from './outbox/outbox.dispatcher';
+import type { IdentityLinks } from './users/identity-links';
 
 /** What the composition root hands to the Nest module: built once per process, shared by every provider. */
 export interface Runtime {
@@ -24,6 +25,8 @@ export interface Runtime {
   deliveries: Deliveries;
   /** The platform channels of each bot (`/channels/:channel/:botId`); they also deliver their pushed replies. */
   channels: ChannelAdapters;
+  /** Identity links: which user id keys a user's user-scoped memory. */
+  identities: IdentityLinks;
   clock?: ClockPort;
 }
 

@@ -55,6 +55,12 @@ export interface InboundTurn {
    * once and the replies go through the outbox to `deliver` (platforms that want a fast acknowledgement).
    */
   delivery: 'response' | 'push';
+  /**
+   * `push` only: the platform's deadline for the acknowledgement (Slack: 3 s). A turn still running this long after
+   * the request arrived is acknowledged anyway and goes on; its replies are pushed when it commits. Absent: the
+   * acknowledgement waits for the commit (a failed turn then gets an error status and the platform sends it again).
+   */
+  acknowledgeWithinMs?: number;
   /** Where replies go on the platform (a chat id, a thread), kept with the conversation for later pushes. */
   address?: Json;
   /**

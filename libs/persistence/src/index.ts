@@ -32,3 +32,4 @@ export { entities } from './entities';
 export { sameJson } from './json-equal';
 export { PgliteServer, type PgliteLike } from './database/pglite.server';
 export { PgChangeRelay, type ChangeRelayOptions } from './notifications/pg-change-relay';
+export { IdentityLinkStore, type ChannelUser, type IdentityLink, type LinkOutcome } from './identities/identity-link.store';

@@ -58,7 +58,9 @@ export class AdminService {
     const stored = await this.conversations.find(id);
     if (!stored) throw notFound(id);
     const bot = this.runtime.bots.find(stored.botId);
-    const memory = await this.conversations.memory(bot ? preloadScopes(bot, stored) : []);
+    // User-scoped memory as the conversation's turns see it: the linked identity's when the user is linked.
+    const memoryUserId = bot ? await this.runtime.identities.memoryUserId(bot, { channel: stored.channel, userId: stored.userId }) : stored.userId;
+    const memory = await this.conversations.memory(bot ? preloadScopes(bot, { id: stored.id, userId: memoryUserId }) : []);
     const view: Record<string, Json> = {};
     for (const record of memory) view[record.name] = record.data;
     const state =
@@ -66,7 +68,7 @@ export class AdminService {
         ? describeConversation(
             bot,
             { bot: bot.id, version: stored.botVersion, snapshot: stored.snapshot, history: stored.history, turns: stored.turns },
-            { conversationId: stored.id, userId: stored.userId, memory: view, clock: this.runtime.clock },
+            { conversationId: stored.id, userId: memoryUserId, memory: view, clock: this.runtime.clock },
           )
         : null;
     const timers = await this.conversations.pendingJobs(id);

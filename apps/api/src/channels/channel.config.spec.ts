@@ -20,6 +20,15 @@ juice:
   slack: { botToken: \${SLACK_BOT_TOKEN}, signingSecret: \${SLACK_SIGNING_SECRET} }
 `;
 
+function loadConfigError(env: Record<string, string>): string {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  return 'no error';
+}
+
 describe('the channels file (CHANNELS_FILE)', () => {
   test('enables each bot\'s channels with ${NAME} read from the environment', () => {
     const config = loadConfig({ CHANNELS_FILE: channelsFile(BOTH), TELEGRAM_BOT_TOKEN: TELEGRAM_TOKEN, TELEGRAM_SECRET_TOKEN: SECRET, ...SLACK });
@@ -29,6 +38,14 @@ describe('the channels file (CHANNELS_FILE)', () => {
     ]);
     expect(config.channels[0]!.settings).toMatchObject({ botToken: TELEGRAM_TOKEN, secretToken: SECRET, apiBaseUrl: 'http://127.0.0.1:9' });
     expect(config.channels[1]!.settings).toMatchObject({ botToken: SLACK.SLACK_BOT_TOKEN, apiBaseUrl: 'https://slack.com/api' });
+  });
+
+  test("a variable's value is taken as it is: a '#' or ', ' in a secret does not change the file", () => {
+    const file = channelsFile('juice:\n  slack: { botToken: ${SLACK_BOT_TOKEN}, signingSecret: "${PART}${PART}" } # comment ${NOT_READ}\n');
+    const config = loadConfig({ CHANNELS_FILE: file, SLACK_BOT_TOKEN: SLACK.SLACK_BOT_TOKEN, PART: 'abcdefgh12345678' });
+    expect(config.channels[0]!.settings).toMatchObject({ signingSecret: 'abcdefgh12345678abcdefgh12345678' });
+    const hostile = loadConfigError({ CHANNELS_FILE: file, SLACK_BOT_TOKEN: 'xoxb-1-2, enabled: false #', PART: 'abcdefgh12345678' });
+    expect(hostile).toMatch(/juice\.slack\.botToken does not look right/);
   });
 
   test('no CHANNELS_FILE: no platform channels', () => {

@@ -86,9 +86,11 @@ export class ChannelController {
       return respond(action.delivery === 'response' ? [] : undefined);
     }
     const conversationId = conversationIdFor(bot.id, adapter.channel, action.userId);
+    // A platform's deadline: a passive reply window (WeChat), or an acknowledgement deadline (Slack's 3 s), which is a
+    // window that takes no reply.
+    const window = action.delivery === 'push' ? (action.passive ?? acknowledgeOnly(action.acknowledgeWithinMs)) : undefined;
     const { flight } = this.flights.join(conversationId, action.messageId, () => {
-      const window =
-        action.delivery === 'push' && action.passive ? new PassiveWindow(action.passive, inbound.receivedAt.getTime() + action.passive.windowMs) : undefined;
+      const passive = window ? new PassiveWindow(window, inbound.receivedAt.getTime() + window.windowMs) : undefined;
       const done = this.turns.run({
         target: { kind: 'user', bot, key: { id: conversationId, botId: bot.id, channel: adapter.channel, userId: action.userId } },
         input: action.input,
@@ -96,21 +98,22 @@ export class ChannelController {
         dedupeChannel: adapter.channel,
         delivery: action.delivery,
         address: action.address,
-        passive: window,
+        passive,
       });
-      return { done, window };
+      return { done, window: passive };
     });
-    if (!action.passive || action.delivery !== 'push' || !flight.window) {
+    if (!window || !flight.window) {
       const done = await flight.done;
       return respond(action.delivery === 'response' ? done.response.replies : undefined);
     }
     const done = await flight.window.outcome(flight.done);
     if (!done) {
       // The window passed: answer now; the turn goes on and pushes all its replies (the outbox delivers them).
+      this.runtime.logger.warn('slow channel turn acknowledged before its commit', { botId: bot.id, channel: adapter.channel, messageId: action.messageId });
       this.detach(flight, conversationId, action.messageId);
-      return respond([]);
+      return respond(action.passive ? [] : undefined);
     }
-    return respond(await this.answered(done, action.passive));
+    return respond(action.passive ? await this.answered(done, action.passive) : undefined);
   }
 
   /** The replies that go in the response: those the turn's write kept out of the outbox (a redelivery: see below). */
@@ -135,6 +138,11 @@ export class ChannelController {
       });
     });
   }
+}
+
+/** Slack's acknowledgement deadline as a reply window that takes no reply. */
+function acknowledgeOnly(ms: number | undefined): PassiveReply | undefined {
+  return ms === undefined ? undefined : { windowMs: ms, accepts: () => 0 };
 }
 
 /** Whether the bot handles this external event (`ext.<type>`). */

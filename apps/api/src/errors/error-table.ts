@@ -27,6 +27,9 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = Object.freeze({
   // a handoff return for a conversation no human holds
   CONVERSATION_NOT_HELD: 409,
   CONVERSATION_NOT_FOUND: 404,
+  IDENTITY_LINK_NOT_FOUND: 404,
+  // the user is linked to another identity, or is an identity others are linked to
+  IDENTITY_LINK_CONFLICT: 409,
   DELIVERY_NOT_FOUND: 404,
   WEBHOOK_NOT_FOUND: 404,
   // a webhook subscription id that exists, or one the configuration owns

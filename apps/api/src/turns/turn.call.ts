@@ -18,6 +18,11 @@ export interface TurnCall {
    * (`InboundTurn.address`) and, written with the turn, on the conversation for its later pushes.
    */
   address?: Json;
+  /**
+   * The user id that keys the turn's user-scoped memory: the identity the user is linked to (identity links), else the
+   * user's own. Set by the turn service before the turn; callers leave it out.
+   */
+  memoryUserId?: string;
   /** With `delivery: 'push'`: a platform's passive reply window (`PassiveWindow`), asked as the turn is written. */
   passive?: PassiveClaim;
 }

@@ -57,7 +57,8 @@ export interface TurnNotice {
 }
 
 /** What the turn service uses of the process's runtime. */
-export type TurnHost = Pick<Runtime, 'store' | 'bots' | 'nlu' | 'clock' | 'services' | 'config' | 'logger' | 'metrics'>;
+export type TurnHost = Pick<Runtime, 'store' | 'bots' | 'nlu' | 'clock' | 'services' | 'config' | 'logger' | 'metrics'> &
+  Partial<Pick<Runtime, 'identities'>>;
 
 /**
  * The turn pipeline after validation. Storage is the `ConversationStore` port.
@@ -86,10 +87,11 @@ export class TurnService {
   }
 
   /** `take`, with what the caller may need beyond the response: whether it was a redelivery, and the record written. */
-  async run(call: TurnCall): Promise<TurnDone> {
+  async run(given: TurnCall): Promise<TurnDone> {
     const started = performance.now();
     // An event the bot does not handle is refused before any work (for a conversation by id, the turn refuses it).
-    if (call.target.kind === 'user' && call.input.kind === 'event') assertEventDeclared(call.target.bot, call.input.event.type);
+    if (given.target.kind === 'user' && given.input.kind === 'event') assertEventDeclared(given.target.bot, given.input.event.type);
+    const call = await this.withMemoryUser(given);
     const memo = new TurnMemo(this.host.nlu, this.host.services, this.host.config.turnTimeLimitMs);
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       const done = await this.fromCopy(call, memo, attempt === 0);
@@ -118,10 +120,33 @@ export class TurnService {
     tx: ConversationTransaction,
     conversation: ConversationRecord,
     bot: BotDefinition,
-    call: Omit<TurnCall, 'target'>,
+    given: Omit<TurnCall, 'target'>,
     memo = new TurnMemo(this.host.nlu, this.host.services, this.host.config.turnTimeLimitMs),
   ): Promise<TurnDone> {
+    // The scheduler's timer turns: the identity comes from the instance's cache or one read on a connection of its own
+    // (the scheduler fires one timer at a time, so it holds at most one connection besides the transaction's).
+    const call =
+      given.memoryUserId !== undefined || !this.host.identities
+        ? given
+        : { ...given, memoryUserId: await this.host.identities.memoryUserId(bot, { channel: conversation.channel, userId: conversation.userId }) };
     return this.runWith(tx, conversation, bot, call, await tx.load(loadRequest(bot, conversation, call)), memo);
+  }
+
+  /**
+   * The call with the user id that keys its user-scoped memory (identity links), resolved before any lock is taken so
+   * that every memory address of the turn (its prefetch, its advisory locks in key order, its writes) uses that one id.
+   */
+  private async withMemoryUser(call: TurnCall): Promise<TurnCall> {
+    const identities = this.host.identities;
+    if (call.memoryUserId !== undefined || !identities) return call;
+    const { target } = call;
+    if (target.kind === 'user') {
+      return { ...call, memoryUserId: await identities.memoryUserId(target.bot, { channel: target.key.channel, userId: target.key.userId }) };
+    }
+    const owner = await identities.ownerOf(target.id);
+    if (!owner) return call;
+    const bot = this.host.bots.find(owner.botId);
+    return bot ? { ...call, memoryUserId: await identities.memoryUserId(bot, owner) } : call;
   }
 
   private async runWith(
@@ -136,7 +161,7 @@ export class TurnService {
     if (loaded.duplicate !== undefined) return this.duplicate(conversation, state, call, { ...loaded, duplicate: loaded.duplicate });
     const result = await runTurn(
       bot,
-      { conversationId: conversation.id, userId: conversation.userId, state, input: call.input },
+      { conversationId: conversation.id, userId: call.memoryUserId ?? conversation.userId, state, input: call.input },
       { memory: loaded.memory, nlu: memo.nlu(bot.id), clock: this.host.clock, services: memo.services },
       { timeLimitMs: this.host.config.turnTimeLimitMs },
     );
@@ -216,7 +241,7 @@ export class TurnService {
     try {
       result = await runTurn(
         bot,
-        { conversationId: conversation.id, userId: conversation.userId, state, input: call.input, live: copy.live },
+        { conversationId: conversation.id, userId: call.memoryUserId ?? conversation.userId, state, input: call.input, live: copy.live },
         { memory, nlu: memo.nlu(bot.id), clock: this.host.clock, services: memo.services },
         { timeLimitMs: this.host.config.turnTimeLimitMs },
       );
@@ -357,7 +382,7 @@ function loadRequest(
 ): { dedupe?: { channel: string; messageId: string }; prefetch: MemoryAddress[] } {
   return {
     dedupe: call.dedupeChannel ? { channel: call.dedupeChannel, messageId: call.messageId } : undefined,
-    prefetch: preloadAddresses(bot.catalog, { userId: conversation.userId, conversationId: conversation.id }).map(
+    prefetch: preloadAddresses(bot.catalog, { userId: call.memoryUserId ?? conversation.userId, conversationId: conversation.id }).map(
       (p) => p.address,
     ),
   };

@@ -5,6 +5,9 @@ import { callSlack } from './slack.api';
 import type { SlackSettings } from './slack.settings';
 import { verifySlackSignature } from './slack.signature';
 
+/** Slack wants the acknowledgement within 3 s: a slower turn is acknowledged at this and goes on. */
+export const SLACK_ACK_MS = 2500;
+
 /** Where a Slack reply goes (`InboundTurn.address`): the channel, and the thread when the message was in one. */
 export interface SlackAddress {
   channel: string;
@@ -86,6 +89,7 @@ export class SlackAdapter implements ChannelAdapter {
       messageId: envelope.event_id,
       input: { kind: 'message', text },
       delivery: 'push',
+      acknowledgeWithinMs: SLACK_ACK_MS,
       address: { ...address },
     };
   }

@@ -84,11 +84,14 @@ export class TelegramAdapter implements ChannelAdapter {
       };
     }
     const address: TelegramAddress = { chatId: chat };
+    // Opening a bot sends `/start` (with a deep-link parameter after a space, if any).
+    const { startText } = this.settings;
+    const text = startText !== undefined && /^\/start(@\w+)?(\s|$)/.test(message.text) ? startText : message.text;
     return {
       kind: 'turn',
       userId: String(from),
       messageId: String(updateId),
-      input: { kind: 'message', text: message.text },
+      input: { kind: 'message', text },
       delivery: 'push',
       address: { ...address },
     };

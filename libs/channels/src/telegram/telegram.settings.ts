@@ -10,6 +10,8 @@ export interface TelegramSettings {
   readonly apiBaseUrl: string;
   /** The answer to a sticker, photo, voice note, …: the bots read text only. */
   readonly fallbackText: string;
+  /** What the bot is told when someone opens it (Telegram sends `/start`), e.g. a greeting its NLU knows; unset: `/start`. */
+  readonly startText?: string;
 }
 
 export const TELEGRAM_API_BASE_URL = 'https://api.telegram.org';
@@ -23,5 +25,6 @@ export function readTelegramSettings(reader: SettingsReader): TelegramSettings {
     secretToken: reader.secret('secretToken', { pattern: /^[A-Za-z0-9_-]{16,256}$/, shape: '16 to 256 characters of A-Z, a-z, 0-9, _ and -' }),
     apiBaseUrl: reader.url('apiBaseUrl', TELEGRAM_API_BASE_URL),
     fallbackText: reader.string('fallbackText', TELEGRAM_FALLBACK_TEXT),
+    startText: reader.string('startText', '') || undefined,
   };
 }

@@ -12,6 +12,7 @@ export class Tables {
   readonly memories: string;
   readonly outbox: string;
   readonly jobs: string;
+  readonly identityLinks: string;
   readonly webhooks: string;
   readonly migrations: string;
 
@@ -24,6 +25,7 @@ export class Tables {
     this.memories = q('memories');
     this.outbox = q('outbox');
     this.jobs = q('scheduled_jobs');
+    this.identityLinks = q('identity_links');
     this.webhooks = q('webhook_subscriptions');
     this.migrations = q('migrations');
   }

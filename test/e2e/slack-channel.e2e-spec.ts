@@ -1,0 +1,249 @@
+import { createHmac } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { findBot } from '@parley/machines';
+import { conversationIdFor } from '@parley/persistence';
+import type { ParleyApp } from '../../apps/api/src/app.factory';
+import { post, startInProcess, TEST_ADMIN_TOKEN } from '../helpers/in-process-app';
+import { slackImitation, type PlatformCall, type PlatformImitation } from '../helpers/platform-imitations';
+import { dropSchema, freshSchema, query, testDatabaseKind } from '../helpers/test-database';
+import { expectWholeTurns } from '../helpers/transcript-checks';
+
+/**
+ * Slack end to end: juice with the real NLU behind `POST /channels/slack/juice` (the Events API Request URL), its
+ * replies posted with `chat.postMessage` to a loopback server that imitates Slack's Web API. Requests are signed here
+ * with node:crypto from Slack's documented recipe, independently of the adapter's own signing helper.
+ */
+const schema = freshSchema('slack');
+const TOKEN = 'xoxb-1111-2222-juiceslacktoken';
+const SIGNING_SECRET = '8f742231b10e8888abcd99yyyzzz85a5';
+const BOT_USER = 'UJUICEBOT';
+let parley: ParleyApp;
+let api: PlatformImitation;
+let events = 0;
+/** While set, the weather service waits for it: a turn that takes as long as the test wants. */
+let forecastGate: Promise<void> | undefined;
+
+beforeAll(async () => {
+  api = await slackImitation(TOKEN).start();
+  const dir = mkdtempSync(join(tmpdir(), 'parley-slack-'));
+  const file = join(dir, 'channels.yaml');
+  writeFileSync(file, 'juice:\n  slack:\n    botToken: ${SLACK_BOT_TOKEN}\n    signingSecret: ${SLACK_SIGNING_SECRET}\n    apiBaseUrl: ${SLACK_API}\n');
+  parley = await startInProcess({
+    bots: [findBot('juice')!],
+    schema,
+    env: {
+      CHANNELS_FILE: file,
+      SLACK_BOT_TOKEN: TOKEN,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API: api.url,
+      // Three tries, quick retries: a dead letter within a test (docs/delivery.md).
+      OUTBOX_MAX_ATTEMPTS: '3',
+      OUTBOX_BACKOFF_BASE_MS: '50',
+      OUTBOX_BACKOFF_CAP_MS: '200',
+    },
+    extra: {
+      services: {
+        forecast: async (input: { city: string; date: string }) => {
+          await forecastGate;
+          return { ...input, sky: '晴', low: 10, high: 18 };
+        },
+      },
+    },
+  });
+});
+
+afterAll(async () => {
+  await parley?.close();
+  await api?.stop();
+  await dropSchema(schema);
+});
+
+/** An `event_callback` envelope carrying one event (https://api.slack.com/apis/events-api#callback-field). */
+function envelope(event: Record<string, unknown>, eventId = `Ev${String(++events).padStart(8, '0')}`) {
+  return {
+    token: 'deprecated-verification-token',
+    team_id: 'T0001',
+    api_app_id: 'A0001',
+    type: 'event_callback',
+    event_id: eventId,
+    event_time: 1700000000,
+    authorizations: [{ team_id: 'T0001', user_id: BOT_USER, is_bot: true }],
+    event: { event_ts: '1700000000.000100', ...event },
+  };
+}
+
+/** A direct message from `user` in their conversation with the app. */
+const dm = (user: string, text: string, extra: Record<string, unknown> = {}) =>
+  envelope({ type: 'message', channel: `D${user}`, channel_type: 'im', user, text, ts: `1700000000.${String(++events).padStart(6, '0')}`, ...extra });
+
+function signed(body: string, at = Math.floor(Date.now() / 1000), secret = SIGNING_SECRET): Record<string, string> {
+  const signature = `v0=${createHmac('sha256', secret).update(`v0:${at}:${body}`).digest('hex')}`;
+  return { 'content-type': 'application/json', 'x-slack-request-timestamp': String(at), 'x-slack-signature': signature };
+}
+
+const send = (payload: unknown, headers?: (body: string) => Record<string, string>) => {
+  const body = JSON.stringify(payload);
+  return post(`${parley.url}/channels/slack/juice`, body, (headers ?? signed)(body));
+};
+
+const admin = async (method: string, path: string) => {
+  const res = await fetch(`${parley.url}${path}`, { method, headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
+  return { status: res.status, body: (await res.json()) as { items?: Record<string, unknown>[] } };
+};
+
+/** The conversation's dead letters, once the last failure is recorded (written just after the platform answered). */
+async function deadLetters(conversationId: string, expectSome = true): Promise<Record<string, unknown>[]> {
+  for (let i = 0; ; i++) {
+    const items = (await admin('GET', `/api/deliveries/dead?conversation=${conversationId}`)).body.items ?? [];
+    if (items.length > 0 || !expectSome || i >= 50) return items;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+const postedTo = (channel: string): PlatformCall[] => api.accepted.filter((c) => c.body.channel === channel);
+const textsTo = (channel: string) => postedTo(channel).map((c) => c.body.text as string);
+const conversation = (user: string) => conversationIdFor('juice', 'slack', user);
+
+describe(`Slack channel (${testDatabaseKind()})`, () => {
+  test('url_verification is answered with its challenge', async () => {
+    const res = await send({ token: 't', challenge: '3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P', type: 'url_verification' });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ challenge: '3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P' });
+  });
+
+  test("a platform the bot has not configured is 404 ROUTE_NOT_FOUND; an unknown bot is 404 BOT_NOT_FOUND", async () => {
+    const telegram = await post(`${parley.url}/channels/telegram/juice`, { update_id: 1 });
+    expect([telegram.status, telegram.body.error.code]).toEqual([404, 'ROUTE_NOT_FOUND']);
+    const unknown = await post(`${parley.url}/channels/slack/nobot`, dm('U1', 'hi'));
+    expect([unknown.status, unknown.body.error.code]).toEqual([404, 'BOT_NOT_FOUND']);
+  });
+
+  test('a missing, wrong or expired signature is 401 SIGNATURE_INVALID and runs nothing', async () => {
+    const payload = dm('UMALLORY', '我想买果汁');
+    const now = Math.floor(Date.now() / 1000);
+    const cases: ((body: string) => Record<string, string>)[] = [
+      () => ({ 'content-type': 'application/json' }),
+      (body) => signed(body, now, 'another-apps-signing-secret-0000'),
+      (body) => ({ ...signed(body), 'x-slack-signature': signed(`${body} `)['x-slack-signature']! }),
+      (body) => signed(body, now - 6 * 60),
+      (body) => signed(body, now + 6 * 60),
+    ];
+    for (const headers of cases) {
+      const res = await send(payload, headers);
+      expect(res.status).toBe(401);
+      expect(res.body.error.code).toBe('SIGNATURE_INVALID');
+    }
+    expect(await query(`SELECT 1 FROM "${schema}".conversations WHERE id = $1`, [conversation('UMALLORY')])).toEqual([]);
+  });
+
+  test('a direct message is acknowledged at once and answered with chat.postMessage; choices listed under the text', async () => {
+    const res = await send(dm('UANN', '我想买果汁'));
+    expect(res.status).toBe(200);
+    await api.waitFor(() => postedTo('DUANN').length === 1);
+    const [call] = postedTo('DUANN');
+    expect(call!.headers.authorization).toBe(`Bearer ${TOKEN}`);
+    expect(call!.body.thread_ts).toBeUndefined();
+    expect(call!.body.text).toContain('什么口味');
+    expect(call!.body.text).toMatch(/• 苹果\n• 橙子\n• 西瓜/);
+  });
+
+  test('a mention in a channel is answered in its thread; a message in a thread stays in that thread', async () => {
+    const ts = '1700000100.000200';
+    await send(envelope({ type: 'app_mention', channel: 'CGENERAL', user: 'UBEN', text: `<@${BOT_USER}> 我想买果汁`, ts }));
+    await api.waitFor(() => postedTo('CGENERAL').length === 1);
+    expect(postedTo('CGENERAL')[0]!.body).toMatchObject({ thread_ts: ts, text: expect.stringContaining('什么口味') });
+    await send(envelope({ type: 'app_mention', channel: 'CGENERAL', user: 'UBEN', text: `<@${BOT_USER}> 苹果`, ts: '1700000101.000300', thread_ts: ts }));
+    await api.waitFor(() => postedTo('CGENERAL').length === 2);
+    expect(postedTo('CGENERAL')[1]!.body).toMatchObject({ thread_ts: ts, text: expect.stringContaining('加冰') });
+  });
+
+  test('a redelivery (X-Slack-Retry-Num, same event_id, even at the same moment) runs one turn and posts one reply', async () => {
+    const payload = dm('UCAROL', '我想买果汁');
+    const retry = (n: number) => (b: string) => ({ ...signed(b), 'x-slack-retry-num': String(n), 'x-slack-retry-reason': 'http_timeout' });
+    const answers = await Promise.all([send(payload), send(payload, retry(1)), send(payload, retry(2))]);
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+    await send(dm('UCAROL', '橙子'));
+    await api.waitFor(() => postedTo('DUCAROL').length >= 2);
+    expect(textsTo('DUCAROL')).toEqual([expect.stringContaining('什么口味'), expect.stringContaining('加冰')]);
+    expect(await expectWholeTurns(schema, conversation('UCAROL'))).toHaveLength(4);
+  });
+
+  test("the bot's own messages, other bots' messages and edits are ignored", async () => {
+    const ignored = [
+      dm(BOT_USER, '什么口味?'),
+      dm('UDAVE', 'from a bot', { bot_id: 'B0002' }),
+      dm('UDAVE', 'from a bot', { subtype: 'bot_message' }),
+      dm('UDAVE', 'edited', { subtype: 'message_changed' }),
+      envelope({ type: 'message', channel: 'CGENERAL', channel_type: 'channel', user: 'UDAVE', text: '我想买果汁', ts: '1700000200.000100' }),
+    ];
+    for (const payload of ignored) expect((await send(payload)).status).toBe(200);
+    const rows = await query(`SELECT user_id FROM "${schema}".conversations WHERE user_id IN ($1, $2)`, [BOT_USER, 'UDAVE']);
+    expect(rows).toEqual([]);
+  });
+
+  test('Slack down, then rate limiting (429 Retry-After): the reply is retried and arrives once, no sooner than asked', async () => {
+    api.trouble(1, { kind: 'down' });
+    api.trouble(1, { kind: 'status', status: 429, body: { ok: false, error: 'ratelimited' }, headers: { 'retry-after': '1' } });
+    await send(dm('UERIN', '我想买果汁'));
+    await api.waitFor(() => postedTo('DUERIN').length === 1);
+    const tries = api.received.filter((c) => c.body.channel === 'DUERIN');
+    expect(tries).toHaveLength(3);
+    expect(tries[2]!.at - tries[1]!.at).toBeGreaterThanOrEqual(950);
+    expect(textsTo('DUERIN')).toEqual([expect.stringContaining('什么口味')]);
+  });
+
+  test('Slack down for good: three tries, then a dead letter; replayed once it is back, nothing lost', async () => {
+    api.trouble(3, { kind: 'status', status: 503, body: 'Service Unavailable' });
+    await send(dm('UFRANK', '我想买果汁'));
+    await api.waitFor(() => api.received.filter((c) => c.body.channel === 'DUFRANK').length === 3);
+    const dead = await deadLetters(conversation('UFRANK'));
+    expect(dead).toEqual([expect.objectContaining({ attempts: 3, lastError: expect.stringContaining('503') })]);
+    expect((await admin('POST', `/api/deliveries/dead/${dead[0]!.id as string}/replay`)).status).toBe(200);
+    await api.waitFor(() => postedTo('DUFRANK').length === 1);
+    expect(textsTo('DUFRANK')).toEqual([expect.stringContaining('什么口味')]);
+    expect(await deadLetters(conversation('UFRANK'), false)).toEqual([]);
+  });
+
+  test("Slack's channel_not_found is permanent: a dead letter at once, and the conversation's next reply still goes", async () => {
+    api.trouble(1, { kind: 'status', status: 200, body: { ok: false, error: 'channel_not_found' } });
+    await send(dm('UGINA', '我想买果汁'));
+    await api.waitFor(() => api.received.filter((c) => c.body.channel === 'DUGINA').length === 1);
+    expect(await deadLetters(conversation('UGINA'))).toEqual([
+      expect.objectContaining({ attempts: 1, lastError: expect.stringContaining('channel_not_found') }),
+    ]);
+    await send(dm('UGINA', '苹果'));
+    await api.waitFor(() => postedTo('DUGINA').length === 1);
+    expect(textsTo('DUGINA')).toEqual([expect.stringContaining('加冰')]);
+  });
+
+  test('a turn slower than Slack\'s 3 seconds is acknowledged in time, and its reply posted when it is done', async () => {
+    let open!: () => void;
+    forecastGate = new Promise<void>((resolve) => (open = resolve));
+    const started = Date.now();
+    const res = await send(dm('USLOW', '长沙明天天气怎么样'));
+    const waited = Date.now() - started;
+    expect(res.status).toBe(200);
+    expect(waited).toBeLessThan(3000);
+    expect(postedTo('DUSLOW')).toEqual([]);
+    open();
+    forecastGate = undefined;
+    // The forecast, then "anything else?": two replies, in order.
+    await api.waitFor(() => postedTo('DUSLOW').length === 2);
+    expect(textsTo('DUSLOW')).toEqual([expect.stringContaining('长沙明天晴'), expect.stringContaining('还有')]);
+  });
+
+  test('20 users at once: each gets exactly their own replies, in order', async () => {
+    const users = Array.from({ length: 20 }, (_, i) => `UCROWD${i}`);
+    await Promise.all(
+      users.map(async (user) => {
+        await send(dm(user, '我想买果汁'));
+        await api.waitFor(() => postedTo(`D${user}`).length === 1, 60_000, `the first reply to ${user}`);
+        await send(dm(user, '西瓜'));
+        await api.waitFor(() => postedTo(`D${user}`).length === 2, 60_000, `the second reply to ${user}`);
+      }),
+    );
+    for (const user of users) expect(textsTo(`D${user}`)).toEqual([expect.stringContaining('什么口味'), expect.stringContaining('加冰')]);
+  });
+});
