@@ -4,6 +4,7 @@ import { DedupeInTranscript1763856000000 } from './1763856000000-dedupe-in-trans
 import { TurnStateInTranscript1764460800000 } from './1764460800000-turn-state-in-transcript';
 import { DeliveryLanes1764633600000 } from './1764633600000-delivery-lanes';
 import { IdentityLinks1764720000000 } from './1764720000000-identity-links';
+import { StateInConversationRow1764979200000 } from './1764979200000-state-in-conversation-row';
 
 /** Every migration, oldest first. Add new ones at the end; never edit one that has landed. */
 export const migrations: (new () => MigrationInterface)[] = [
@@ -12,4 +13,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   TurnStateInTranscript1764460800000,
   DeliveryLanes1764633600000,
   IdentityLinks1764720000000,
+  StateInConversationRow1764979200000,
 ];

@@ -74,10 +74,12 @@ async function conversation(
 
 async function rowsOf(id: string) {
   const t = (table: string) => `"${schema}".${table}`;
-  const [conv] = await query<{ version: number; turns: number; transcript_seq: number; snapshot: unknown }>(
-    `SELECT version, turns, transcript_seq, snapshot FROM ${t('conversations')} WHERE id = $1`,
+  // The snapshot and the back-step history are one value of the conversation row (`state`).
+  const [row] = await query<{ version: number; turns: number; transcript_seq: number; snapshot: unknown; history: unknown }>(
+    `SELECT version, turns, transcript_seq, state->'snapshot' AS snapshot, state->'history' AS history FROM ${t('conversations')} WHERE id = $1`,
     [id],
   );
+  const { history, ...conv } = row ?? { history: undefined };
   const lines = await query<{ seq: number; message_id: string }>(
     `SELECT seq, message_id FROM ${t('transcript')} WHERE conversation_id = $1 ORDER BY seq`,
     [id],
@@ -87,15 +89,11 @@ async function rowsOf(id: string) {
     `SELECT message_id FROM ${t('transcript')} WHERE conversation_id = $1 AND channel IS NOT NULL ORDER BY seq`,
     [id],
   );
-  const [history] = await query<{ snapshots: unknown }>(
-    `SELECT snapshots FROM ${t('conversation_history')} WHERE conversation_id = $1`,
-    [id],
-  );
   return {
     conv,
     lines: lines.map((l) => l.message_id),
     inbound: inbound.map((r) => r.message_id),
-    history: history?.snapshots,
+    history,
   };
 }
 

@@ -4,6 +4,7 @@ import { InitialSchema1763769600000 } from '../../migrations/1763769600000-initi
 import { DedupeInTranscript1763856000000 } from '../../migrations/1763856000000-dedupe-in-transcript';
 import { TurnStateInTranscript1764460800000 } from '../../migrations/1764460800000-turn-state-in-transcript';
 import { DeliveryLanes1764633600000 } from '../../migrations/1764633600000-delivery-lanes';
+import { StateInConversationRow1764979200000 } from '../../migrations/1764979200000-state-in-conversation-row';
 import { dropSchema, freshSchema, query, testDatabaseKind, testDatabaseUrl } from '../helpers/test-database';
 
 /** Migrations on data: a database written before a migration keeps working after it, and `down()` gives it back. */
@@ -45,6 +46,7 @@ describe(`migrations on existing data (${testDatabaseKind()})`, () => {
       'TurnStateInTranscript1764460800000',
       'DeliveryLanes1764633600000',
       'IdentityLinks1764720000000',
+      'StateInConversationRow1764979200000',
     ]);
     expect(await query(`SELECT seq, channel FROM ${t('transcript')} WHERE channel IS NOT NULL ORDER BY seq`)).toEqual([
       { seq: 1, channel: 'rest' },
@@ -129,6 +131,42 @@ describe(`migrations on existing data (${testDatabaseKind()})`, () => {
       ]);
       expect(await query(`SELECT to_regclass('"${schema}".webhook_subscriptions') AS t`)).toEqual([{ t: null }]);
       await new DeliveryLanes1764633600000().up(runner);
+    } finally {
+      await runner.release();
+    }
+  });
+
+  test('snapshot and history move into the conversation row (state) and back with down(); the store reads them', async () => {
+    const runner = db.dataSource.createQueryRunner();
+    const migration = new StateInConversationRow1764979200000();
+    try {
+      // As the earlier schema stored them: a snapshot column and a history row (and a conversation without either).
+      await migration.down(runner);
+      await query(`UPDATE ${t('conversations')} SET snapshot = '{"step":3}'::jsonb WHERE id = 'c1'`);
+      await query(`INSERT INTO ${t('conversation_history')} (conversation_id, snapshots) VALUES ('c1', '[{"step":1},{"step":2}]'::jsonb)`);
+      await query(`INSERT INTO ${t('conversations')} (id, bot_id, channel, user_id, bot_version) VALUES ('c2', 'bot', 'rest', 'u2', 1)`);
+
+      await migration.up(runner);
+      expect(await query(`SELECT id, state FROM ${t('conversations')} ORDER BY id`)).toEqual([
+        { id: 'c1', state: { snapshot: { step: 3 }, history: [{ step: 1 }, { step: 2 }] } },
+        { id: 'c2', state: { snapshot: null, history: [] } },
+      ]);
+      expect(await query(`SELECT to_regclass('"${schema}".conversation_history') AS t`)).toEqual([{ t: null }]);
+      const store = new PostgresConversationStore(db);
+      const key = { id: 'c1', botId: 'bot', channel: 'rest', userId: 'u1' };
+      const locked = await store.transaction((tx) => tx.lockUser(key, 1, { prefetch: [] }));
+      expect(locked.conversation.snapshot).toEqual({ step: 3 });
+      expect(locked.loaded.history).toEqual([{ step: 1 }, { step: 2 }]);
+
+      await migration.down(runner);
+      expect(await query(`SELECT id, snapshot FROM ${t('conversations')} ORDER BY id`)).toEqual([
+        { id: 'c1', snapshot: { step: 3 } },
+        { id: 'c2', snapshot: null },
+      ]);
+      expect(await query(`SELECT conversation_id, snapshots FROM ${t('conversation_history')}`)).toEqual([
+        { conversation_id: 'c1', snapshots: [{ step: 1 }, { step: 2 }] },
+      ]);
+      await migration.up(runner);
     } finally {
       await runner.release();
     }

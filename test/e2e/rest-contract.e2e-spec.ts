@@ -29,7 +29,6 @@ afterAll(async () => {
 async function counts(): Promise<Record<string, number>> {
   const tables = [
     'conversations',
-    'conversation_history',
     'transcript',
     'memories',
     'outbox',

@@ -23,7 +23,8 @@ export interface ServerProcess {
 export function spawnServer(env: Record<string, string | undefined>, entry = 'test/fixtures/server.entry.ts', timeoutMs = 60_000): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['-r', join(ROOT, 'scripts/register-ts.js'), join(ROOT, entry)], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH, PORT: '0', LOG_LEVEL: 'warn', ...env },
+    // One process unless a test asks for workers (WORKERS defaults to one per core on PostgreSQL).
+    env: { PATH: process.env.PATH, PORT: '0', LOG_LEVEL: 'warn', WORKERS: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -72,7 +73,8 @@ export function runToExit(
 ): Promise<{ code: number | null; output: string }> {
   const child = spawn(process.execPath, ['-r', join(ROOT, 'scripts/register-ts.js'), join(ROOT, entry)], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH, PORT: '0', LOG_LEVEL: 'warn', ...env },
+    // One process unless a test asks for workers (WORKERS defaults to one per core on PostgreSQL).
+    env: { PATH: process.env.PATH, PORT: '0', LOG_LEVEL: 'warn', WORKERS: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -1,6 +1,22 @@
+import { availableParallelism } from 'node:os';
 import { ConfigError, loadConfig } from './app.config';
 
 describe('loadConfig', () => {
+  test('WORKERS: one per core on PostgreSQL, one on the embedded database, which cannot have more', () => {
+    const url = 'postgres://app@db:5432/parley';
+    expect(loadConfig({ DATABASE_URL: url }).workers).toBe(availableParallelism());
+    expect(loadConfig({ DATABASE_URL: url, WORKERS: '3' }).workers).toBe(3);
+    expect(loadConfig({}).workers).toBe(1);
+    expect(() => loadConfig({ WORKERS: '2' })).toThrow(/WORKERS=2 needs DATABASE_URL/);
+    expect(() => loadConfig({ DATABASE_URL: url, WORKERS: '0' })).toThrow(ConfigError);
+  });
+
+  test('CACHE_MAX_MB: 64 by default, 0 for no cache', () => {
+    expect(loadConfig({}).cacheMaxMb).toBe(64);
+    expect(loadConfig({ CACHE_MAX_MB: '0' }).cacheMaxMb).toBe(0);
+    expect(() => loadConfig({ CACHE_MAX_MB: '-1' })).toThrow(/CACHE_MAX_MB/);
+  });
+
   test('BRAINS: a URL, or a URL and a timeout bounded by the turn time limit', () => {
     expect(loadConfig({}).brains).toEqual({});
     const config = loadConfig({

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseCallbackUrl, webhookKey } from '@parley/channels';
@@ -38,6 +39,10 @@ export interface AppConfig {
   readonly httpMaxConnections: number;
   readonly schedulerPollMs: number;
   readonly outboxPollMs: number;
+  /** `npm start`: worker processes on the port (1 = one process, no cluster). */
+  readonly workers: number;
+  /** Megabytes of conversation state each worker keeps for one-round-trip turns (estimated; 0 = no cache). */
+  readonly cacheMaxMb: number;
   /** The channels file (`CHANNELS_FILE`), if any. */
   readonly channelsFile?: string;
   /** The platform channels it enables, validated (docs/channels.md). */
@@ -100,6 +105,8 @@ export const ENVIRONMENT: Readonly<Record<string, string>> = {
   TURN_TIME_LIMIT_MS: "how long a turn's service calls may take (default 10000)",
   SCHEDULER_POLL_MS: 'how often due timers are looked for (default 1000)',
   OUTBOX_POLL_MS: 'how often outbox items are looked for (default 1000)',
+  WORKERS: 'npm start: worker processes, 1 = a single process (default: one per core with DATABASE_URL, 1 embedded)',
+  CACHE_MAX_MB: 'conversation state each worker keeps in memory, in MB (default 64; 0 = none)',
   BRAINS:
     'JSON {"<brain>": "<url>" or {"url": "<url>", "timeoutMs": n}}: the external brains bots delegate to (default timeout 3000, at most TURN_TIME_LIMIT_MS; default: none)',
   OUTBOX_MAX_ATTEMPTS: 'tries of a delivery before it is a dead letter (default 10)',
@@ -204,6 +211,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     httpMaxConnections: int('HTTP_MAX_CONNECTIONS', 1024, 1, 1_000_000),
     schedulerPollMs: int('SCHEDULER_POLL_MS', 1000, 10, 600_000),
     outboxPollMs: int('OUTBOX_POLL_MS', 1000, 10, 600_000),
+    cacheMaxMb: int('CACHE_MAX_MB', 64, 0, 65_536),
+    workers: int('WORKERS', databaseUrl ? availableParallelism() : 1, 1, 1024),
     outboxMaxAttempts: int('OUTBOX_MAX_ATTEMPTS', 10, 1, 1000),
     outboxBackoffBaseMs: int('OUTBOX_BACKOFF_BASE_MS', 1000, 1, 3_600_000),
     outboxBackoffCapMs: int('OUTBOX_BACKOFF_CAP_MS', 300_000, 1, 86_400_000),
@@ -215,6 +224,12 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     channels: Object.freeze(channels.channels),
     brains: {},
   };
+  if (config.workers > 1 && !databaseUrl) {
+    problems.push(
+      `WORKERS=${config.workers} needs DATABASE_URL: the embedded database belongs to one process (its WebAssembly ` +
+        'PostgreSQL runs on that process\'s thread). Use WORKERS=1, or a PostgreSQL server',
+    );
+  }
   const brains = readBrains(env.BRAINS, config.turnTimeLimitMs, problems);
   if (config.outboxBackoffCapMs < config.outboxBackoffBaseMs) {
     problems.push(`OUTBOX_BACKOFF_CAP_MS (${config.outboxBackoffCapMs}) must not be below OUTBOX_BACKOFF_BASE_MS (${config.outboxBackoffBaseMs})`);

@@ -12,12 +12,13 @@ import type { LogLevel } from '../config/app.config';
 export class JsonLogger implements LoggerService {
   private readonly pino: Logger;
 
-  constructor(level: LogLevel = 'info', write?: (line: string) => void) {
+  /** `base`: fields on every line (a worker of `npm start` adds `worker`: its number). */
+  constructor(level: LogLevel = 'info', write?: (line: string) => void, base?: Record<string, unknown>) {
     const destination: DestinationStream | undefined = write ? { write } : undefined;
     this.pino = pino(
       {
         level,
-        base: undefined, // no pid and hostname on every line: the platform adds where the process runs
+        base: base ?? undefined, // no pid and hostname on every line: the platform adds where the process runs
         timestamp: pino.stdTimeFunctions.isoTime,
         formatters: { level: (label) => ({ level: label }) },
         // `err` fields come from describeError (code, context, the cause chain as nested objects): kept as they are.

@@ -9,7 +9,13 @@ const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5
  * `nodejs_*`: CPU, memory, event-loop delay, GC) are reported.
  */
 export class Metrics {
-  private readonly registry = new Registry();
+  /** This process's own metrics (a worker of `npm start` also hands them to the primary: `cluster/metrics.sync.ts`). */
+  readonly registry = new Registry();
+  /**
+   * Where the page's metrics come from: this process's registry, or (in a worker of several) every worker's, summed
+   * by the primary.
+   */
+  source: () => Promise<string> = () => this.registry.metrics();
   private readonly turns = new Counter({
     name: 'parley_turns_total',
     help: 'Turns taken, by bot and outcome.',
@@ -124,7 +130,7 @@ export class Metrics {
 
   /** The Prometheus text page. `outbox` is read from the database at scrape time (undefined: it did not answer). */
   async render(outbox: { pending: number; dead: number } | undefined): Promise<string> {
-    const own = await this.registry.metrics();
+    const own = await this.source();
     if (outbox === undefined) return own;
     this.backlog.set(outbox.pending);
     this.pending.set(outbox.pending);

@@ -13,11 +13,13 @@ import { TurnService, type TurnHost } from './turn.service';
  * store are two server instances on one database. (The same scenarios over HTTP on PostgreSQL and the embedded
  * database: test/e2e/turn-cache.e2e-spec.ts.)
  */
-const nlu = keywordNlu({ intents: { add: ['add'], lookup: ['lookup'], help: ['help'], done: ['done'] } });
+const nlu = keywordNlu({ intents: { add: ['add'], lookup: ['lookup'], cached: ['cached'], help: ['help'], done: ['done'] } });
 
 let store: InMemoryConversationStore;
 let lookups: number;
 let logs: string[];
+/** Engine runs of service turns (each start of a `looking` or `caching` stage). */
+let runs: number;
 
 function instance(
   services: Services = { lookup: async () => ++lookups },
@@ -27,7 +29,7 @@ function instance(
   const metrics = new Metrics();
   const host: TurnHost = {
     store: on,
-    bots: new BotRegistry([counterBot(1), lookupBot()]),
+    bots: new BotRegistry([counterBot(1), looker]),
     nlu: () => options.nlu ?? nlu,
     services,
     config: loadConfig({ TURN_TIME_LIMIT_MS: options.TURN_TIME_LIMIT_MS }),
@@ -46,7 +48,7 @@ const keyOf = (userId: string, bot = 'counter'): ConversationKey => ({
 });
 
 async function say_(on: TurnService, userId: string, messageId: string, text = 'add', botId = 'counter'): Promise<string> {
-  const bot = botId === 'counter' ? counterBot(1) : lookupBot();
+  const bot = botId === 'counter' ? counterBot(1) : looker;
   const response = await on.take({
     target: { kind: 'user', bot, key: keyOf(userId, botId) },
     input: { kind: 'message', text },
@@ -66,10 +68,13 @@ const cacheCounts = async (metrics: Metrics) => {
 const outLines = async (userId: string, bot = 'counter') =>
   (await store.transcript(keyOf(userId, bot).id)).filter((l) => l.direction === 'out').map((l) => l.text);
 
+const looker = lookupBot({ onRun: () => void runs++ });
+
 beforeEach(() => {
   store = new InMemoryConversationStore();
   lookups = 0;
   logs = [];
+  runs = 0;
 });
 
 describe('the turn pipeline on the in-memory conversation store', () => {
@@ -92,6 +97,23 @@ describe('the turn pipeline on the in-memory conversation store', () => {
     expect(await say_(a.turns, 'bo', 'm4')).toBe('count=4 v1');
     expect((await cacheCounts(a.metrics)).hit).toBe(1);
     expect(await outLines('bo')).toEqual([1, 2, 3, 4].map((n) => `count=${n} v1`));
+  });
+
+  test('workers that tell each other what they committed drop their older copies: a turn on the other one reads, it is not refused', async () => {
+    const a = instance();
+    const b = instance();
+    a.turns.onCached = (id, version) => b.turns.forgetOlder(id, version);
+    b.turns.onCached = (id, version) => a.turns.forgetOlder(id, version);
+    const replies = [];
+    for (let n = 1; n <= 6; n++) replies.push(await say_(n % 2 ? a.turns : b.turns, 'pia', `p${n}`));
+    expect(replies).toEqual([1, 2, 3, 4, 5, 6].map((n) => `count=${n} v1`));
+    // Every turn found no copy (the other worker had just moved the conversation on): none ran on a stale one.
+    expect(await cacheCounts(a.metrics)).toEqual({ hit: 0, stale: 0, miss: 3 });
+    expect(await cacheCounts(b.metrics)).toEqual({ hit: 0, stale: 0, miss: 3 });
+    // A late message about an older version never drops a newer copy.
+    b.turns.forgetOlder(keyOf('pia').id, 1);
+    expect(await say_(b.turns, 'pia', 'p7')).toBe('count=7 v1');
+    expect((await cacheCounts(b.metrics)).hit).toBe(1);
   });
 
   test('a redelivered message id gets the first response again and takes no turn, from the cache or not', async () => {
@@ -150,6 +172,31 @@ describe('the turn pipeline on the in-memory conversation store', () => {
     expect(await say_(turns, 'fay', 'l2', 'lookup', 'looker')).toBe('found 2');
     expect(lookups).toBe(2);
     expect(await cacheCounts(metrics)).toEqual({ hit: 1, stale: 0, miss: 1 });
+  });
+
+  test('a service turn is computed once: one engine run and one service call per turn, from a read or the cache', async () => {
+    const { turns, metrics } = instance();
+    for (let n = 1; n <= 3; n++) expect(await say_(turns, 'gil', `g${n}`, 'lookup', 'looker')).toBe(`found ${n}`);
+    expect({ runs, lookups }).toEqual({ runs: 3, lookups: 3 });
+    expect(await cacheCounts(metrics)).toEqual({ hit: 2, stale: 0, miss: 1 });
+  });
+
+  test('users filling a shared cache record (custom-scoped memory) at the same moment: each turn is computed once, the last write wins', async () => {
+    const { turns, metrics } = instance();
+    const users = ['kay', 'lee', 'max', 'ned'];
+    for (const user of users) await say_(turns, user, `${user}-0`, 'help', 'looker');
+    runs = 0;
+    // Each read the record absent and asked the service; none is refused for it (it is a cache, as under the lock).
+    const replies = await Promise.all(users.map((user) => say_(turns, user, `${user}-1`, 'cached', 'looker')));
+    expect(replies.every((r) => /^cached [1-4]$/.test(r))).toBe(true);
+    expect(runs).toBe(users.length);
+    expect((await cacheCounts(metrics)).stale).toBe(0);
+    const [stored] = await store.readMemory([{ scope: 'looker/topic=weather', name: 'answer' }]);
+    expect(replies).toContain(`cached ${JSON.stringify(stored)}`);
+    // Later turns find it and call nothing.
+    const before = lookups;
+    expect(await say_(turns, 'kay', 'kay-2', 'cached', 'looker')).toBe(`cached ${JSON.stringify(stored)}`);
+    expect(lookups).toBe(before);
   });
 
   test('while a turn waits for a slow service nothing is locked; a turn that came first meanwhile wins, and the slow one runs again on its result without calling the service again', async () => {

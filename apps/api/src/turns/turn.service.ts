@@ -27,9 +27,7 @@ import { turnRecord } from './turn.record';
 
 export type { PassiveClaim, TurnCall, TurnDone, TurnResponse, TurnTarget } from './turn.call';
 
-/** Conversations whose last state an instance keeps (about 1 KB each for the demo bots)… */
-const CACHE_ENTRIES = 10_000;
-/** …of which the most recent keep their live actor tree too (a few KB more each). */
+/** Of the conversations an instance keeps (up to `CACHE_MAX_MB`), the most recent keep their live actor tree too. */
 const LIVE_TREES = 2_000;
 
 /** Tries of a turn from a copy before it is taken under the lock (each refused because another turn came first). */
@@ -76,11 +74,19 @@ export type TurnHost = Pick<Runtime, 'store' | 'bots' | 'nlu' | 'clock' | 'servi
 export class TurnService {
   /** Called after a commit that wrote outbox items or timers, so the local workers can act at once. */
   onCommitted: (done: TurnDone) => void = () => undefined;
+  /**
+   * Called when this instance caches a conversation as committed at `version`, so that the other workers of the
+   * process group can drop their older copies (`cluster/cache.sync.ts`): their next turn of it reads instead of
+   * running on a stale copy that the write would refuse.
+   */
+  onCached: (conversationId: string, version: number) => void = () => undefined;
   /** Outbox items the host adds to a turn, written in its transaction (event webhooks; set by the composition root). */
   notifications: (turn: TurnNotice) => TurnNotification[] = () => [];
-  readonly cache = new ConversationCache(CACHE_ENTRIES, LIVE_TREES);
+  readonly cache: ConversationCache;
 
-  constructor(private readonly host: TurnHost) {}
+  constructor(private readonly host: TurnHost) {
+    this.cache = new ConversationCache(host.config.cacheMaxMb * 1024 * 1024, LIVE_TREES);
+  }
 
   async take(call: TurnCall): Promise<TurnResponse> {
     return (await this.run(call)).response;
@@ -294,6 +300,7 @@ export class TurnService {
     for (const effect of result.effects) {
       if (effect.type === 'memory.write') written.set(memoryAddressKey(effect), effect.data);
     }
+    this.onCached(conversation.id, conversation.version);
     this.cache.set(conversation.id, {
       conversation: withoutSnapshot(conversation),
       state: result.state,
@@ -314,6 +321,12 @@ export class TurnService {
   /** Drop this instance's copy of a conversation changed outside a turn (admin reset). */
   forget(conversationId: string): void {
     this.cache.delete(conversationId);
+  }
+
+  /** Another worker committed the conversation at `version`: drop this instance's copy if it is older. */
+  forgetOlder(conversationId: string, version: number): void {
+    const cached = this.cache.versionOf(conversationId);
+    if (cached !== undefined && cached < version) this.cache.delete(conversationId);
   }
 
   /** After COMMIT: metrics, the structured log line, and a nudge for the local outbox and timer workers. */

@@ -130,4 +130,20 @@ describe('built-in date', () => {
     expect(found('周六')).toEqual(['date=2026-03-14']);
     expect(found('下周一')).toEqual(['date=2026-03-16']);
   });
+
+  it('builds one date formatter per time zone, not one per message, and keeps each zone its own', () => {
+    const built = jest.spyOn(Intl, 'DateTimeFormat');
+    try {
+      // Zones this file has not used yet: each costs one formatter, then none however many messages follow.
+      const chatham = { ...context, timeZone: 'Pacific/Chatham' };
+      const honolulu = { ...context, timeZone: 'Pacific/Honolulu' };
+      for (let i = 0; i < 5; i++) {
+        expect(found('明天', chatham)).toEqual(['date=2026-03-11']);
+        expect(found('明天', honolulu)).toEqual(['date=2026-03-10']);
+      }
+      expect(built).toHaveBeenCalledTimes(2);
+    } finally {
+      built.mockRestore();
+    }
+  });
 });

@@ -1,6 +1,6 @@
 import type { Json, TranscriptEntry } from '@parley/dialogue-core';
 import type { Database } from '../database/database';
-import { ConversationEntity, ConversationHistoryEntity, MemoryRecordEntity, OutboxItemEntity, TranscriptEntryEntity } from '../entities';
+import { ConversationEntity, MemoryRecordEntity, OutboxItemEntity, TranscriptEntryEntity } from '../entities';
 
 export interface StoredConversation {
   id: string;
@@ -41,15 +41,14 @@ export class ConversationRepository {
     const manager = this.db.dataSource.manager;
     const row = await manager.findOne(ConversationEntity, { where: { id } });
     if (!row) return undefined;
-    const history = await manager.findOne(ConversationHistoryEntity, { where: { conversationId: id } });
     return {
       id: row.id,
       botId: row.botId,
       channel: row.channel,
       userId: row.userId,
       botVersion: row.botVersion,
-      snapshot: (row.snapshot ?? null) as Json | null,
-      history: (history?.snapshots ?? []) as Json[],
+      snapshot: (row.state?.snapshot ?? null) as Json | null,
+      history: (row.state?.history ?? []) as Json[],
       turns: row.turns,
       status: row.status,
       createdAt: row.createdAt,

@@ -7,7 +7,6 @@ export const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
  */
 export class Tables {
   readonly conversations: string;
-  readonly history: string;
   readonly transcript: string;
   readonly memories: string;
   readonly outbox: string;
@@ -20,7 +19,6 @@ export class Tables {
     if (!SCHEMA_NAME.test(schema)) throw new Error(`Invalid schema name ${JSON.stringify(schema)}`);
     const q = (table: string) => `"${schema}"."${table}"`;
     this.conversations = q('conversations');
-    this.history = q('conversation_history');
     this.transcript = q('transcript');
     this.memories = q('memories');
     this.outbox = q('outbox');

@@ -8,8 +8,11 @@ export class ConversationEntity {
   @Column({ type: 'text' }) channel: string;
   @Column({ type: 'text', name: 'user_id' }) userId: string;
   @Column({ type: 'integer', name: 'bot_version' }) botVersion: number;
-  /** XState persisted snapshot of the bot's process actor; null before the first turn and after a reset. */
-  @Column({ type: 'jsonb', nullable: true }) snapshot: unknown;
+  /**
+   * `{ snapshot, history }`: the XState persisted snapshot of the bot's process actor (null before the first turn and
+   * after a reset) and the back-step history, in one value (PostgreSQL compresses them together).
+   */
+  @Column({ type: 'jsonb', nullable: true }) state: { snapshot?: unknown; history?: unknown[] } | null;
   @Column({ type: 'integer' }) turns: number;
   @Column({ type: 'text' }) status: 'active' | 'ended';
   @Column({ type: 'integer', name: 'transcript_seq' }) transcriptSeq: number;

@@ -1,5 +1,4 @@
 import { ConversationEntity } from './conversation.entity';
-import { ConversationHistoryEntity } from './conversation-history.entity';
 import { MemoryRecordEntity } from './memory-record.entity';
 import { OutboxItemEntity } from './outbox-item.entity';
 import { ScheduledJobEntity } from './scheduled-job.entity';
@@ -7,7 +6,6 @@ import { TranscriptEntryEntity } from './transcript-entry.entity';
 
 export const entities = [
   ConversationEntity,
-  ConversationHistoryEntity,
   TranscriptEntryEntity,
   MemoryRecordEntity,
   OutboxItemEntity,
@@ -15,7 +13,6 @@ export const entities = [
 ];
 export {
   ConversationEntity,
-  ConversationHistoryEntity,
   TranscriptEntryEntity,
   MemoryRecordEntity,
   OutboxItemEntity,

@@ -27,6 +27,8 @@ export class PgChangeRelay {
   private client?: Client;
   private queue: string[] = [];
   private timer?: NodeJS.Timeout;
+  /** The flush on its way: the next one waits for it (one query at a time on the connection). */
+  private flushing: Promise<void> = Promise.resolve();
   private closed = false;
   private attempt = 0;
   private reconnecting?: NodeJS.Timeout;
@@ -42,14 +44,14 @@ export class PgChangeRelay {
   send(message: string): void {
     if (this.closed) return;
     this.queue.push(message);
-    this.timer ??= setTimeout(() => void this.flush(), FLUSH_MS);
+    this.timer ??= setTimeout(() => void this.flushInOrder(), FLUSH_MS);
   }
 
   async close(): Promise<void> {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     if (this.reconnecting) clearTimeout(this.reconnecting);
-    await this.flush();
+    await this.flushInOrder();
     await this.client?.end().catch(() => undefined);
   }
 
@@ -106,8 +108,14 @@ export class PgChangeRelay {
     this.reconnecting.unref();
   }
 
-  private async flush(): Promise<void> {
+  /** Flush after the flush in flight, if any: a busy database can take longer than `FLUSH_MS` to answer one. */
+  private flushInOrder(): Promise<void> {
     this.timer = undefined;
+    this.flushing = this.flushing.then(() => this.flush());
+    return this.flushing;
+  }
+
+  private async flush(): Promise<void> {
     const messages = this.queue;
     this.queue = [];
     const client = this.client;

@@ -30,7 +30,7 @@ export interface ConversationRow {
 
 /** The conversation row by id ($1): locked FOR UPDATE (waiting, or skipping a locked row), or not locked at all. */
 export function conversationSql(t: Tables, lock: 'wait' | 'skip' | 'none'): string {
-  return `SELECT id, bot_id, channel, user_id, bot_version, snapshot, turns, status, transcript_seq, version
+  return `SELECT id, bot_id, channel, user_id, bot_version, state->'snapshot' AS snapshot, turns, status, transcript_seq, version
             FROM ${t.conversations} WHERE id = $1${lock === 'wait' ? ' FOR UPDATE' : lock === 'skip' ? ' FOR UPDATE SKIP LOCKED' : ''}`;
 }
 
@@ -54,7 +54,7 @@ export function loadSql(t: Tables, conversationId: string, { dedupe, prefetch }:
                   WHERE o.conversation_id = i.conversation_id AND o.turn = i.turn AND o.direction = 'out'),
                  'inbound', jsonb_build_object('text', i.text, 'event', i.event))
           FROM ${t.transcript} i WHERE i.conversation_id = $2 AND i.channel = $3 AND i.message_id = $4) AS duplicate,
-       (SELECT snapshots FROM ${t.history} WHERE conversation_id = $2) AS history,
+       (SELECT state->'history' FROM ${t.conversations} WHERE id = $2) AS history,
        (SELECT coalesce(jsonb_agg(jsonb_build_object('scope', m.scope, 'name', m.name, 'data', m.data)), '[]'::jsonb)
           FROM (${memorySelect(t)}) m) AS memory`,
     [JSON.stringify(prefetch), conversationId, dedupe?.channel ?? null, dedupe?.messageId ?? null],

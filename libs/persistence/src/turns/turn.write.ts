@@ -124,6 +124,9 @@ export function writeParams(items: readonly CurrentWrite[]): { values: string[];
  * takes no memory lock, can make it wait, briefly). A record the turn saw absent and writes is inserted without
  * ON CONFLICT (`mem_new`): one created by another turn between this statement's snapshot and its lock fails the
  * statement, and its batch is re-taken under the lock.
+ *
+ * The snapshot and the back-step history are one jsonb value of the conversation row (`state`; a turn that leaves the
+ * history as it was keeps the stored one): PostgreSQL compresses them together, and a turn writes one row version.
  */
 const writeStatements = new WeakMap<Tables, string>();
 export function writeStatement(t: Tables): string {
@@ -148,7 +151,8 @@ export function writeStatement(t: Tables): string {
             FOR UPDATE OF m),
        conv AS (
          UPDATE ${t.conversations} c
-            SET snapshot = t.snapshot, bot_version = t.bot_version, turns = t.turns, status = t.status,
+            SET state = jsonb_build_object('snapshot', t.snapshot, 'history', coalesce(t.history, c.state->'history', '[]'::jsonb)),
+                bot_version = t.bot_version, turns = t.turns, status = t.status,
                 transcript_seq = t.seq, version = c.version + 1, updated_at = now(),
                 address = coalesce(t.address, c.address)
            FROM t
@@ -159,10 +163,6 @@ export function writeStatement(t: Tables): string {
               SELECT 1 FROM e LEFT JOIN mem_now m ON m.scope_key = e.scope AND m.name = e.name
                WHERE e.i = t.i AND (NOT e.ours OR m.data IS DISTINCT FROM e.data))
          RETURNING t.i, t.id, t.turns),
-       hist AS (
-         INSERT INTO ${t.history} (conversation_id, snapshots, updated_at)
-         SELECT t.id, t.history, now() FROM t JOIN conv ON conv.i = t.i WHERE t.history IS NOT NULL
-         ON CONFLICT (conversation_id) DO UPDATE SET snapshots = EXCLUDED.snapshots, updated_at = now()),
        lines AS (
          INSERT INTO ${t.transcript} (conversation_id, seq, turn, direction, kind, text, message_id, event, channel, state)
          SELECT conv.id, x.seq, conv.turns, x.direction, x.kind, x.text, x.message_id, x.event, x.channel, x.state
