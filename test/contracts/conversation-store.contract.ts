@@ -55,6 +55,7 @@ export function conversationStoreContract(name: string, open: () => Promise<Stor
         replies?: string[];
         effects?: Effect[];
         push?: boolean;
+        answered?: number;
         history?: Json[];
         dedupe?: boolean;
         notifications?: TurnRecord['notifications'];
@@ -68,6 +69,7 @@ export function conversationStoreContract(name: string, open: () => Promise<Stor
         dedupeChannel: options.dedupe === false ? undefined : conversation.channel,
         input: { kind: 'message', text: `message ${messageId}` },
         pushReplies: options.push ?? false,
+        answeredReplies: options.answered,
         state: { bot: 'bot', version: 1, snapshot: { turn: number }, history: options.history ?? [], turns: number },
         replies: (options.replies ?? [`reply ${number}`]).map((text) => ({ type: 'text', text })),
         effects: options.effects ?? [],
@@ -385,6 +387,13 @@ export function conversationStoreContract(name: string, open: () => Promise<Stor
           [`${key.id}/1/call/2`]: [1, 'call', 'crm', { order: 2 }, 'pending'],
         });
         expect(new Set(items.map((i) => i.id)).size).toBe(4);
+      });
+
+      test('pushed replies answered in the response (a passive reply) get no outbox item; the others keep their ids', async () => {
+        const key = newKey();
+        await take(key, 'w1', { push: true, answered: 1, replies: ['in the response', 'pushed', 'pushed too'] });
+        const items = await store.outbox(key.id);
+        expect(items.map((i) => i.messageId).sort()).toEqual(['w1#2', 'w1#3']);
       });
 
       test("the host's notifications (event webhooks) are written with the turn, after its pushed replies, in order", async () => {

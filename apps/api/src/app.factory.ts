@@ -2,7 +2,8 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { BotDefinition, ClockPort, NluPort, Services } from '@parley/dialogue-core';
 import { openDatabase, PostgresConversationStore, WebhookSubscriptionStore, type Database } from '@parley/persistence';
-import { ChannelError, WebchatChannelAdapter, type ChannelAdapter } from '@parley/channels';
+import { ChannelError, WebchatChannelAdapter, xmlProblem, type ChannelAdapter } from '@parley/channels';
+import { ChannelFlights } from './channels/channel-flights';
 import { ChannelAdapters } from './channels/channel.controller';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { migrations } from '../../../migrations';
@@ -142,6 +143,7 @@ export async function createApp(options: CreateAppOptions): Promise<ParleyApp> {
     const deliveries = new DeliveriesService(runtime, outbox, webhooks);
     const studio = new StudioService(runtime, admin);
     const streams = new StudioStreams(changes);
+    const flights = new ChannelFlights();
 
     // No Nest middleware here: skipping @fastify/middie saves its hook on every request.
     const adapter = new FastifyAdapter({
@@ -157,12 +159,13 @@ export async function createApp(options: CreateAppOptions): Promise<ParleyApp> {
       frameworkErrors: frameworkErrorHandler(logger, metrics),
       clientErrorHandler: clientErrorHandler(logger, metrics),
     });
-    const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(runtime, { turns, admin, deliveries, outbox, scheduler, studio, streams, webchat }), adapter, {
+    const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(runtime, { turns, admin, deliveries, outbox, scheduler, studio, streams, webchat, flights }), adapter, {
       logger,
       abortOnError: false,
       bodyParser: false,
     });
     installJsonParser(app.getHttpAdapter().getInstance());
+    installXmlParser(app.getHttpAdapter().getInstance());
     app.getHttpServer().maxConnections = config.httpMaxConnections;
     app.useGlobalFilters(new ErrorFilter(logger, metrics));
     await app.init();
@@ -185,6 +188,8 @@ export async function createApp(options: CreateAppOptions): Promise<ParleyApp> {
       runtime,
       close: () =>
         (closing ??= (async () => {
+          // Turns that went on after their platform was answered (WeChat's passive window) write before the end.
+          await flights.drain();
           await scheduler.stop();
           await outbox.stop();
           streams.closeAll();
@@ -239,6 +244,21 @@ async function webchatChannel(runtime: Runtime, hub: WebchatHub): Promise<Webcha
   for (const id of enabled) runtime.channels.add(id, adapter);
   if (config.databaseUrl) await hub.connect(config.databaseUrl, config.databaseSchema);
   return new WebchatService(runtime, hub, secret);
+}
+
+/**
+ * XML bodies (`text/xml`, `application/xml`: WeChat pushes messages so): checked for well-formedness (else
+ * INVALID_XML, 400), kept as text, the raw bytes on `request.rawBody`. The adapter reads the fields. Same size limit.
+ */
+function installXmlParser(fastify: FastifyInstance): void {
+  fastify.addContentTypeParser(['text/xml', 'application/xml'], { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, (request, body, done) => {
+    const raw = body as Buffer;
+    (request as FastifyRequest & { rawBody?: Buffer }).rawBody = raw;
+    const text = raw.toString('utf8');
+    const problem = xmlProblem(text);
+    if (problem) done(new ChannelError('INVALID_XML', `The body is not well-formed XML: ${problem}.`, { channel: 'http' }), undefined);
+    else done(null, text);
+  });
 }
 
 /** The adapters the channels file enables (for bots this server serves), then those the caller adds. */

@@ -4,6 +4,7 @@ import { AdminGuard } from './admin/admin.guard';
 import { AdminService } from './admin/admin.service';
 import { DeliveriesController } from './admin/deliveries.controller';
 import { DeliveriesService } from './admin/deliveries.service';
+import { ChannelFlights } from './channels/channel-flights';
 import { ChannelController } from './channels/channel.controller';
 import { RestChannelController } from './channels/rest-channel.controller';
 import { SchedulerService } from './jobs/scheduler.service';
@@ -31,6 +32,7 @@ export interface AppServices {
   studio: StudioService;
   streams: StudioStreams;
   webchat: WebchatService;
+  flights: ChannelFlights;
 }
 
 @Module({})
@@ -49,6 +51,7 @@ export class AppModule {
         { provide: StudioService, useValue: services.studio },
         { provide: StudioStreams, useValue: services.streams },
         { provide: WebchatService, useValue: services.webchat },
+        { provide: ChannelFlights, useValue: services.flights },
         { provide: ConversationRepository, useValue: new ConversationRepository(runtime.db) },
         AdminGuard,
       ],

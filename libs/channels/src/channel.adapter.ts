@@ -17,7 +17,8 @@ export interface ChannelAdapter {
   /** What the request asks for: a turn, an answer of the adapter's own (a handshake), or nothing (ignored update). */
   parse(request: InboundRequest): InboundAction | Promise<InboundAction>;
   /**
-   * The HTTP answer after the turn ran (`delivery: 'response'`) or was accepted (`delivery: 'push'`).
+   * The HTTP answer after the turn ran (`delivery: 'response'`: its replies), was accepted (`delivery: 'push'`:
+   * undefined), or, with `passive`, with the replies answered in the response (none when the window passed).
    * Absent: `200 {"ok":true}`.
    */
   respond?(turn: InboundTurn, replies: readonly Reply[] | undefined): ChannelResponse;
@@ -62,6 +63,20 @@ export interface InboundTurn {
   acknowledgeWithinMs?: number;
   /** Where replies go on the platform (a chat id, a thread), kept with the conversation for later pushes. */
   address?: Json;
+  /**
+   * With `delivery: 'push'`, for platforms that take the first replies in the HTTP response when it comes in time
+   * (WeChat's passive reply, within its 5 s): the host waits up to `windowMs` after `receivedAt` for the turn. A turn
+   * written in time sends its first `accepts(replies)` replies in the response (`respond`) and only the others through
+   * the outbox; a turn written later pushes them all, and the response (`respond(turn, [])`) goes out at the window's
+   * end while the turn goes on. The choice is made as the turn is written, so each reply goes exactly one way.
+   */
+  passive?: PassiveReply;
+}
+
+export interface PassiveReply {
+  windowMs: number;
+  /** How many of the turn's first replies the platform takes in the response (0 when the first does not fit). */
+  accepts(replies: readonly Reply[]): number;
 }
 
 export type InboundAction =

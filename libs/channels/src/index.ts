@@ -27,6 +27,7 @@ export {
   type InboundRequest,
   type InboundTurn,
   type OutboundMessage,
+  type PassiveReply,
 } from './channel.adapter';
 export {
   WebchatChannelAdapter,
@@ -54,3 +55,20 @@ export { slackChannel } from './slack/slack.channel';
 export { SlackAdapter, readableText, type SlackAddress } from './slack/slack.adapter';
 export { readSlackSettings, SLACK_API_BASE_URL, type SlackSettings } from './slack/slack.settings';
 export { signSlackRequest, verifySlackSignature, SLACK_SIGNATURE_HEADER, SLACK_TIMESTAMP_HEADER, SLACK_TOLERANCE_SECONDS } from './slack/slack.signature';
+export {
+  wechatChannel,
+  WechatChannelAdapter,
+  readWechatSettings,
+  wechatSignature,
+  verifyWechatSignature,
+  parseWechatXml,
+  passiveTextXml,
+  xmlProblem,
+  splitText,
+  WECHAT_TEXT_MAX_BYTES,
+  WECHAT_TIMESTAMP_TOLERANCE_SECONDS,
+  WECHAT_API_BASE_URL,
+  DEFAULT_PASSIVE_REPLY_WINDOW_MS,
+  type WechatSettings,
+  type WechatInbound,
+} from './wechat';

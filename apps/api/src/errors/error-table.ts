@@ -14,6 +14,7 @@ export type ErrorCode = ApiErrorCode | ChannelErrorCode | DialogueErrorCode | Pe
 export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = Object.freeze({
   // caller
   INVALID_JSON: 400,
+  INVALID_XML: 400,
   INVALID_REQUEST: 400,
   TEXT_TOO_LONG: 400,
   BAD_REQUEST: 400,

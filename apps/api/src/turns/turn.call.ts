@@ -23,6 +23,14 @@ export interface TurnCall {
    * user's own. Set by the turn service before the turn; callers leave it out.
    */
   memoryUserId?: string;
+  /** With `delivery: 'push'`: a platform's passive reply window (`PassiveWindow`), asked as the turn is written. */
+  passive?: PassiveClaim;
+}
+
+/** How many of a turn's first replies go back in the HTTP response rather than through the outbox. */
+export interface PassiveClaim {
+  /** Called as the turn is written (again if the write is retried): the answer holds for this write. */
+  claim(replies: readonly Reply[]): number;
 }
 
 /** The response of a turn, returned again, byte for byte, on redelivery. */

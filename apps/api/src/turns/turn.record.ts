@@ -27,6 +27,8 @@ export function turnRecord(
     dedupeChannel: call.dedupeChannel,
     input: call.input,
     pushReplies: call.delivery === 'push',
+    // Decided here, as the turn is written: in the window, the first replies go in the response; after it, none.
+    answeredReplies: call.delivery === 'push' && call.passive ? call.passive.claim(result.replies) : 0,
     address: call.address,
     state,
     replies: result.replies,

@@ -25,7 +25,7 @@ import { TurnMemo } from './turn.memo';
 import type { TurnCall, TurnDone, TurnResponse } from './turn.call';
 import { turnRecord } from './turn.record';
 
-export type { TurnCall, TurnDone, TurnResponse, TurnTarget } from './turn.call';
+export type { PassiveClaim, TurnCall, TurnDone, TurnResponse, TurnTarget } from './turn.call';
 
 /** Of the conversations an instance keeps (up to `CACHE_MAX_MB`), the most recent keep their live actor tree too. */
 const LIVE_TREES = 2_000;
@@ -88,7 +88,12 @@ export class TurnService {
     this.cache = new ConversationCache(host.config.cacheMaxMb * 1024 * 1024, LIVE_TREES);
   }
 
-  async take(given: TurnCall): Promise<TurnResponse> {
+  async take(call: TurnCall): Promise<TurnResponse> {
+    return (await this.run(call)).response;
+  }
+
+  /** `take`, with what the caller may need beyond the response: whether it was a redelivery, and the record written. */
+  async run(given: TurnCall): Promise<TurnDone> {
     const started = performance.now();
     // An event the bot does not handle is refused before any work (for a conversation by id, the turn refuses it).
     if (given.target.kind === 'user' && given.input.kind === 'event') assertEventDeclared(given.target.bot, given.input.event.type);
@@ -98,7 +103,7 @@ export class TurnService {
       const done = await this.fromCopy(call, memo, attempt === 0);
       if (done) {
         this.finished(done, started);
-        return done.response;
+        return done;
       }
     }
     const { target } = call;
@@ -113,7 +118,7 @@ export class TurnService {
       return this.runLocked(tx, conversation, this.host.bots.get(conversation.botId), call, memo);
     });
     this.finished(done, started);
-    return done.response;
+    return done;
   }
 
   /** The turn proper, inside a transaction that holds the conversation lock (also used by the scheduler). */

@@ -155,6 +155,11 @@ export interface TurnRecord {
   input: TurnInput;
   /** True when the replies go out through the outbox (events and timers: no response carries them). */
   pushReplies: boolean;
+  /**
+   * With `pushReplies`: how many of the first replies went back in the HTTP response instead (a platform's passive
+   * reply, e.g. WeChat's); they are not pushed. Default 0.
+   */
+  answeredReplies?: number;
   /** Where pushed replies go on the channel (a chat, a thread), as the channel adapter gave it. */
   address?: Json;
   /**

@@ -132,6 +132,15 @@ export class OutboxStore {
     );
   }
 
+  /** Whether the conversation has an outbox item with this message id, in any state (a pushed reply, say). */
+  async holds(conversationId: string, messageId: string): Promise<boolean> {
+    const rows = await this.db.dataSource.query<unknown[]>(
+      `SELECT 1 FROM ${this.db.tables.outbox} WHERE conversation_id = $1 AND message_id = $2 LIMIT 1`,
+      [conversationId, messageId],
+    );
+    return rows.length > 0;
+  }
+
   /** Given up: a dead letter (the lane moves on), with `followUps` (the `delivery.dead_lettered` webhooks). */
   async dead(item: OutboxDelivery, error: string, followUps: readonly FollowUp[] = []): Promise<boolean> {
     return this.settle(item, `status = 'dead', dead_at = now(), last_error = $4`, [error.slice(0, 2000)], followUps);

@@ -57,14 +57,16 @@ export function turnWrite(record: TurnRecord): TurnWrite {
       });
   }
   if (record.pushReplies) {
-    record.replies.forEach((reply, i) =>
+    const answered = record.answeredReplies ?? 0;
+    record.replies.forEach((reply, i) => {
+      if (i < answered) return;
       write.outbox.push({
         kind: 'reply',
         target: conversation.channel,
         payload: replyPayload(reply, record.address),
         messageId: replyId(i),
-      }),
-    );
+      });
+    });
   }
   // Event webhooks last: a receiver hears of the turn after the replies it pushed were written.
   for (const n of record.notifications ?? []) write.outbox.push({ kind: n.kind, target: n.target, payload: n.payload, messageId: n.messageId });
