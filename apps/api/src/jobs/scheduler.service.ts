@@ -100,7 +100,13 @@ export class SchedulerService {
           this.runtime.logger.warn('scheduled job dropped: bot not deployed', { conversationId: job.conversationId, bot: locked.botId, job: job.id });
           return 'dropped' as const;
         }
-        return this.turns.runLocked(tx, locked, bot, { input: { kind: 'event', event: job.event }, messageId: `job-${job.id}`, delivery: 'push' });
+        return this.turns.runLocked(tx, locked, bot, {
+          input: { kind: 'event', event: job.event },
+          messageId: `job-${job.id}`,
+          delivery: 'push',
+          // The linked identity came with the claim: no lookup on another connection while this transaction is open.
+          memoryUserId: job.memoryUserId ?? locked.userId,
+        });
       });
       if (typeof done === 'string') return done;
       this.runtime.metrics.countJob();

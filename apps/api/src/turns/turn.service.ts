@@ -129,8 +129,8 @@ export class TurnService {
     given: Omit<TurnCall, 'target'>,
     memo = new TurnMemo(this.host.nlu, this.host.services, this.host.config.turnTimeLimitMs),
   ): Promise<TurnDone> {
-    // The scheduler's timer turns: the identity comes from the instance's cache or one read on a connection of its own
-    // (the scheduler fires one timer at a time, so it holds at most one connection besides the transaction's).
+    // Callers that did not resolve the identity (the scheduler does, with its claim): the instance's cache or one read
+    // on a connection of its own. Never inside a transaction on the embedded database, which runs one at a time.
     const call =
       given.memoryUserId !== undefined || !this.host.identities
         ? given

@@ -192,6 +192,12 @@ export interface DueTimer {
   key: string | null;
   runAt: Date;
   event: { type: string; [key: string]: unknown };
+  /**
+   * The user id that keys the conversation's user-scoped memory when its user is linked to another identity (absent:
+   * not linked, its own). Read by the claim itself, so a timer's turn needs no second connection while it holds its
+   * transaction (the embedded database runs one transaction at a time).
+   */
+  memoryUserId?: string;
 }
 
 export interface TranscriptEntry {

@@ -172,18 +172,29 @@ export class TurnTransaction implements ConversationTransaction {
       key: string | null;
       run_at: Date;
       event: DueTimer['event'];
+      identity_user_id: string | null;
     }>(
       `DELETE FROM ${this.t.jobs} j
         WHERE (j.conversation_id, j.id) = (
           SELECT conversation_id, id FROM ${this.t.jobs}
            WHERE run_at <= now() AND NOT (id = ANY($1::uuid[]))
            ORDER BY run_at LIMIT 1 FOR UPDATE SKIP LOCKED)
-        RETURNING j.id, j.conversation_id, j.key, j.run_at, j.event`,
+        RETURNING j.id, j.conversation_id, j.key, j.run_at, j.event,
+          (SELECT l.identity_user_id FROM ${this.t.conversations} c
+             JOIN ${this.t.identityLinks} l ON l.bot_id = c.bot_id AND l.channel = c.channel AND l.user_id = c.user_id
+            WHERE c.id = j.conversation_id) AS identity_user_id`,
       [skip],
     );
     const row = rows[0];
     return row
-      ? { id: row.id, conversationId: row.conversation_id, key: row.key, runAt: row.run_at, event: row.event }
+      ? {
+          id: row.id,
+          conversationId: row.conversation_id,
+          key: row.key,
+          runAt: row.run_at,
+          event: row.event,
+          ...(row.identity_user_id !== null ? { memoryUserId: row.identity_user_id } : {}),
+        }
       : undefined;
   }
 
