@@ -22,6 +22,11 @@ export interface RoundResult {
   orders: number;
 }
 
+/** A round before anything happened. */
+export function emptyRound(): RoundResult {
+  return { ops: 0, seconds: 0, latencies: [], firstTurnLatencies: [], errors: 0, unexpected: 0, orders: 0 };
+}
+
 /** What one simulated user says next, given the replies to its last message. */
 interface UserScript {
   readonly bot: string;
@@ -157,15 +162,7 @@ export class TurnLoad {
 
   /** Run the load for `ms`: every user sends, waits for the reply, sends again, until the time is up. */
   async run(ms: number): Promise<RoundResult> {
-    const result: RoundResult = {
-      ops: 0,
-      seconds: 0,
-      latencies: [],
-      firstTurnLatencies: [],
-      errors: 0,
-      unexpected: 0,
-      orders: 0,
-    };
+    const result = emptyRound();
     const started = performance.now();
     const until = started + ms;
     await Promise.all(

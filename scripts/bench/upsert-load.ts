@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import type { RoundResult } from './turn-load';
+import { emptyRound, type RoundResult } from './turn-load';
 
 /**
  * The physical limit a turn is compared with: a 4 KB jsonb document upserted by id through `pg`, `concurrency`
@@ -28,15 +28,7 @@ export class UpsertLoad {
   }
 
   async run(ms: number): Promise<RoundResult> {
-    const result: RoundResult = {
-      ops: 0,
-      seconds: 0,
-      latencies: [],
-      firstTurnLatencies: [],
-      errors: 0,
-      unexpected: 0,
-      orders: 0,
-    };
+    const result = emptyRound();
     const started = performance.now();
     const until = started + ms;
     await Promise.all(

@@ -21,7 +21,7 @@ import { SchedulerService } from './jobs/scheduler.service';
 import { JsonLogger } from './logging/json.logger';
 import { createServerNlu, singleNlu, type NluResolver } from './nlu/nlu.provider';
 import { Metrics } from './ops/metrics';
-import { defaultDeliveries, OutboxDispatcher, type Deliveries } from './outbox/outbox.dispatcher';
+import { OutboxDispatcher, type Deliveries } from './outbox/outbox.dispatcher';
 import type { Runtime } from './runtime';
 import { TurnService } from './turns/turn.service';
 import { IdentityLinks } from './users/identity-links';
@@ -97,7 +97,6 @@ export async function createApp(options: CreateAppOptions): Promise<ParleyApp> {
   try {
     for (const name of db.applied) logger.info('migration applied', { migration: name });
     const nlu: NluResolver = options.nlu !== undefined ? singleNlu(options.nlu) : await createServerNlu(bots.all(), config, logger);
-    const defaults = defaultDeliveries();
     const runtime: Runtime = {
       config,
       logger,
@@ -109,8 +108,9 @@ export async function createApp(options: CreateAppOptions): Promise<ParleyApp> {
       // The configured external brains (BRAINS) first: services a test or an embedder passes win.
       services: { ...brainServices(config.brains), ...(options.services ?? {}) },
       deliveries: {
-        channels: { ...defaults.channels, ...(options.deliveries?.channels ?? {}) },
-        services: { ...defaults.services, ...(options.deliveries?.services ?? {}) },
+        // Parley has no deliverers of its own: pushed replies go to channel adapters or REST callbacks (docs/delivery.md).
+        channels: { ...(options.deliveries?.channels ?? {}) },
+        services: { ...(options.deliveries?.services ?? {}) },
       },
       channels: channelAdapters(config, bots, logger, options.channels ?? []),
       identities: new IdentityLinks(db),

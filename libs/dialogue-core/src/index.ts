@@ -79,6 +79,7 @@ export { botKit, contextKit, type BotKit, type BotTypes, type ContextKit } from 
 export {
   runTurn,
   assertEventDeclared,
+  declaresEvent,
   LiveTree,
   type TurnPorts,
   type TurnRequest,

@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import type { ChannelAdapter, ChannelResponse, InboundRequest, PassiveReply } from '@parley/channels';
-import type { BotDefinition, Reply } from '@parley/dialogue-core';
+import { declaresEvent, type Reply } from '@parley/dialogue-core';
 import { conversationIdFor, OutboxStore } from '@parley/persistence';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../errors/api.error';
@@ -24,11 +24,6 @@ export class ChannelAdapters {
 
   get(botId: string, channel: string): ChannelAdapter | undefined {
     return this.byBot.get(botId)?.get(channel);
-  }
-
-  /** Every (bot, adapter) pair, e.g. for the outbox to find the deliverer of a conversation's channel. */
-  *entries(): IterableIterator<[string, ChannelAdapter]> {
-    for (const [botId, channels] of this.byBot) for (const adapter of channels.values()) yield [botId, adapter];
   }
 }
 
@@ -80,7 +75,7 @@ export class ChannelController {
     const action = await adapter.parse(inbound);
     if (action.kind !== 'turn') return send(reply, action.kind === 'answer' ? action.response : (action.response ?? OK));
     const respond = (replies: readonly Reply[] | undefined) => send(reply, adapter.respond ? adapter.respond(action, replies) : OK);
-    if (action.input.kind === 'event' && !declares(bot, action.input.event.type)) {
+    if (action.input.kind === 'event' && !declaresEvent(bot, action.input.event.type)) {
       // A platform would retry a 4xx for ever: an event the bot does not handle is acknowledged, and logged.
       this.runtime.logger.info('platform event not declared by the bot: ignored', { bot: bot.id, channel, event: action.input.event.type });
       return respond(action.delivery === 'response' ? [] : undefined);
@@ -145,10 +140,6 @@ function acknowledgeOnly(ms: number | undefined): PassiveReply | undefined {
   return ms === undefined ? undefined : { windowMs: ms, accepts: () => 0 };
 }
 
-/** Whether the bot handles this external event (`ext.<type>`). */
-function declares(bot: BotDefinition, type: string): boolean {
-  return bot.externalEvents === 'any' || bot.externalEvents.includes(type);
-}
 
 function send(reply: FastifyReply, response: ChannelResponse): void {
   const body = typeof response.body === 'string' ? response.body : JSON.stringify(response.body);

@@ -17,9 +17,6 @@ export interface Deliveries {
   services: Record<string, (input: Json, item: OutboxDelivery) => Promise<void>>;
 }
 
-/** No deliverers of its own: pushed replies go to channel adapters or REST callbacks (docs/delivery.md). */
-export const defaultDeliveries = (): Deliveries => ({ channels: {}, services: {} });
-
 /** How a delivered item went: the transport that confirmed it. */
 type Transport = 'channel' | 'callback' | 'transcript' | 'service' | 'webhook';
 

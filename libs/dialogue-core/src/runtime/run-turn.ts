@@ -556,3 +556,8 @@ export function assertEventDeclared(bot: BotDefinition, type: string, where: Dia
     throw new UndeclaredEventError(type, bot.externalEvents, { bot: `${bot.id}@${bot.version}`, ...where });
   }
 }
+
+/** Whether the bot handles the external event `ext.<type>` (it declares it, or accepts any). */
+export function declaresEvent(bot: BotDefinition, type: string): boolean {
+  return bot.externalEvents === 'any' || bot.externalEvents.includes(type);
+}
