@@ -16,12 +16,17 @@ export interface ServerProcess {
   exited: Promise<number | null>;
 }
 
+/** Node's arguments for an entry file: TypeScript through scripts/register-ts.js, compiled JavaScript as it is. */
+function nodeArgs(entry: string): string[] {
+  return entry.endsWith('.js') ? [join(ROOT, entry)] : ['-r', join(ROOT, 'scripts/register-ts.js'), join(ROOT, entry)];
+}
+
 /**
- * Spawn a Parley server process running the TypeScript sources (through scripts/register-ts.js) and wait for its
- * "Parley listening on <url>" line. `entry` defaults to the counter-bot test server.
+ * Spawn a Parley server process running the TypeScript sources (through scripts/register-ts.js), or a compiled `.js`
+ * entry, and wait for its "Parley listening on <url>" line. `entry` defaults to the counter-bot test server.
  */
 export function spawnServer(env: Record<string, string | undefined>, entry = 'test/fixtures/server.entry.ts', timeoutMs = 60_000): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['-r', join(ROOT, 'scripts/register-ts.js'), join(ROOT, entry)], {
+  const child = spawn(process.execPath, nodeArgs(entry), {
     cwd: ROOT,
     // One process unless a test asks for workers (WORKERS defaults to one per core on PostgreSQL).
     env: { PATH: process.env.PATH, PORT: '0', LOG_LEVEL: 'warn', WORKERS: '1', ...env },
@@ -71,7 +76,7 @@ export function runToExit(
   entry: string,
   timeoutMs = 60_000,
 ): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, ['-r', join(ROOT, 'scripts/register-ts.js'), join(ROOT, entry)], {
+  const child = spawn(process.execPath, nodeArgs(entry), {
     cwd: ROOT,
     // One process unless a test asks for workers (WORKERS defaults to one per core on PostgreSQL).
     env: { PATH: process.env.PATH, PORT: '0', LOG_LEVEL: 'warn', WORKERS: '1', ...env },
