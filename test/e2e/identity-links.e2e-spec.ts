@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findBot } from '@parley/machines';
-import { conversationIdFor } from '@parley/persistence';
+import { conversationIdFor, type PostgresConversationStore } from '@parley/persistence';
 import type { ParleyApp } from '../../apps/api/src/app.factory';
 import { post, startInProcess, TEST_ADMIN_TOKEN } from '../helpers/in-process-app';
 import { slackImitation, telegramImitation, type PlatformImitation } from '../helpers/platform-imitations';
@@ -144,6 +144,29 @@ describe(`identity links (${testDatabaseKind()})`, () => {
 
     const listed = await admin('GET', '/api/users/links?botId=juice&channel=telegram&userId=880001');
     expect(listed.body.items).toEqual([expect.objectContaining({ user: { channel: 'slack', userId: 'ULILEI' } })]);
+
+    // A timer turn keys user memory the same way: the claim of a due timer carries the linked identity's user id (one
+    // statement, no lookup on a second connection while the claim's transaction is open). The job is inserted in the
+    // claiming transaction, so the scheduler cannot take it first, and rolled back with it.
+    const claimed = async (userId: string) => {
+      const conversationId = conversationIdFor('juice', userId === String(lilei) ? 'telegram' : 'slack', userId);
+      let due: unknown;
+      await (parley.runtime.store as unknown as PostgresConversationStore)
+        .transaction(async (tx) => {
+          await tx.query(
+            `INSERT INTO "${schema}".scheduled_jobs (conversation_id, id, run_at, event) VALUES ($1, gen_random_uuid(), now() - interval '1 hour', '{"type":"probe"}')`,
+            [conversationId],
+          );
+          due = await tx.claimDueTimer();
+          throw new Error('roll back');
+        })
+        .catch((error: unknown) => {
+          if (!(error instanceof Error) || error.message !== 'roll back') throw error;
+        });
+      return due;
+    };
+    expect(await claimed('ULILEI')).toEqual(expect.objectContaining({ conversationId: conversationIdFor('juice', 'slack', 'ULILEI'), memoryUserId: String(lilei) }));
+    expect(await claimed(String(lilei))).not.toHaveProperty('memoryUserId');
 
     const deleted = await admin('DELETE', '/api/users/links?botId=juice&channel=slack&userId=ULILEI');
     expect(deleted.status).toBe(200);
