@@ -59,11 +59,13 @@ function weekdayOffset(today: Date, weekday: number, weeksAhead: number | null):
  */
 export class DateExtractor implements EntityExtractor {
   extract(text: string, context: ExtractContext): EntitySpan[] {
-    const today = localDay(context.now, context.timeZone);
+    // Today's date only once a date word is found: most messages have none, and formatting the date is the costly part.
+    let day: Date | undefined;
+    const today = (): Date => (day ??= localDay(context.now, context.timeZone));
     const spans: EntitySpan[] = [];
-    const push = (offset: number, start: number, matched: string): void => {
+    const push = (offset: number | ((today: Date) => number), start: number, matched: string): void => {
       spans.push({
-        name: 'date', value: isoDate(today, offset), text: matched, start, end: start + matched.length, priority: PRIORITY.date,
+        name: 'date', value: isoDate(today(), typeof offset === 'number' ? offset : offset(today())), text: matched, start, end: start + matched.length, priority: PRIORITY.date,
       });
     };
     for (const [re, offset] of RELATIVE) for (const m of text.matchAll(re)) push(offset, m.index, m[0]);
@@ -71,12 +73,12 @@ export class DateExtractor implements EntityExtractor {
       const weekday = ZH_WEEKDAY[m[2] ?? ''] ?? 1;
       const prefix = m[1];
       const weeks = prefix === undefined ? null : prefix.startsWith('下下') ? 2 : prefix.startsWith('下') ? 1 : 0;
-      push(weekdayOffset(today, weekday, weeks), m.index, m[0]);
+      push((date) => weekdayOffset(date, weekday, weeks), m.index, m[0]);
     }
     for (const m of text.matchAll(EN_WEEKDAY_RE)) {
       const weekday = EN_WEEKDAYS.indexOf(m[2] ?? '') + 1;
       const weeks = m[1] === 'next ' ? 1 : m[1] === 'this ' ? 0 : null;
-      push(weekdayOffset(today, weekday, weeks), m.index, m[0]);
+      push((date) => weekdayOffset(date, weekday, weeks), m.index, m[0]);
     }
     return spans;
   }
