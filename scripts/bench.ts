@@ -32,7 +32,9 @@ import { UpsertLoad } from './bench/upsert-load';
  */
 const CORES = availableParallelism();
 // juice@64 on one server process and on one per core, to show what the other cores add.
-const DEFAULT_LOADS = `juice@1,juice@8,juice@64,${CORES > 1 ? `juice@64x${CORES},` : ''}juice@256,new-user@8,service@8,counter@8`;
+// juice@64~250: the same 64 users, each pausing ~250 ms between a reply and the next message, for latency under load
+// that the server keeps up with (a closed loop with no pause always queues: see goalLines).
+const DEFAULT_LOADS = `juice@1,juice@8,juice@64,${CORES > 1 ? `juice@64x${CORES},` : ''}juice@64~250,juice@256,new-user@8,service@8,counter@8`;
 const PARTS = ['engine', 'nlu', 'paths', 'turns', 'slow'] as const;
 type Part = (typeof PARTS)[number];
 
@@ -47,7 +49,7 @@ export const benchCommand: CommandSpec = {
       type: 'string',
       value: 'list',
       default: DEFAULT_LOADS,
-      description: `HTTP loads, scenario@users or scenario@usersxprocesses (users spread over that many server processes), comma-separated (users default 8, processes --instances); scenarios: ${Object.keys(SCENARIOS).join(', ')}`,
+      description: `HTTP loads, scenario@users, scenario@usersxprocesses (users spread over that many server processes) or scenario@users~ms (each user pauses ~ms between a reply and the next message), comma-separated (users default 8, processes --instances, no pause); scenarios: ${Object.keys(SCENARIOS).join(', ')}`,
     },
     round: { type: 'string', value: 'seconds', default: '2', description: 'length of one round of one load' },
     rounds: {
@@ -234,7 +236,7 @@ async function runTurns(
   for (const spec of settings.loads) {
     const servers = groups.get(spec.processes ?? settings.instances)!;
     loads.set(loadName(spec), {
-      load: new TurnLoad(spec.scenario, spec.users, servers.urls, run, loadName(spec)),
+      load: new TurnLoad(spec.scenario, spec.users, servers.urls, run, loadName(spec), spec.thinkMs),
       servers,
     });
   }

@@ -7,14 +7,19 @@ export interface LoadSpec {
   users: number;
   /** Server processes the users are spread over (undefined: --instances). */
   processes?: number;
+  /**
+   * Each user's pause between a reply and their next message, on average (uniform over 0.5–1.5 × it): users who read
+   * and type, instead of a closed loop that sends the next message at once. Undefined: no pause.
+   */
+  thinkMs?: number;
 }
 
-/** A load's name in the tables: `juice@64`, `juice@64x2`. */
+/** A load's name in the tables: `juice@64`, `juice@64x2`, `juice@64~250`. */
 export function loadName(spec: LoadSpec): string {
-  return `${spec.scenario}@${spec.users}${spec.processes ? `x${spec.processes}` : ''}`;
+  return `${spec.scenario}@${spec.users}${spec.processes ? `x${spec.processes}` : ''}${spec.thinkMs ? `~${spec.thinkMs}` : ''}`;
 }
 
-/** Parse `--scenarios`: `juice@64,juice@64x2,new-user` → loads (8 users when no @). */
+/** Parse `--scenarios`: `juice@64,juice@64x2,juice@64~250,new-user` → loads (8 users when no @). */
 export function parseLoads(list: string): LoadSpec[] {
   const loads = list
     .split(',')
@@ -25,12 +30,14 @@ export function parseLoads(list: string): LoadSpec[] {
       if (!(scenario in SCENARIOS)) {
         throw new UsageError(`Unknown scenario '${scenario}': one of ${Object.keys(SCENARIOS).join(', ')}.`);
       }
-      const [users = '', processes] = count.split('x');
+      const [spread = '', think] = count.split('~');
+      const [users = '', processes] = spread.split('x');
       const spec: LoadSpec = {
         scenario: scenario as ScenarioName,
         users: positiveInteger(users, `users of '${item}'`),
       };
       if (processes !== undefined) spec.processes = positiveInteger(processes, `processes of '${item}'`);
+      if (think !== undefined) spec.thinkMs = positiveInteger(think, `think time (ms) of '${item}'`);
       return spec;
     });
   if (loads.length === 0) throw new UsageError('--scenarios names no scenario.');

@@ -120,6 +120,11 @@ export function postTurn(
   });
 }
 
+/** A user reading and typing (the load generator's own pacing, not a wait for something to happen). */
+function pause(ms: number): Promise<void> {
+  return ms > 0 ? new Promise((resolvePause) => setTimeout(resolvePause, ms)) : Promise.resolve();
+}
+
 /** A scenario at a concurrency: its users, their conversations, and their HTTP connections. */
 export class TurnLoad {
   readonly name: string;
@@ -138,6 +143,8 @@ export class TurnLoad {
     private readonly urls: readonly string[],
     run: string,
     name = `${scenario}@${concurrency}`,
+    /** Each user's average pause between a reply and their next message (see `LoadSpec.thinkMs`); 0: none. */
+    private readonly thinkMs = 0,
   ) {
     this.name = name;
     this.agent = new Agent({ keepAlive: true, maxSockets: concurrency });
@@ -160,7 +167,10 @@ export class TurnLoad {
     }
   }
 
-  /** Run the load for `ms`: every user sends, waits for the reply, sends again, until the time is up. */
+  /**
+   * Run the load for `ms`: every user sends, waits for the reply (and, with a think time, pauses), sends again, until
+   * the time is up.
+   */
   async run(ms: number): Promise<RoundResult> {
     const result = emptyRound();
     const started = performance.now();
@@ -199,6 +209,7 @@ export class TurnLoad {
           } catch {
             result.errors++;
           }
+          if (this.thinkMs > 0) await pause(Math.min(this.thinkMs * (0.5 + Math.random()), until - performance.now()));
         }
       }),
     );

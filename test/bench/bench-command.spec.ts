@@ -21,8 +21,19 @@ describe('npm run bench --scenarios', () => {
     expect(loads.map(loadName)).toEqual(['juice@64', 'juice@64x2']);
   });
 
+  it('reads a think time in ms after a ~, with or without processes', () => {
+    const loads = parseLoads('juice@64~250,juice@64x2~100');
+    expect(loads).toEqual([
+      { scenario: 'juice', users: 64, thinkMs: 250 },
+      { scenario: 'juice', users: 64, processes: 2, thinkMs: 100 },
+    ]);
+    expect(loads.map(loadName)).toEqual(['juice@64~250', 'juice@64x2~100']);
+  });
+
   it.each([
     ['pizza', /Unknown scenario 'pizza'/],
+    ['juice@64~0', /think time \(ms\) of 'juice@64~0' must be a whole number ≥ 1/],
+    ['juice@64~', /whole number ≥ 1/],
     ['juice@64x0', /processes of 'juice@64x0' must be a whole number ≥ 1/],
     ['juice@0', /whole number ≥ 1/],
     ['juice@x', /whole number ≥ 1/],

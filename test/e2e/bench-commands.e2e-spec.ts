@@ -19,7 +19,7 @@ describePostgres('the benchmark commands, tiny runs', () => {
         '--parts',
         'turns',
         '--scenarios',
-        'juice@2,new-user@2,service@1,counter@1,counter@2x2',
+        'juice@2,new-user@2,service@1,counter@1,counter@2x2,counter@1~100',
         '--round',
         '0.3',
         '--rounds',
@@ -41,7 +41,10 @@ describePostgres('the benchmark commands, tiny runs', () => {
       'service@1',
       'counter@1',
       'counter@2x2',
+      'counter@1~100',
     ]);
+    // A user who pauses 50–150 ms after each reply sends at most 1 + 0.3 s ÷ 50 ms turns in the 0.3 s round.
+    expect(output.loads.find((l) => l.load === 'counter@1~100')!.rate).toBeLessThan(24);
     for (const load of output.loads) {
       expect(load.rate).toBeGreaterThan(0);
       expect(load.errors + load.unexpected).toBe(0);
