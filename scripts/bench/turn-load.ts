@@ -178,6 +178,9 @@ export class TurnLoad {
     await Promise.all(
       this.users.map(async (user, i) => {
         const url = `${this.urls[i % this.urls.length]!}/channels/rest/`;
+        // Users who pause do not all press enter at the same instant when a round starts: each starts somewhere within
+        // one pause (a burst of every user at once would queue and show as the round's tail latency).
+        if (this.thinkMs > 0) await pause(Math.min(Math.random() * this.thinkMs, until - performance.now()));
         while (performance.now() < until) {
           // After an error the user says the same again (a person would).
           const move =
