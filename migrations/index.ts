@@ -5,6 +5,7 @@ import { TurnStateInTranscript1764460800000 } from './1764460800000-turn-state-i
 import { DeliveryLanes1764633600000 } from './1764633600000-delivery-lanes';
 import { IdentityLinks1764720000000 } from './1764720000000-identity-links';
 import { StateInConversationRow1764979200000 } from './1764979200000-state-in-conversation-row';
+import { ReplyChoicesInTranscript1765152000000 } from './1765152000000-reply-choices-in-transcript';
 
 /** Every migration, oldest first. Add new ones at the end; never edit one that has landed. */
 export const migrations: (new () => MigrationInterface)[] = [
@@ -14,4 +15,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   DeliveryLanes1764633600000,
   IdentityLinks1764720000000,
   StateInConversationRow1764979200000,
+  ReplyChoicesInTranscript1765152000000,
 ];

@@ -52,7 +52,7 @@ export function conversationStoreContract(name: string, open: () => Promise<Stor
       conversation: ConversationRecord,
       messageId: string,
       options: {
-        replies?: string[];
+        replies?: (string | { text: string; choices?: string[] })[];
         effects?: Effect[];
         push?: boolean;
         answered?: number;
@@ -71,7 +71,9 @@ export function conversationStoreContract(name: string, open: () => Promise<Stor
         pushReplies: options.push ?? false,
         answeredReplies: options.answered,
         state: { bot: 'bot', version: 1, snapshot: { turn: number }, history: options.history ?? [], turns: number },
-        replies: (options.replies ?? [`reply ${number}`]).map((text) => ({ type: 'text', text })),
+        replies: (options.replies ?? [`reply ${number}`]).map((reply) =>
+          typeof reply === 'string' ? { type: 'text', text: reply } : { type: 'text', ...reply },
+        ),
         effects: options.effects ?? [],
         historyChanged: options.history !== undefined,
         notifications: options.notifications,
@@ -131,20 +133,27 @@ export function conversationStoreContract(name: string, open: () => Promise<Stor
         expect(await store.transcript(key.id)).toEqual([]);
       });
 
-      test('a redelivered message id is recognised on its channel, with the replies its turn gave', async () => {
+      test('a redelivered message id is recognised on its channel, with the replies its turn gave and their choices', async () => {
         const key = newKey();
         await take(key, 'm1', { replies: ['one', 'two'] });
-        await take(key, 'm2', { replies: ['three'] });
+        await take(key, 'm2', { replies: [{ text: 'three?', choices: ['yes', 'no'] }] });
         const loaded = (dedupe: { channel: string; messageId: string }) =>
           store.transaction(async (tx) => (await tx.lockUser(key, 1, { prefetch: [], dedupe })).loaded.duplicate);
         expect(await loaded({ channel: 'rest', messageId: 'm1' })).toEqual({
-          replies: ['one', 'two'],
+          replies: [{ text: 'one' }, { text: 'two' }],
           inbound: { text: 'message m1', event: null },
         });
         expect(await loaded({ channel: 'rest', messageId: 'm2' })).toEqual({
-          replies: ['three'],
+          replies: [{ text: 'three?', choices: ['yes', 'no'] }],
           inbound: { text: 'message m2', event: null },
         });
+        // The transcript shows what the reply offered.
+        const lines = await store.transcript(key.id);
+        expect(lines.filter((line) => line.direction === 'out').map(({ text, choices }) => ({ text, choices }))).toEqual([
+          { text: 'one', choices: undefined },
+          { text: 'two', choices: undefined },
+          { text: 'three?', choices: ['yes', 'no'] },
+        ]);
         expect(await loaded({ channel: 'sms', messageId: 'm1' })).toBeUndefined();
         expect(await loaded({ channel: 'rest', messageId: 'm3' })).toBeUndefined();
         // An event: what came in is the event itself.
@@ -154,7 +163,7 @@ export function conversationStoreContract(name: string, open: () => Promise<Stor
           return tx.commitTurn({ ...turn(conversation, 'e1'), input: { kind: 'event', event } });
         });
         expect(await loaded({ channel: 'rest', messageId: 'e1' })).toEqual({
-          replies: ['reply 3'],
+          replies: [{ text: 'reply 3' }],
           inbound: { text: 'payment.done', event: { type: 'payment.done', amount: 3, items: [{ sku: 'a' }] } },
         });
         // Written anyway, the same message id is refused and nothing of the turn is stored.
@@ -328,7 +337,7 @@ export function conversationStoreContract(name: string, open: () => Promise<Stor
         const again = await store.read({ key, botVersion: 1 }, () => ({ prefetch: [memoryOf(key)], dedupe: { channel: 'rest', messageId: 'm1' } }));
         expect(again?.conversation).toMatchObject({ turns: 1, version: 1, snapshot: { turn: 1 } });
         expect(again?.loaded.preloaded).toEqual([{ ...memoryOf(key), data: 1 }]);
-        expect(again?.loaded.duplicate?.replies).toEqual(['reply 1']);
+        expect(again?.loaded.duplicate?.replies).toEqual([{ text: 'reply 1' }]);
         expect(await store.readMemory([memoryOf(key), memoryOf(key, 'none')])).toEqual([1, undefined]);
         expect(await again!.loaded.memory.read([memoryOf(key), memoryOf(key, 'none')])).toEqual([1, undefined]);
       });

@@ -4,6 +4,7 @@ import { InitialSchema1763769600000 } from '../../migrations/1763769600000-initi
 import { DedupeInTranscript1763856000000 } from '../../migrations/1763856000000-dedupe-in-transcript';
 import { TurnStateInTranscript1764460800000 } from '../../migrations/1764460800000-turn-state-in-transcript';
 import { DeliveryLanes1764633600000 } from '../../migrations/1764633600000-delivery-lanes';
+import { ReplyChoicesInTranscript1765152000000 } from '../../migrations/1765152000000-reply-choices-in-transcript';
 import { StateInConversationRow1764979200000 } from '../../migrations/1764979200000-state-in-conversation-row';
 import { dropSchema, freshSchema, query, testDatabaseKind, testDatabaseUrl } from '../helpers/test-database';
 
@@ -47,6 +48,7 @@ describe(`migrations on existing data (${testDatabaseKind()})`, () => {
       'DeliveryLanes1764633600000',
       'IdentityLinks1764720000000',
       'StateInConversationRow1764979200000',
+      'ReplyChoicesInTranscript1765152000000',
     ]);
     expect(await query(`SELECT seq, channel FROM ${t('transcript')} WHERE channel IS NOT NULL ORDER BY seq`)).toEqual([
       { seq: 1, channel: 'rest' },
@@ -60,7 +62,7 @@ describe(`migrations on existing data (${testDatabaseKind()})`, () => {
     const duplicate = await store.transaction(
       async (tx) => (await tx.lockUser(key, 1, { dedupe: { channel: 'rest', messageId: 'm1' }, prefetch: [] })).loaded.duplicate,
     );
-    expect(duplicate).toMatchObject({ replies: ['Hello!', 'What would you like?'] });
+    expect(duplicate).toMatchObject({ replies: [{ text: 'Hello!' }, { text: 'What would you like?' }] });
     const fresh = await store.transaction(
       async (tx) => (await tx.lockUser(key, 1, { dedupe: { channel: 'rest', messageId: 'm3' }, prefetch: [] })).loaded.duplicate,
     );
@@ -86,6 +88,21 @@ describe(`migrations on existing data (${testDatabaseKind()})`, () => {
                        WHERE table_schema = $1 AND table_name = 'transcript' AND column_name = 'state'`;
       expect(await query(column, [schema])).toEqual([{ n: 0 }]);
       await new TurnStateInTranscript1764460800000().up(runner);
+      expect(await query(column, [schema])).toEqual([{ n: 1 }]);
+    } finally {
+      await runner.release();
+    }
+  });
+
+  test('reply choices: lines stored before have none (a redelivery answers without them); down() drops the column', async () => {
+    expect(await query(`SELECT count(*)::int AS n FROM ${t('transcript')} WHERE choices IS NOT NULL`)).toEqual([{ n: 0 }]);
+    const runner = db.dataSource.createQueryRunner();
+    const column = `SELECT count(*)::int AS n FROM information_schema.columns
+                     WHERE table_schema = $1 AND table_name = 'transcript' AND column_name = 'choices'`;
+    try {
+      await new ReplyChoicesInTranscript1765152000000().down(runner);
+      expect(await query(column, [schema])).toEqual([{ n: 0 }]);
+      await new ReplyChoicesInTranscript1765152000000().up(runner);
       expect(await query(column, [schema])).toEqual([{ n: 1 }]);
     } finally {
       await runner.release();

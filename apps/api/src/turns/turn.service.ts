@@ -185,7 +185,7 @@ export class TurnService {
     call: Omit<TurnCall, 'target'>,
     loaded: LoadedTurn & { duplicate: NonNullable<LoadedTurn['duplicate']> },
   ): TurnDone {
-    const replies = loaded.duplicate.replies.map((text): Reply => ({ type: 'text', text }));
+    const replies = loaded.duplicate.replies.map(({ text, choices }): Reply => ({ type: 'text', text, ...(choices ? { choices } : {}) }));
     if (!sameInbound(call.input, loaded.duplicate.inbound)) {
       // Redelivery contract: the first reply again. But a client that reuses ids for new messages loses them: say so.
       this.host.metrics.countError('MESSAGE_ID_CONFLICT');

@@ -55,11 +55,22 @@ describe('RestChannelAdapter', () => {
     expect(() => parse({ userId: 'u', event: { type: 'x', list: ['ok', 'b\udc00'] } })).toThrow("'event.list[1]' is not valid Unicode");
   });
 
-  test('formats the response', () => {
-    expect(adapter.formatOutbound('c1', 'm1', [{ type: 'text', text: 'hello' }])).toEqual({
-      conversationId: 'c1',
-      messageId: 'm1',
-      replies: [{ type: 'text', text: 'hello' }],
-    });
+  test('formats the response: a reply with choices carries them, one without has no choices field', () => {
+    const replies = [
+      { type: 'text' as const, text: 'hello' },
+      { type: 'text' as const, text: '要加冰吗?', choices: ['加冰', '不加冰'] },
+      { type: 'text' as const, text: 'bye', choices: [] },
+    ];
+    expect(JSON.stringify(adapter.formatOutbound('c1', 'm1', replies))).toBe(
+      JSON.stringify({
+        conversationId: 'c1',
+        messageId: 'm1',
+        replies: [
+          { type: 'text', text: 'hello' },
+          { type: 'text', text: '要加冰吗?', choices: ['加冰', '不加冰'] },
+          { type: 'text', text: 'bye' },
+        ],
+      }),
+    );
   });
 });

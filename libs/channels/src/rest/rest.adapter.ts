@@ -21,6 +21,8 @@ export interface RestInbound {
 export interface RestReply {
   type: 'text';
   text: string;
+  /** The answers the reply offers (`ask({ choices })`), for a client that shows buttons; absent when none. */
+  choices?: string[];
 }
 
 /** The response body of `POST /channels/rest/:botId` (docs/design.md, the HTTP contract). */
@@ -87,8 +89,16 @@ export class RestChannelAdapter {
     return { ...common, input: { kind: 'event', event: parseEvent(event, this.channel) } };
   }
 
-  formatOutbound(conversationId: string, messageId: string, replies: readonly { type: 'text'; text: string }[]): RestResponse {
-    return { conversationId, messageId, replies: replies.map((r) => ({ type: 'text', text: r.text })) };
+  formatOutbound(
+    conversationId: string,
+    messageId: string,
+    replies: readonly { type: 'text'; text: string; choices?: readonly string[] }[],
+  ): RestResponse {
+    return {
+      conversationId,
+      messageId,
+      replies: replies.map((r) => ({ type: 'text', text: r.text, ...(r.choices?.length ? { choices: [...r.choices] } : {}) })),
+    };
   }
 
   private error(code: ConstructorParameters<typeof ChannelError>[0], message: string, field?: string): ChannelError {

@@ -121,13 +121,19 @@ export interface LoadRequest {
   prefetch: readonly MemoryAddress[];
 }
 
+/** A reply as the transcript keeps it: its text and the answers it offered. */
+export interface StoredReply {
+  text: string;
+  choices?: string[];
+}
+
 /** What a locked turn reads before the engine runs. */
 export interface LoadedTurn {
   /**
    * The message was handled before: the replies that turn gave, to give them again, and what came in then (its text,
    * or for an event its type and the event) so that a message id reused for another message can be noticed.
    */
-  duplicate?: { replies: string[]; inbound: { text: string; event: Json | null } };
+  duplicate?: { replies: StoredReply[]; inbound: { text: string; event: Json | null } };
   /** The back-step history (oldest first). */
   history: Json[];
   /** Memory for the engine: the prefetched records, and any other read inside the transaction. */
@@ -210,6 +216,8 @@ export interface TranscriptEntry {
   event: Json | null;
   /** Inbound lines: the state after the turn (`TurnRecord.after`); null for replies and older lines. */
   state: Json | null;
+  /** Reply lines: the answers the reply offered, when it offered some. */
+  choices?: string[];
   at: Date;
 }
 

@@ -160,6 +160,7 @@ function transcriptItem(r: TranscriptEntryEntity): TranscriptItem {
     messageId: r.messageId,
     event: (r.event ?? null) as Json | null,
     state: (r.state ?? null) as Json | null,
+    ...(r.choices ? { choices: r.choices } : {}),
     at: r.at,
   };
 }

@@ -15,5 +15,7 @@ export class TranscriptEntryEntity {
   @Column({ type: 'text', nullable: true }) channel: string | null;
   /** On an inbound line: the state after its turn (see `TranscriptLine.state`). */
   @Column({ type: 'jsonb', nullable: true }) state: unknown;
+  /** On a reply line: the answers it offered (see `TranscriptLine.choices`). */
+  @Column({ type: 'jsonb', nullable: true }) choices: string[] | null;
   @Column({ type: 'timestamptz' }) at: Date;
 }

@@ -133,7 +133,9 @@ export class InMemoryConversationStore implements ConversationStore {
     const inbound = lines.find((l) => l.channel === dedupe.channel && l.messageId === dedupe.messageId);
     if (!inbound) return undefined;
     return {
-      replies: lines.filter((l) => l.turn === inbound.turn && l.direction === 'out').map((l) => l.text),
+      replies: lines
+        .filter((l) => l.turn === inbound.turn && l.direction === 'out')
+        .map((l) => ({ text: l.text, ...(l.choices ? { choices: [...l.choices] } : {}) })),
       inbound: { text: inbound.text, event: structuredClone(inbound.event) },
     };
   }
@@ -161,6 +163,7 @@ export class InMemoryConversationStore implements ConversationStore {
         messageId: line.message_id,
         event: structuredClone(line.event),
         state: structuredClone(line.state),
+        ...(line.choices ? { choices: [...line.choices] } : {}),
         channel: line.channel,
         at,
       });

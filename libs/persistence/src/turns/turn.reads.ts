@@ -50,7 +50,8 @@ export function loadSql(t: Tables, conversationId: string, { dedupe, prefetch }:
   const load = inline(
     `SELECT
        (SELECT jsonb_build_object('replies', (
-                 SELECT coalesce(jsonb_agg(o.text ORDER BY o.seq), '[]'::jsonb) FROM ${t.transcript} o
+                 SELECT coalesce(jsonb_agg(jsonb_strip_nulls(jsonb_build_object('text', o.text, 'choices', o.choices)) ORDER BY o.seq), '[]'::jsonb)
+                   FROM ${t.transcript} o
                   WHERE o.conversation_id = i.conversation_id AND o.turn = i.turn AND o.direction = 'out'),
                  'inbound', jsonb_build_object('text', i.text, 'event', i.event))
           FROM ${t.transcript} i WHERE i.conversation_id = $2 AND i.channel = $3 AND i.message_id = $4) AS duplicate,

@@ -36,6 +36,7 @@ export function turnWrite(record: TurnRecord): TurnWrite {
         kind: 'reply' as const,
         text: reply.text,
         messageId: replyId(i),
+        ...(reply.choices?.length ? { choices: [...reply.choices] } : {}),
       })),
     ],
     memory: [],

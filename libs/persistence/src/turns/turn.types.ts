@@ -31,6 +31,8 @@ export interface TranscriptLine {
   channel?: string | null;
   /** On the inbound line: the state after the turn (focus, stacks, active stages), for the Studio's history. */
   state?: Json | null;
+  /** On a reply line: the answers the reply offered (`Reply.choices`), given again with it on a redelivery. */
+  choices?: string[] | null;
 }
 
 export interface OutboxLine {

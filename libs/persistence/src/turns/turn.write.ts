@@ -40,6 +40,7 @@ export function turnRows(conversation: ConversationRecord, turn: TurnWrite) {
     event: line.event ?? null,
     channel: line.channel ?? null,
     state: line.state ?? null,
+    choices: line.choices ?? null,
   }));
   // One row per address: a later write in the same turn wins (ON CONFLICT cannot touch a row twice).
   const memory = [...new Map(turn.memory.map((m) => [memoryAddressKey(m), m])).values()];
@@ -164,9 +165,9 @@ export function writeStatement(t: Tables): string {
                WHERE e.i = t.i AND (NOT e.ours OR m.data IS DISTINCT FROM e.data))
          RETURNING t.i, t.id, t.turns),
        lines AS (
-         INSERT INTO ${t.transcript} (conversation_id, seq, turn, direction, kind, text, message_id, event, channel, state)
-         SELECT conv.id, x.seq, conv.turns, x.direction, x.kind, x.text, x.message_id, x.event, x.channel, x.state
-           FROM jsonb_to_recordset($3::jsonb) AS x(i integer, seq integer, direction text, kind text, text text, message_id text, event jsonb, channel text, state jsonb)
+         INSERT INTO ${t.transcript} (conversation_id, seq, turn, direction, kind, text, message_id, event, channel, state, choices)
+         SELECT conv.id, x.seq, conv.turns, x.direction, x.kind, x.text, x.message_id, x.event, x.channel, x.state, x.choices
+           FROM jsonb_to_recordset($3::jsonb) AS x(i integer, seq integer, direction text, kind text, text text, message_id text, event jsonb, channel text, state jsonb, choices jsonb)
            JOIN conv ON conv.i = x.i),
        mem AS (
          INSERT INTO ${t.memories} (scope_key, name, data, updated_at)
