@@ -131,6 +131,8 @@ describe(`Studio in Chromium (${testDatabaseKind()})`, () => {
     await page.waitForSelector('.node.stage.active[data-id="order:offeringMembership>member:offering"]');
     await page.screenshot({ path: join(shots, 'juice-conversation.png') });
     expect(await page.textContent('#transcript')).toContain('办理会员可以享受8折优惠');
+    // A question's choices are shown under it.
+    expect(await page.$$eval('#transcript li.out .choices', (lists) => lists.map((list) => list.textContent))).toContain('加冰不加冰');
 
     // Step back through the history: after turn 3 the order asked for the package.
     await page.click('#step-back');

@@ -286,6 +286,7 @@ function renderPanel(
                 `${line.state.intent ? `${line.state.intent} · ` : ''}${line.state.outcome ?? ''} · ${(line.state.activePath ?? []).join(' › ') || 'no focus'}`,
               )
             : null,
+          line.choices?.length ? el('span', { class: 'choices' }, ...line.choices.map((choice) => el('span', { class: 'choice' }, choice))) : null,
         );
         item.addEventListener('click', () => select(line.turn));
         return item;

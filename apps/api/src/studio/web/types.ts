@@ -45,6 +45,8 @@ export interface TranscriptLine {
   direction: 'in' | 'out';
   kind: string;
   text: string;
+  /** A reply's offered answers (`ask({ choices })`). */
+  choices?: string[];
   at: string;
   state: {
     focus?: string;
