@@ -43,6 +43,8 @@ describe('WeChat XML', () => {
   test('malformed XML, a DOCTYPE, a missing or repeated field, a bad MsgId → INVALID_XML naming the problem', () => {
     expect(invalid('<xml><ToUserName>a</FromUserName></xml>').message).toMatch(/not well-formed/);
     expect(invalid('not xml at all <').message).toMatch(/not well-formed/);
+    expect(invalid('<xml><a>').message).toBe('The body is not well-formed XML: tags left open: <xml>, <a>.');
+    expect(invalid('').message).toBe('The body is not well-formed XML: Start tag expected.');
     expect(invalid('<!DOCTYPE x [<!ENTITY a "aaaa">]><xml><Content>&a;</Content></xml>').message).toMatch(/DOCTYPE/);
     expect(invalid('<other/>').message).toMatch(/must be a WeChat message/);
     expect(invalid(message('<MsgType>text</MsgType><MsgId>1</MsgId>')).context.field).toBe('Content');

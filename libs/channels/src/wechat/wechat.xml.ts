@@ -37,7 +37,24 @@ const invalid = (message: string, field?: string) => new ChannelError('INVALID_X
 export function xmlProblem(text: string): string | undefined {
   if (/<!DOCTYPE/i.test(text)) return 'a DOCTYPE is not accepted';
   const result = XMLValidator.validate(text);
-  return result === true ? undefined : `${result.err.msg} (line ${result.err.line}, column ${result.err.col})`;
+  if (result === true) return undefined;
+  const { line, col } = result.err;
+  const msg = result.err.msg.replace(/\.$/, '');
+  // fast-xml-parser reports tags never closed as `Invalid '[ "xml", "a"]' found.`: say it plainly.
+  const open = /^Invalid '(\[[^']*\])' found$/.exec(msg);
+  const names = open ? openTags(open[1]!) : undefined;
+  if (names) return `tags left open: ${names.map((name) => `<${name}>`).join(', ')}`;
+  return col === undefined ? msg : `${msg} (line ${line}, column ${col})`;
+}
+
+/** The tag names of fast-xml-parser's list of unclosed tags (a JSON array), or undefined if it is not one. */
+function openTags(list: string): string[] | undefined {
+  try {
+    const names: unknown = JSON.parse(list);
+    return Array.isArray(names) && names.every((name) => typeof name === 'string') ? names : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Read a request body WeChat pushed. Malformed XML or a missing field → INVALID_XML (400). */
