@@ -106,7 +106,8 @@ describe(`terminal chat (${testDatabaseKind()})`, () => {
     await terminal.until((screen) => screen.includes('you> '));
     // the order from the previous session is still waiting for a flavor, and says so before the first prompt
     expect(terminal.text()).toMatch(/on PostgreSQL from DATABASE_URL[^\n]*\n[\s\S]*bot> 请问您要什么口味[^\n]*\n[\s\S]*you> /);
-    expect(await terminal.say('苹果')).toContain('要加冰吗');
+    // A question's choices follow it, as the Studio shows them.
+    expect(await terminal.say('苹果')).toContain('bot> 要加冰吗? [加冰 | 不加冰]');
     terminal.key('\x03');
     expect(await terminal.exited).toBe(0);
   });

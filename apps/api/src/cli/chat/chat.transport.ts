@@ -9,7 +9,7 @@ export interface ChatTransport {
   /** How the chat talks to the bot, for its first line ("through the server at …"). */
   readonly via: string;
   readonly conversationId: string;
-  /** One user message → the bot's replies. */
+  /** One user message → the bot's replies, as the chat shows them (`replyLine`). */
   send(text: string, messageId: string): Promise<string[]>;
   /** The stored conversation (focus, stacks, active stage, pending question), or null before its first turn. */
   view(): Promise<ConversationView | null>;
@@ -19,9 +19,18 @@ export interface ChatTransport {
 /** The channel whose conversations the chat continues. */
 export const CHAT_CHANNEL = 'rest';
 
-/** The texts of a pushed outbox item (one reply, or a turn's replies). */
+/** A reply as the terminal shows it: its text, then the answers it offers, as the Studio shows them: `要加冰吗? [加冰 | 不加冰]`. */
+export function replyLine(reply: { text: string; choices?: readonly string[] }): string {
+  return reply.choices?.length ? `${reply.text} [${reply.choices.join(' | ')}]` : reply.text;
+}
+
+/** The lines of a pushed outbox item (one reply, or a turn's replies), as `replyLine` shows them. */
 export function pushedTexts(payload: unknown): string[] {
-  const { text, replies } = (payload ?? {}) as { text?: unknown; replies?: { text?: unknown }[] };
-  if (Array.isArray(replies)) return replies.map((r) => r.text).filter((t): t is string => typeof t === 'string');
-  return typeof text === 'string' ? [text] : [];
+  const { replies } = (payload ?? {}) as { replies?: unknown[] };
+  return (Array.isArray(replies) ? replies : [payload]).flatMap((reply) => {
+    const { text, choices } = (reply ?? {}) as { text?: unknown; choices?: unknown };
+    if (typeof text !== 'string') return [];
+    const offered = Array.isArray(choices) ? choices.filter((c): c is string => typeof c === 'string') : undefined;
+    return [replyLine({ text, choices: offered })];
+  });
 }

@@ -7,7 +7,7 @@ import { bots, findBot } from '@parley/machines';
 import { loadConfig } from '../../config/app.config';
 import { runCommand, type ParsedCommandLine } from '../command-line';
 import { chatCommand } from './chat.command';
-import type { ChatTransport } from './chat.transport';
+import { replyLine, type ChatTransport } from './chat.transport';
 import { openLocalChat } from './local-chat.transport';
 import { connectToServer } from './remote-chat.transport';
 
@@ -45,7 +45,7 @@ async function chat({ positionals, values }: ParsedCommandLine): Promise<number>
   // Coming back to a conversation that waits for an answer: ask the question again, as the bot does after a wake.
   const resumed = await transport.view();
   if (resumed?.status === 'active' && resumed.pendingQuestion) {
-    out(`bot> ${resumed.pendingQuestion}`);
+    out(`bot> ${replyLine({ text: resumed.pendingQuestion, choices: resumed.pendingChoices })}`);
     if (trace) out(`     ${traceLine(resumed.threads, resumed.activePath)}`);
   }
 

@@ -4,7 +4,7 @@ import { AdminService } from '../../admin/admin.service';
 import { createApp, type CreateAppOptions } from '../../app.factory';
 import { ApiError } from '../../errors/api.error';
 import { TurnService } from '../../turns/turn.service';
-import { CHAT_CHANNEL, pushedTexts, type ChatTransport } from './chat.transport';
+import { CHAT_CHANNEL, pushedTexts, replyLine, type ChatTransport } from './chat.transport';
 
 /**
  * The chat runs Parley in its own process (no HTTP listener) on the configured database: the same turn pipeline and
@@ -42,7 +42,7 @@ export async function openLocalChat(
         dedupeChannel: CHAT_CHANNEL,
         delivery: 'response',
       });
-      return response.replies.map((reply) => reply.text);
+      return response.replies.map(replyLine);
     },
     async view() {
       try {

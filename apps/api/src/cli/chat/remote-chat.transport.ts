@@ -2,7 +2,7 @@ import type { ConversationView } from '@parley/dialogue-core';
 import { conversationIdFor } from '@parley/persistence';
 import type { AppConfig } from '../../config/app.config';
 import { databaseLabel, readServerFile, type ServerFile } from '../../ops/server.file';
-import { CHAT_CHANNEL, type ChatTransport } from './chat.transport';
+import { CHAT_CHANNEL, replyLine, type ChatTransport } from './chat.transport';
 
 /** How long the chat waits for the server to confirm it is there before opening the database itself. */
 const PROBE_TIMEOUT_MS = 3000;
@@ -48,11 +48,11 @@ export async function connectToServer(
     async send(text, messageId) {
       pushes.own(messageId);
       const response = await call(server, 'POST', `/channels/rest/${encodeURIComponent(botId)}`, { userId, messageId, text });
-      const body = (await response.json()) as { replies?: { text: string }[]; error?: { code: string; message: string } };
+      const body = (await response.json()) as { replies?: { text: string; choices?: string[] }[]; error?: { code: string; message: string } };
       if (!response.ok || !body.replies) {
         throw new ChatServerError(`The server refused the message: ${body.error?.code ?? response.status} ${body.error?.message ?? ''}`);
       }
-      return body.replies.map((reply) => reply.text);
+      return body.replies.map(replyLine);
     },
     async view() {
       const response = await call(server, 'GET', `/api/conversations/${encodeURIComponent(conversationId)}`);
