@@ -103,6 +103,22 @@ async function deadLetters(conversationId: string, expectSome = true): Promise<R
 }
 
 const postedTo = (channel: string): PlatformCall[] => api.accepted.filter((c) => c.body.channel === channel);
+/** The buttons of a posted message (its actions block), by label. */
+const buttonsOf = (call: PlatformCall): string[] =>
+  ((call.body.blocks as { type: string; elements?: { text: { text: string } }[] }[] | undefined) ?? [])
+    .filter((block) => block.type === 'actions')
+    .flatMap((block) => block.elements!.map((button) => button.text.text));
+const buttonOf = (call: PlatformCall, label: string) => {
+  const actions = (call.body.blocks as { type: string; elements?: { action_id: string; value: string; text: { text: string } }[] }[]).find((b) => b.type === 'actions')!;
+  const button = actions.elements!.find((b) => b.text.text === label)!;
+  return { action_id: button.action_id, value: button.value, text: button.text };
+};
+/** An interaction as Slack posts it to the Interactivity Request URL: a form with one `payload` field. */
+const formOf = (payload: unknown) => new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+const clickWith = (payload: unknown) => {
+  const body = formOf(payload);
+  return post(`${parley.url}/channels/slack/juice`, body, { ...signed(body), 'content-type': 'application/x-www-form-urlencoded' });
+};
 const textsTo = (channel: string) => postedTo(channel).map((c) => c.body.text as string);
 const conversation = (user: string) => conversationIdFor('juice', 'slack', user);
 
@@ -138,7 +154,7 @@ describe(`Slack channel (${testDatabaseKind()})`, () => {
     expect(await query(`SELECT 1 FROM "${schema}".conversations WHERE id = $1`, [conversation('UMALLORY')])).toEqual([]);
   });
 
-  test('a direct message is acknowledged at once and answered with chat.postMessage; choices listed under the text', async () => {
+  test('a direct message is acknowledged at once and answered with chat.postMessage; choices as buttons, listed in the text', async () => {
     const res = await send(dm('UANN', '我想买果汁'));
     expect(res.status).toBe(200);
     await api.waitFor(() => postedTo('DUANN').length === 1);
@@ -147,6 +163,42 @@ describe(`Slack channel (${testDatabaseKind()})`, () => {
     expect(call!.body.thread_ts).toBeUndefined();
     expect(call!.body.text).toContain('什么口味');
     expect(call!.body.text).toMatch(/• 苹果\n• 橙子\n• 西瓜/);
+    expect(buttonsOf(call!)).toEqual(['苹果', '橙子', '西瓜']);
+  });
+
+  test("a click on a choice button answers the question (once, however often Slack sends it); other interactions are ignored", async () => {
+    await send(dm('UDAN', '我想买果汁'));
+    await api.waitFor(() => postedTo('DUDAN').length === 1);
+    const orange = buttonOf(postedTo('DUDAN')[0]!, '橙子');
+    const payload = {
+      type: 'block_actions',
+      trigger_id: `${++events}.1.click`,
+      team: { id: 'T0001' },
+      user: { id: 'UDAN', username: 'dan' },
+      api_app_id: 'A0001',
+      container: { type: 'message', message_ts: '1700000000.000001', channel_id: 'DUDAN', is_ephemeral: false },
+      channel: { id: 'DUDAN', name: 'directmessage' },
+      message: { type: 'message', ts: '1700000000.000001', text: '什么口味' },
+      actions: [{ ...orange, block_id: 'parley_choices', type: 'button', action_ts: '1700000002.000100' }],
+    };
+    const clicks = await Promise.all([clickWith(payload), clickWith(payload)]);
+    expect(clicks.map((c) => c.status)).toEqual([200, 200]);
+    await api.waitFor(() => postedTo('DUDAN').length === 2);
+    expect(postedTo('DUDAN')[1]!.body.text).toContain('要加冰吗');
+    expect(buttonsOf(postedTo('DUDAN')[1]!)).toEqual(['加冰', '不加冰']);
+    expect(await expectWholeTurns(schema, conversation('UDAN'))).toHaveLength(4); // two turns, two lines each
+
+    // Another app's button, a modal submitted: acknowledged, nothing runs. Unsigned: refused.
+    const other = await clickWith({ ...payload, trigger_id: 'other.1', actions: [{ action_id: 'approve', value: 'yes' }] });
+    const modal = await clickWith({ type: 'view_submission', user: { id: 'UDAN' }, view: { id: 'V1' } });
+    expect([other.status, modal.status]).toEqual([200, 200]);
+    const unsigned = await post(`${parley.url}/channels/slack/juice`, formOf({ ...payload, trigger_id: 'forged.1' }), { 'content-type': 'application/x-www-form-urlencoded' });
+    expect([unsigned.status, unsigned.body.error.code]).toEqual([401, 'SIGNATURE_INVALID']);
+    expect(await expectWholeTurns(schema, conversation('UDAN'))).toHaveLength(4); // two turns, two lines each
+    expect(postedTo('DUDAN')).toHaveLength(2);
+    // A form anywhere else is still 415.
+    const rest = await post(`${parley.url}/channels/rest/juice`, 'userId=u&text=hi', { 'content-type': 'application/x-www-form-urlencoded' });
+    expect([rest.status, rest.body.error.code]).toEqual([415, 'UNSUPPORTED_MEDIA_TYPE']);
   });
 
   test('a mention in a channel is answered in its thread; a message in a thread stays in that thread', async () => {

@@ -127,6 +127,34 @@ export function slackImitation(token: string): PlatformImitation {
     if (call.headers.authorization !== `Bearer ${token}`) return { status: 200, body: { ok: false, error: 'invalid_auth' } };
     if (call.path !== '/chat.postMessage') return { status: 404, body: { ok: false, error: 'unknown_method' } };
     if (typeof call.body.channel !== 'string') return { status: 200, body: { ok: false, error: 'channel_not_found' } };
+    if (call.body.blocks !== undefined && !validBlocks(call.body.blocks)) return { status: 200, body: { ok: false, error: 'invalid_blocks' } };
     return { status: 200, body: { ok: true, channel: call.body.channel, ts: `1700000000.${String(++seq).padStart(6, '0')}` } };
+  });
+}
+
+/**
+ * Block Kit as Slack checks it, for the blocks Parley posts (https://api.slack.com/reference/block-kit/blocks): at
+ * most 50 blocks; a section's text at most 3,000 characters; an actions block of 1–25 buttons, each with a plain_text
+ * label of at most 75 characters, a value of at most 2,000 and an action_id of at most 255, unique in the block.
+ */
+function validBlocks(blocks: unknown): boolean {
+  if (!Array.isArray(blocks) || blocks.length === 0 || blocks.length > 50) return false;
+  return blocks.every((block: { type?: unknown; text?: { type?: unknown; text?: unknown }; elements?: unknown }) => {
+    if (block.type === 'section') {
+      const text = block.text;
+      return (text?.type === 'plain_text' || text?.type === 'mrkdwn') && typeof text.text === 'string' && text.text.length <= 3000;
+    }
+    if (block.type !== 'actions' || !Array.isArray(block.elements) || block.elements.length < 1 || block.elements.length > 25) return false;
+    const ids = new Set<unknown>();
+    return block.elements.every((button: { type?: unknown; action_id?: unknown; value?: unknown; text?: { type?: unknown; text?: unknown } }) => {
+      if (ids.has(button.action_id)) return false;
+      ids.add(button.action_id);
+      return (
+        button.type === 'button' &&
+        typeof button.action_id === 'string' && button.action_id.length <= 255 &&
+        typeof button.value === 'string' && button.value.length <= 2000 &&
+        button.text?.type === 'plain_text' && typeof button.text.text === 'string' && button.text.text.length >= 1 && button.text.text.length <= 75
+      );
+    });
   });
 }

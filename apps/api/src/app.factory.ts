@@ -5,7 +5,7 @@ import { openDatabase, PostgresConversationStore, WebhookSubscriptionStore, type
 import { ChannelError, WebchatChannelAdapter, xmlProblem, type ChannelAdapter } from '@parley/channels';
 import { ChannelFlights } from './channels/channel-flights';
 import { ChannelAdapters } from './channels/channel.controller';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { errorCodes, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { migrations } from '../../../migrations';
 import { AdminService } from './admin/admin.service';
 import { brainServices } from './brains/brain.client';
@@ -166,6 +166,7 @@ export async function createApp(options: CreateAppOptions): Promise<ParleyApp> {
     });
     installJsonParser(app.getHttpAdapter().getInstance());
     installXmlParser(app.getHttpAdapter().getInstance());
+    installSlackFormParser(app.getHttpAdapter().getInstance());
     app.getHttpServer().maxConnections = config.httpMaxConnections;
     app.useGlobalFilters(new ErrorFilter(logger, metrics));
     await app.init();
@@ -207,7 +208,7 @@ export async function createApp(options: CreateAppOptions): Promise<ParleyApp> {
 }
 
 /**
- * JSON bodies only (no forms: anything else is 415). Malformed JSON becomes INVALID_JSON; the raw bytes stay on
+ * JSON bodies (forms only for Slack's interactivity, XML for WeChat: anything else is 415). Malformed JSON becomes INVALID_JSON; the raw bytes stay on
  * `request.rawBody` for channels that verify signatures. Size (413) and media type (415) errors come from Fastify
  * and reach the error filter through Nest's error handler.
  */
@@ -258,6 +259,23 @@ function installXmlParser(fastify: FastifyInstance): void {
     const problem = xmlProblem(text);
     if (problem) done(new ChannelError('INVALID_XML', `The body is not well-formed XML: ${problem}.`, { channel: 'http' }), undefined);
     else done(null, text);
+  });
+}
+
+/**
+ * Form bodies (`application/x-www-form-urlencoded`) on Slack's channel route only: Slack posts button clicks to the
+ * app's Interactivity Request URL as a signed form. Kept as text, the raw bytes on `request.rawBody` for the
+ * signature; every other route answers a form with 415, as before.
+ */
+function installSlackFormParser(fastify: FastifyInstance): void {
+  fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, (request, body, done) => {
+    if (!request.url.startsWith('/channels/slack/')) {
+      done(new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE(), undefined);
+      return;
+    }
+    const raw = body as Buffer;
+    (request as FastifyRequest & { rawBody?: Buffer }).rawBody = raw;
+    done(null, raw.toString('utf8'));
   });
 }
 

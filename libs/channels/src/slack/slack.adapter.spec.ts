@@ -86,13 +86,44 @@ describe('SlackAdapter.deliver', () => {
     throw new Error('delivered');
   };
 
-  test('posts in the thread, with the bearer token, choices listed and control characters escaped', async () => {
+  test('posts in the thread, with the bearer token; choices as buttons, listed in the notification text, escaped there', async () => {
     next = { status: 200, body: { ok: true, ts: '1' } };
     await adapter().deliver(message());
     expect(seen.at(-1)).toEqual({
       auth: 'Bearer xoxb-1-2-abcdefghij',
-      body: { channel: 'C1', thread_ts: '1700000000.000100', text: 'Size?\n• S &amp; M\n• &lt;L&gt;' },
+      body: {
+        channel: 'C1',
+        thread_ts: '1700000000.000100',
+        text: 'Size?\n• S &amp; M\n• &lt;L&gt;',
+        blocks: [
+          { type: 'section', text: { type: 'plain_text', text: 'Size?', emoji: true } },
+          {
+            type: 'actions',
+            block_id: 'parley_choices',
+            elements: [
+              { type: 'button', action_id: 'parley_choice_0', text: { type: 'plain_text', text: 'S & M', emoji: true }, value: 'S & M' },
+              { type: 'button', action_id: 'parley_choice_1', text: { type: 'plain_text', text: '<L>', emoji: true }, value: '<L>' },
+            ],
+          },
+        ],
+      },
     });
+  });
+
+  test('no buttons for a reply without choices, or with more than Slack shows; a long label is cut, its value kept', async () => {
+    next = { status: 200, body: { ok: true } };
+    await adapter().deliver(message({ reply: { type: 'text', text: 'Done.' } }));
+    expect(seen.at(-1)!.body).toEqual({ channel: 'C1', thread_ts: '1700000000.000100', text: 'Done.' });
+    const many = Array.from({ length: 26 }, (_, i) => `c${i}`);
+    await adapter().deliver(message({ reply: { type: 'text', text: 'Pick', choices: many } }));
+    expect(seen.at(-1)!.body.blocks).toBeUndefined();
+    expect(seen.at(-1)!.body.text).toContain('• c25');
+    const long = '很'.repeat(80);
+    await adapter().deliver(message({ reply: { type: 'text', text: 'Pick', choices: [long] } }));
+    const [button] = (seen.at(-1)!.body.blocks as { elements?: { text: { text: string }; value: string }[] }[])[1]!.elements!;
+    expect([...button!.text.text]).toHaveLength(75);
+    expect(button!.text.text.endsWith('…')).toBe(true);
+    expect(button!.value).toBe(long);
   });
 
   test("without an address, posts to the user's direct conversation", async () => {
@@ -145,6 +176,47 @@ describe('SlackAdapter.parse', () => {
       acknowledgeWithinMs: 2500,
       address: { channel: 'D1' },
     });
+  });
+
+  const click = (payload: unknown, headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' }): InboundRequest => ({
+    ...request({}),
+    headers,
+    rawBody: Buffer.from(new URLSearchParams({ payload: typeof payload === 'string' ? payload : JSON.stringify(payload) }).toString()),
+  });
+  const blockActions = (over: Record<string, unknown> = {}) => ({
+    type: 'block_actions',
+    trigger_id: '1234.5678.abcd',
+    user: { id: 'U1' },
+    channel: { id: 'C1' },
+    container: { type: 'message', channel_id: 'C1', message_ts: '1700000000.000200', thread_ts: '1700000000.000100' },
+    message: { ts: '1700000000.000200', thread_ts: '1700000000.000100' },
+    actions: [{ action_id: 'parley_choice_1', block_id: 'parley_choices', value: '橙子', action_ts: '1700000001.000300' }],
+    ...over,
+  });
+
+  test("a click on a choice button is the user's message, in the thread of the message that had it", () => {
+    expect(adapter.parse(click(blockActions()))).toEqual({
+      kind: 'turn',
+      userId: 'U1',
+      messageId: 'action:1234.5678.abcd',
+      input: { kind: 'message', text: '橙子' },
+      delivery: 'push',
+      acknowledgeWithinMs: 2500,
+      address: { channel: 'C1', threadTs: '1700000000.000100' },
+    });
+    // A button on a message at the top of a direct conversation: answered there.
+    expect(adapter.parse(click(blockActions({ channel: { id: 'D1' }, container: { channel_id: 'D1' }, message: { ts: '1.2' } })))).toMatchObject({
+      address: { channel: 'D1' },
+    });
+  });
+
+  test("other apps' buttons and other interactions are ignored; a malformed interaction is 400", () => {
+    expect(adapter.parse(click(blockActions({ actions: [{ action_id: 'approve', value: 'yes' }] })))).toMatchObject({ kind: 'ignore' });
+    expect(adapter.parse(click({ type: 'view_submission', user: { id: 'U1' } }))).toMatchObject({ kind: 'ignore' });
+    expect(() => adapter.parse(click('{not json'))).toThrow(expect.objectContaining({ code: 'INVALID_JSON' }));
+    expect(() => adapter.parse(click(blockActions({ user: undefined })))).toThrow(/needs 'user.id'/);
+    expect(() => adapter.parse(click(blockActions({ actions: [{ action_id: 'parley_choice_0', value: '' }] })))).toThrow(ChannelError);
+    expect(() => adapter.parse({ ...click({}), rawBody: Buffer.from('text=hi') })).toThrow(/needs a 'payload' field/);
   });
 
   test('a mention with nothing but the mention is ignored; a malformed envelope is 400', () => {

@@ -8,6 +8,15 @@ import { verifySlackSignature } from './slack.signature';
 /** Slack wants the acknowledgement within 3 s: a slower turn is acknowledged at this and goes on. */
 export const SLACK_ACK_MS = 2500;
 
+/** The `action_id` prefix of the choice buttons Parley posts: a click on one is the user's answer. */
+export const CHOICE_ACTION = 'parley_choice_';
+/** Slack's limits for buttons (Block Kit): at most 25 in an actions block, labels of at most 75 characters, values of 2,000. */
+const MAX_BUTTONS = 25;
+const MAX_LABEL = 75;
+const MAX_VALUE = 2000;
+/** Slack's limit for a section's text; a longer reply goes as text only, with its choices listed. */
+const MAX_SECTION_TEXT = 3000;
+
 /** Where a Slack reply goes (`InboundTurn.address`): the channel, and the thread when the message was in one. */
 export interface SlackAddress {
   channel: string;
@@ -21,6 +30,17 @@ interface SlackEnvelope {
   event_id?: unknown;
   authorizations?: { user_id?: unknown }[];
   event?: SlackEvent;
+}
+
+/** The parts of an interaction payload Parley reads (https://api.slack.com/reference/interaction-payloads/block-actions). */
+interface SlackInteraction {
+  type?: unknown;
+  trigger_id?: unknown;
+  user?: { id?: unknown };
+  channel?: { id?: unknown };
+  container?: { channel_id?: unknown; thread_ts?: unknown };
+  message?: { thread_ts?: unknown };
+  actions?: { action_id?: unknown; value?: unknown; action_ts?: unknown }[];
 }
 
 interface SlackEvent {
@@ -45,8 +65,12 @@ interface SlackEvent {
  *   Edits, joins and every message from a bot (this one included: `bot_id`, subtype `bot_message`) are ignored.
  * - delivery 'push': Slack wants an answer within 3 s, so the request is acknowledged at once and each reply is a
  *   `chat.postMessage` from the outbox, in the thread the message came from (a mention in a channel is answered in
- *   its thread; a direct message at the top of the conversation unless it was in a thread). Choices are listed
- *   under the text (buttons would need Slack's interactivity endpoint; the user types or pastes a choice).
+ *   its thread; a direct message at the top of the conversation unless it was in a thread). A reply's choices are
+ *   buttons (Block Kit: the text in a section, the buttons in an actions block; the notification text lists them).
+ * - interactivity: a click on one of those buttons comes to the same URL (the app's Interactivity Request URL) as a
+ *   signed form with a `block_actions` payload; it is the user's message, the button's choice as text, with the
+ *   interaction's `trigger_id` as the message id, answered in the thread of the message that had the button. Other
+ *   interactions (other apps' buttons, shortcuts, modals) are acknowledged and ignored.
  */
 export class SlackAdapter implements ChannelAdapter {
   readonly channel = 'slack';
@@ -62,6 +86,7 @@ export class SlackAdapter implements ChannelAdapter {
   }
 
   parse(request: InboundRequest): InboundAction {
+    if (isForm(request)) return this.parseInteraction(request.rawBody);
     const envelope = this.readEnvelope(request.rawBody);
     if (envelope.type === 'url_verification') {
       if (typeof envelope.challenge !== 'string') throw this.invalid("url_verification without a 'challenge'.");
@@ -98,12 +123,55 @@ export class SlackAdapter implements ChannelAdapter {
     const address = addressOf(message);
     const { text, choices } = message.reply;
     const list = choices && choices.length > 0 ? `\n${choices.map((c) => `• ${c}`).join('\n')}` : '';
+    const blocks = choices ? choiceBlocks(text, choices) : undefined;
     await callSlack(
       this.settings,
       'chat.postMessage',
-      { channel: address.channel, text: escapeText(text) + escapeText(list), ...(address.threadTs ? { thread_ts: address.threadTs } : {}) },
+      {
+        channel: address.channel,
+        // With blocks, `text` is what notifications and clients without Block Kit show.
+        text: escapeText(text) + escapeText(list),
+        ...(blocks ? { blocks } : {}),
+        ...(address.threadTs ? { thread_ts: address.threadTs } : {}),
+      },
       this.deps.fetch,
     );
+  }
+
+  /** A click on a choice button (`block_actions`), as the user's message; anything else is ignored. */
+  private parseInteraction(raw: Buffer): InboundAction {
+    const text = new URLSearchParams(raw.toString('utf8')).get('payload');
+    if (text === null) throw this.invalid("An interaction needs a 'payload' field.");
+    let payload: unknown;
+    try {
+      payload = JSON.parse(text);
+    } catch {
+      throw new ChannelError('INVALID_JSON', "The interaction's payload is not valid JSON.", { channel: this.channel, field: 'payload' });
+    }
+    if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) throw this.invalid('The payload must be an interaction.');
+    const interaction = payload as SlackInteraction;
+    if (interaction.type !== 'block_actions') return { kind: 'ignore', reason: `interaction ${String(interaction.type)}` };
+    const action = (Array.isArray(interaction.actions) ? interaction.actions : []).find(
+      (a) => typeof a?.action_id === 'string' && a.action_id.startsWith(CHOICE_ACTION),
+    );
+    if (!action) return { kind: 'ignore', reason: 'not a choice button of this bot' };
+    const userId = interaction.user?.id;
+    const channel = interaction.channel?.id ?? interaction.container?.channel_id;
+    const value = action.value;
+    const id = interaction.trigger_id ?? action.action_ts;
+    if (typeof userId !== 'string' || typeof channel !== 'string' || typeof value !== 'string' || value === '' || typeof id !== 'string') {
+      throw this.invalid("A button click needs 'user.id', 'channel.id', 'trigger_id' and the button's 'value'.");
+    }
+    const threadTs = interaction.message?.thread_ts ?? interaction.container?.thread_ts;
+    return {
+      kind: 'turn',
+      userId,
+      messageId: `action:${id}`,
+      input: { kind: 'message', text: value },
+      delivery: 'push',
+      acknowledgeWithinMs: SLACK_ACK_MS,
+      address: typeof threadTs === 'string' ? { channel, threadTs } : { channel },
+    };
   }
 
   private readEnvelope(raw: Buffer): SlackEnvelope {
@@ -120,6 +188,34 @@ export class SlackAdapter implements ChannelAdapter {
   private invalid(message: string): ChannelError {
     return new ChannelError('INVALID_REQUEST', message, { channel: this.channel });
   }
+}
+
+/** A signed form post: what Slack sends to the Interactivity Request URL. */
+function isForm(request: InboundRequest): boolean {
+  const type = request.headers['content-type'];
+  return typeof type === 'string' && type.toLowerCase().startsWith('application/x-www-form-urlencoded');
+}
+
+/**
+ * The reply as Block Kit: its text in a section, its choices as buttons whose value is the choice. Undefined when Slack
+ * could not show them as buttons (too many, too long), so the reply goes as text with the choices listed.
+ */
+function choiceBlocks(text: string, choices: readonly string[]): unknown[] | undefined {
+  if (choices.length === 0 || choices.length > MAX_BUTTONS || text.length > MAX_SECTION_TEXT) return undefined;
+  if (choices.some((choice) => choice.length === 0 || choice.length > MAX_VALUE)) return undefined;
+  return [
+    { type: 'section', text: { type: 'plain_text', text, emoji: true } },
+    {
+      type: 'actions',
+      block_id: 'parley_choices',
+      elements: choices.map((choice, i) => ({
+        type: 'button',
+        action_id: `${CHOICE_ACTION}${i}`,
+        text: { type: 'plain_text', text: [...choice].length > MAX_LABEL ? `${[...choice].slice(0, MAX_LABEL - 1).join('')}…` : choice, emoji: true },
+        value: choice,
+      })),
+    },
+  ];
 }
 
 /** The conversation's last address; a push before any message goes to the user's direct conversation. */
