@@ -121,9 +121,12 @@ describe('SlackAdapter.deliver', () => {
     const long = '很'.repeat(80);
     await adapter().deliver(message({ reply: { type: 'text', text: 'Pick', choices: [long] } }));
     const [button] = (seen.at(-1)!.body.blocks as { elements?: { text: { text: string }; value: string }[] }[])[1]!.elements!;
-    expect([...button!.text.text]).toHaveLength(75);
-    expect(button!.text.text.endsWith('…')).toBe(true);
+    expect(button!.text.text).toBe(`${'很'.repeat(74)}…`);
     expect(button!.value).toBe(long);
+    // Characters outside the BMP count twice, and are never cut in half.
+    await adapter().deliver(message({ reply: { type: 'text', text: 'Pick', choices: ['🍊'.repeat(40)] } }));
+    const [emoji] = (seen.at(-1)!.body.blocks as { elements?: { text: { text: string } }[] }[])[1]!.elements!;
+    expect(emoji!.text.text).toBe(`${'🍊'.repeat(37)}…`);
   });
 
   test("without an address, posts to the user's direct conversation", async () => {

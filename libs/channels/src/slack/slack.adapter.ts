@@ -211,11 +211,22 @@ function choiceBlocks(text: string, choices: readonly string[]): unknown[] | und
       elements: choices.map((choice, i) => ({
         type: 'button',
         action_id: `${CHOICE_ACTION}${i}`,
-        text: { type: 'plain_text', text: [...choice].length > MAX_LABEL ? `${[...choice].slice(0, MAX_LABEL - 1).join('')}…` : choice, emoji: true },
+        text: { type: 'plain_text', text: label(choice), emoji: true },
         value: choice,
       })),
     },
   ];
+}
+
+/** A button's label: the choice, cut with `…` to Slack's 75 characters (counted as JavaScript does, never inside a pair). */
+function label(choice: string): string {
+  if (choice.length <= MAX_LABEL) return choice;
+  let cut = '';
+  for (const point of choice) {
+    if (cut.length + point.length > MAX_LABEL - 1) break;
+    cut += point;
+  }
+  return `${cut}…`;
 }
 
 /** The conversation's last address; a push before any message goes to the user's direct conversation. */
