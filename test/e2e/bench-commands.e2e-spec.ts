@@ -48,13 +48,16 @@ describePostgres('the benchmark commands, tiny runs', () => {
     for (const load of output.loads) {
       expect(load.rate).toBeGreaterThan(0);
       expect(load.errors + load.unexpected).toBe(0);
-      expect(load.postgresCpuMsPerOp).toBeGreaterThan(0);
       expect(load.walBytesPerOp).toBeGreaterThan(0);
+      if (load.load !== 'upsert') {
+        expect(load.ratioPerRound).toHaveLength(1);
+        expect(load.ratioPerRound[0]).toBeGreaterThan(0);
+      }
+      // CPU is read from /proc in clock ticks (10 ms): the paced user's few turns in 0.3 s may not fill one.
+      if (load.load === 'counter@1~100') continue;
+      expect(load.postgresCpuMsPerOp).toBeGreaterThan(0);
       expect(load.clientCpuMsPerOp).toBeGreaterThan(0);
-      if (load.load === 'upsert') continue;
-      expect(load.serverCpuMsPerOp).toBeGreaterThan(0);
-      expect(load.ratioPerRound).toHaveLength(1);
-      expect(load.ratioPerRound[0]).toBeGreaterThan(0);
+      if (load.load !== 'upsert') expect(load.serverCpuMsPerOp).toBeGreaterThan(0);
     }
   });
 
