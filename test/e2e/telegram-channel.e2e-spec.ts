@@ -5,7 +5,7 @@ import { findBot } from '@parley/machines';
 import { conversationIdFor } from '@parley/persistence';
 import type { ParleyApp } from '../../apps/api/src/app.factory';
 import { npmRun } from '../helpers/commands';
-import { post, startInProcess, TEST_ADMIN_TOKEN } from '../helpers/in-process-app';
+import { adminCall, deadLettersOf, post, startInProcess } from '../helpers/in-process-app';
 import { telegramImitation, type PlatformCall, type PlatformImitation } from '../helpers/platform-imitations';
 import { dropSchema, freshSchema, query, testDatabaseKind } from '../helpers/test-database';
 import { expectWholeTurns } from '../helpers/transcript-checks';
@@ -60,19 +60,8 @@ const webhook = (update: unknown, secret: string | null = SECRET) =>
     ...(secret === null ? {} : { 'x-telegram-bot-api-secret-token': secret }),
   });
 
-const admin = async (method: string, path: string) => {
-  const res = await fetch(`${parley.url}${path}`, { method, headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
-  return { status: res.status, body: (await res.json()) as { items?: Record<string, unknown>[] } };
-};
-
-/** The conversation's dead letters, once the last failure is recorded (written just after the platform answered). */
-async function deadLetters(conversationId: string, expectSome = true): Promise<Record<string, unknown>[]> {
-  for (let i = 0; ; i++) {
-    const items = (await admin('GET', `/api/deliveries/dead?conversation=${conversationId}`)).body.items ?? [];
-    if (items.length > 0 || !expectSome || i >= 50) return items;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+const admin = (method: string, path: string) => adminCall(parley.url, method, path);
+const deadLetters = (conversationId: string, expectSome = true) => deadLettersOf(parley.url, conversationId, expectSome);
 
 const sentTo = (chatId: number): PlatformCall[] => api.accepted.filter((c) => c.path.endsWith('/sendMessage') && c.body.chat_id === chatId);
 const textsTo = (chatId: number) => sentTo(chatId).map((c) => c.body.text as string);

@@ -85,3 +85,21 @@ async function read(response: Response): Promise<HttpResult> {
   }
   return { status: response.status, body: parsed, text };
 }
+
+/** A call to the admin API of the Parley at `url`, with the tests' token: its status and JSON body. */
+export async function adminCall(url: string, method: string, path: string): Promise<{ status: number; body: { items?: Record<string, unknown>[] } }> {
+  const res = await fetch(`${url}${path}`, { method, headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
+  return { status: res.status, body: (await res.json()) as { items?: Record<string, unknown>[] } };
+}
+
+/**
+ * A conversation's dead letters, once the last failure is recorded (written just after the platform answered); with
+ * `expectSome` false, as they are now.
+ */
+export async function deadLettersOf(url: string, conversationId: string, expectSome = true): Promise<Record<string, unknown>[]> {
+  for (let i = 0; ; i++) {
+    const items = (await adminCall(url, 'GET', `/api/deliveries/dead?conversation=${conversationId}`)).body.items ?? [];
+    if (items.length > 0 || !expectSome || i >= 50) return items;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -1,7 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { openEventStream } from '../ops/event-stream';
 import type { ChangeListener, ConversationChanges } from './conversation-changes';
-
-const HEARTBEAT_MS = 15_000;
 
 /** The open Server-Sent Events streams of this instance, ended when it shuts down. */
 export class StudioStreams {
@@ -10,30 +9,17 @@ export class StudioStreams {
   constructor(private readonly changes: ConversationChanges) {}
 
   open(request: FastifyRequest, reply: FastifyReply, wanted: (change: Parameters<ChangeListener>[0]) => boolean): void {
-    void reply.hijack();
-    const raw = reply.raw;
-    raw.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
+    let unsubscribe: () => void = () => undefined;
+    const events = openEventStream(request, reply, {}, () => {
+      this.open_.delete(events.end);
+      unsubscribe();
     });
-    raw.write('retry: 2000\n\nevent: ready\ndata: {}\n\n');
-    const unsubscribe = this.changes.subscribe((change) => {
+    unsubscribe = this.changes.subscribe((change) => {
       if (!wanted(change)) return;
       const { kind, ...data } = change;
-      raw.write(`event: ${kind}\ndata: ${JSON.stringify(data)}\n\n`);
+      events.write(kind, data);
     });
-    const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), HEARTBEAT_MS);
-    heartbeat.unref();
-    const end = () => {
-      if (!this.open_.delete(end)) return;
-      clearInterval(heartbeat);
-      unsubscribe();
-      raw.end();
-    };
-    this.open_.add(end);
-    request.raw.on('close', end);
+    this.open_.add(events.end);
   }
 
   get count(): number {

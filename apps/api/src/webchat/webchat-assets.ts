@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { browserSourceDir, bundledOnce } from '../ops/browser-bundle';
 
 /** The web chat's browser code: TypeScript in `web/`, bundled by esbuild once per process (no CDN, no network). */
 export interface WebchatAssets {
@@ -12,28 +12,11 @@ export interface WebchatAssets {
   widget: string;
 }
 
-let assets: Promise<WebchatAssets> | undefined;
-
-/** The folder of the sources, found from the package root (this file runs from `apps/…` or from `dist/apps/…`). */
-export function webchatSourceDir(from = __dirname): string {
-  for (let dir = from; ; dir = dirname(dir)) {
-    const candidate = join(dir, 'apps', 'api', 'src', 'webchat', 'web');
-    if (existsSync(join(candidate, 'chat.ts'))) return candidate;
-    if (dirname(dir) === dir) throw new Error(`The web chat's sources (apps/api/src/webchat/web) were not found above ${from}.`);
-  }
-}
-
 /** Bundle (first call) or return the bundle. A failed bundle is retried at the next call. */
-export function webchatAssets(): Promise<WebchatAssets> {
-  assets ??= bundle().catch((error: unknown) => {
-    assets = undefined;
-    throw error;
-  });
-  return assets;
-}
+export const webchatAssets = bundledOnce(bundle);
 
 async function bundle(): Promise<WebchatAssets> {
-  const dir = webchatSourceDir();
+  const dir = browserSourceDir('webchat', 'chat.ts');
   const { build } = await import('esbuild');
   const result = await build({
     entryPoints: { chat: join(dir, 'chat.ts'), widget: join(dir, 'widget.ts') },

@@ -3,9 +3,9 @@ import { DeliveryError, type WebchatMessage } from '@parley/channels';
 import { PgChangeRelay } from '@parley/persistence';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { JsonLogger } from '../logging/json.logger';
+import { openEventStream } from '../ops/event-stream';
 import type { Metrics } from '../ops/metrics';
 
-const HEARTBEAT_MS = 15_000;
 /** Pages one conversation may hold open on an instance (tabs); the oldest is closed to make room. */
 const STREAMS_PER_CONVERSATION = 8;
 /** A relayed message larger than this goes as a "read the history" nudge instead (NOTIFY payloads end at 8000 bytes). */
@@ -83,33 +83,18 @@ export class WebchatHub {
 
   /** Serve a page's stream of its conversation's messages until the page goes away or the server stops. */
   open(request: FastifyRequest, reply: FastifyReply, conversationId: string): void {
-    void reply.hijack();
-    const raw = reply.raw;
-    raw.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    });
-    raw.write(`retry: 2000\n\nevent: ready\ndata: ${JSON.stringify({ conversationId })}\n\n`);
-    const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), HEARTBEAT_MS);
-    heartbeat.unref();
     const streams = this.streams.get(conversationId) ?? new Set<Stream>();
     this.streams.set(conversationId, streams);
+    const events = openEventStream(request, reply, { conversationId }, () => {
+      streams.delete(stream);
+      if (streams.size === 0) this.streams.delete(conversationId);
+    });
     const stream: Stream = {
-      write: (event) => {
-        raw.write(event.kind === 'message' ? `event: message\ndata: ${JSON.stringify(event.message)}\n\n` : 'event: resync\ndata: {}\n\n');
-      },
-      end: () => {
-        if (!streams.delete(stream)) return;
-        if (streams.size === 0) this.streams.delete(conversationId);
-        clearInterval(heartbeat);
-        raw.end();
-      },
+      write: (event) => (event.kind === 'message' ? events.write('message', event.message) : events.write('resync', {})),
+      end: () => events.end(),
     };
     if (streams.size >= STREAMS_PER_CONVERSATION) [...streams][0]?.end();
     streams.add(stream);
-    request.raw.on('close', () => stream.end());
   }
 
   /** Open pages on this instance. */

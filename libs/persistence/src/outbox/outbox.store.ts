@@ -32,16 +32,8 @@ export interface FollowUp {
 }
 
 /** A dead letter, as the admin API lists it. */
-export interface DeadLetter {
-  conversationId: string;
-  id: string;
-  botId: string;
-  turn: number;
-  kind: OutboxKind;
-  target: string;
-  payload: Json;
-  messageId: string;
-  attempts: number;
+export interface DeadLetter
+  extends Pick<OutboxDelivery, 'conversationId' | 'id' | 'botId' | 'turn' | 'kind' | 'target' | 'payload' | 'messageId' | 'attempts'> {
   lastError: string | null;
   createdAt: Date;
   deadAt: Date | null;
