@@ -5,7 +5,7 @@ import { findBot } from '@parley/machines';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { AnyStateNode } from 'xstate';
 import type { ParleyApp } from '../../apps/api/src/app.factory';
-import { launchBrowser, loopbackOnly } from '../helpers/browser';
+import { launchBrowser, loopbackOnly, pageProblems } from '../helpers/browser';
 import { post, startInProcess, TEST_ADMIN_TOKEN } from '../helpers/in-process-app';
 import { dropSchema, freshSchema, testDatabaseKind } from '../helpers/test-database';
 
@@ -23,12 +23,14 @@ let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 let network: { blocked: string[]; requested: string[] };
+let problems: string[];
 
 beforeAll(async () => {
   mkdirSync(shots, { recursive: true });
   [app, browser] = await Promise.all([startInProcess({ bots: [juice], schema }), launchBrowser()]);
   context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
   network = await loopbackOnly(context);
+  problems = pageProblems(context);
   page = await context.newPage();
 });
 
@@ -57,6 +59,8 @@ describe(`Studio in Chromium (${testDatabaseKind()})`, () => {
     await page.waitForFunction(() => document.querySelector('#sign-in-error')?.textContent?.includes('refused'));
     expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
     expect(page.url()).toBe(`${app.url}/studio`);
+    // Its icon is in the page: a browser does not ask the server for /favicon.ico (a 404 in the console).
+    expect(await page.getAttribute('link[rel=icon]', 'href')).toMatch(/^data:image\/svg\+xml,/);
   });
 
   test('signing in keeps the token in the session only, and opens the first bot', async () => {
@@ -152,6 +156,12 @@ describe(`Studio in Chromium (${testDatabaseKind()})`, () => {
     await page.waitForSelector(`#conversations tr[data-id="${id}"]`);
     const first = await page.$eval('#conversations tbody tr', (tr) => tr.getAttribute('data-id'));
     expect(first).toBe(id);
+  });
+
+  test('the pages logged no errors but the refused sign-in, and threw nothing', () => {
+    const refused = problems.filter((p) => p.includes('status of 401'));
+    expect(refused).toHaveLength(1);
+    expect(problems.filter((p) => !refused.includes(p))).toEqual([]);
   });
 
   test('the pages needed nothing but 127.0.0.1, and the token was never in a URL', () => {

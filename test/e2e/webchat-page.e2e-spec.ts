@@ -5,13 +5,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-core';
 import type { ParleyApp } from '../../apps/api/src/app.factory';
-import { launchBrowser, loopbackOnly } from '../helpers/browser';
+import { launchBrowser, loopbackOnly, pageProblems } from '../helpers/browser';
 import { startInProcess } from '../helpers/in-process-app';
 import { dropSchema, freshSchema, testDatabaseKind } from '../helpers/test-database';
 
 // What page.evaluate runs in the browser: the little of the DOM it uses (not the whole DOM library).
 declare const window: { __typingSeen?: boolean };
-declare const document: { querySelector(selector: string): unknown };
+interface Box {
+  scrollHeight: number;
+  getBoundingClientRect(): { top: number; bottom: number };
+}
+declare const document: { querySelector(selector: string): unknown; documentElement: Box; body: Box };
+declare const innerHeight: number;
+declare function getComputedStyle(element: Box): { backgroundColor: string };
 declare const MutationObserver: new (callback: () => void) => { observe(node: unknown, options: { childList: boolean; subtree: boolean }): void };
 
 const schema = freshSchema('webchat_page');
@@ -24,6 +30,7 @@ let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 let network: { blocked: string[]; requested: string[] };
+let problems: string[];
 
 /** A shop's page on another origin that embeds the widget with the one script tag of the docs. */
 function shopPage(parley: string): string {
@@ -63,6 +70,7 @@ beforeAll(async () => {
   siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}/`;
   context = await browser.newContext({ viewport: { width: 1000, height: 760 } });
   network = await loopbackOnly(context);
+  problems = pageProblems(context);
   page = await context.newPage();
 });
 
@@ -191,6 +199,35 @@ describe(`web chat in Chromium (${testDatabaseKind()})`, () => {
     } finally {
       await alone.close();
     }
+  });
+
+  test('the page on its own in a wide window: a card in the middle, one background around it', async () => {
+    const alone = await context.newPage();
+    try {
+      await alone.goto(`${app.url}/webchat/juice`);
+      await alone.locator('#chat[data-connected="true"]').waitFor();
+      const layout = await alone.evaluate(() => {
+        const { top, bottom } = (document.querySelector('#chat') as Box).getBoundingClientRect();
+        return {
+          top,
+          below: innerHeight - bottom,
+          scrolls: document.documentElement.scrollHeight > innerHeight,
+          root: getComputedStyle(document.documentElement).backgroundColor,
+          body: getComputedStyle(document.body).backgroundColor,
+        };
+      });
+      // The page's root showed its own colour in a band above the card when the gap was the card's margin.
+      expect(layout).toEqual({ top: 24, below: 24, scrolls: false, root: layout.body, body: 'rgb(230, 234, 241)' });
+      // Its icon is in the page: a browser does not ask the server for /favicon.ico (a 404 in the console).
+      expect(await alone.getAttribute('link[rel=icon]', 'href')).toMatch(/^data:image\/svg\+xml,/);
+      await alone.screenshot({ path: join(shots, 'webchat-page.png') });
+    } finally {
+      await alone.close();
+    }
+  });
+
+  test('the pages logged no errors and threw nothing', () => {
+    expect(problems).toEqual([]);
   });
 
   test('nothing was fetched from outside this machine', () => {

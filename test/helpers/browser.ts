@@ -1,4 +1,4 @@
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 /** Debian's chromium (`apt-get install chromium`; `.ci/run` installs it). playwright-core never downloads a browser. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -34,4 +34,22 @@ export async function loopbackOnly(context: BrowserContext): Promise<{ blocked: 
     return route.abort('blockedbyclient');
   });
   return seen;
+}
+
+/**
+ * What the pages of a context complained about: console errors (a failed request, a script's `console.error`) and
+ * uncaught exceptions, each with the page's URL. A test asserts the list is what it expects. (With `loopbackOnly`'s
+ * routing, Chromium does not ask for /favicon.ico, so a missing icon does not show here.)
+ */
+export function pageProblems(context: BrowserContext): string[] {
+  const problems: string[] = [];
+  const watch = (page: Page) => {
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(`${page.url()}: console: ${message.text()}`);
+    });
+    page.on('pageerror', (error) => problems.push(`${page.url()}: uncaught: ${error.message}`));
+  };
+  context.pages().forEach(watch);
+  context.on('page', watch);
+  return problems;
 }
