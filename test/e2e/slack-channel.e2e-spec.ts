@@ -21,6 +21,7 @@ const SIGNING_SECRET = '8f742231b10e8888abcd99yyyzzz85a5';
 const BOT_USER = 'UJUICEBOT';
 let parley: ParleyApp;
 let api: PlatformImitation;
+const logs: string[] = [];
 let events = 0;
 /** While set, the weather service waits for it: a turn that takes as long as the test wants. */
 let forecastGate: Promise<void> | undefined;
@@ -33,6 +34,7 @@ beforeAll(async () => {
   parley = await startInProcess({
     bots: [findBot('juice')!],
     schema,
+    logs,
     env: {
       CHANNELS_FILE: file,
       SLACK_BOT_TOKEN: TOKEN,
@@ -91,7 +93,8 @@ const send = (payload: unknown, headers?: (body: string) => Record<string, strin
 const admin = (method: string, path: string) => adminCall(parley.url, method, path);
 const deadLetters = (conversationId: string, expectSome = true) => deadLettersOf(parley.url, conversationId, expectSome);
 
-const postedTo = (channel: string): PlatformCall[] => api.accepted.filter((c) => c.body.channel === channel);
+const postedTo = (channel: string): PlatformCall[] => api.accepted.filter((c) => c.path === '/chat.postMessage' && c.body.channel === channel);
+const updatedIn = (channel: string): PlatformCall[] => api.accepted.filter((c) => c.path === '/chat.update' && c.body.channel === channel);
 /** The buttons of a posted message (its actions block), by label. */
 const buttonsOf = (call: PlatformCall): string[] =>
   ((call.body.blocks as { type: string; elements?: { text: { text: string } }[] }[] | undefined) ?? [])
@@ -155,25 +158,36 @@ describe(`Slack channel (${testDatabaseKind()})`, () => {
     expect(buttonsOf(call!)).toEqual(['苹果', '橙子', '西瓜']);
   });
 
-  test("a click on a choice button answers the question (once, however often Slack sends it); other interactions are ignored", async () => {
+  test("a click on a choice button answers the question (once, however often Slack sends it) and replaces the buttons with the answer; other interactions are ignored", async () => {
     await send(dm('UDAN', '我想买果汁'));
     await api.waitFor(() => postedTo('DUDAN').length === 1);
-    const orange = buttonOf(postedTo('DUDAN')[0]!, '橙子');
+    const question = postedTo('DUDAN')[0]!;
+    const { ts } = question.response as { ts: string };
+    const orange = buttonOf(question, '橙子');
     const payload = {
       type: 'block_actions',
       trigger_id: `${++events}.1.click`,
       team: { id: 'T0001' },
       user: { id: 'UDAN', username: 'dan' },
       api_app_id: 'A0001',
-      container: { type: 'message', message_ts: '1700000000.000001', channel_id: 'DUDAN', is_ephemeral: false },
+      container: { type: 'message', message_ts: ts, channel_id: 'DUDAN', is_ephemeral: false },
       channel: { id: 'DUDAN', name: 'directmessage' },
-      message: { type: 'message', ts: '1700000000.000001', text: '什么口味' },
+      // Slack sends the clicked message as it shows it: its text and blocks.
+      message: { type: 'message', ts, text: question.body.text, blocks: question.body.blocks },
       actions: [{ ...orange, block_id: 'parley_choices', type: 'button', action_ts: '1700000002.000100' }],
     };
     const clicks = await Promise.all([clickWith(payload), clickWith(payload)]);
     expect(clicks.map((c) => c.status)).toEqual([200, 200]);
-    await api.waitFor(() => postedTo('DUDAN').length === 2);
+    await api.waitFor(() => postedTo('DUDAN').length === 2 && updatedIn('DUDAN').length === 1);
     expect(postedTo('DUDAN')[1]!.body.text).toContain('要加冰吗');
+    // The question keeps its text; its buttons are gone, a line with the answer in their place.
+    const [section] = question.body.blocks as unknown[];
+    expect(updatedIn('DUDAN')[0]!.body).toEqual({
+      channel: 'DUDAN',
+      ts,
+      text: question.body.text,
+      blocks: [section, { type: 'context', block_id: 'parley_answer', elements: [{ type: 'plain_text', text: '✓ 橙子', emoji: true }] }],
+    });
     expect(buttonsOf(postedTo('DUDAN')[1]!)).toEqual(['加冰', '不加冰']);
     expect(await expectWholeTurns(schema, conversation('UDAN'))).toHaveLength(4); // two turns, two lines each
 
@@ -185,9 +199,38 @@ describe(`Slack channel (${testDatabaseKind()})`, () => {
     expect([unsigned.status, unsigned.body.error.code]).toEqual([401, 'SIGNATURE_INVALID']);
     expect(await expectWholeTurns(schema, conversation('UDAN'))).toHaveLength(4); // two turns, two lines each
     expect(postedTo('DUDAN')).toHaveLength(2);
+    expect(updatedIn('DUDAN')).toHaveLength(1);
     // A form anywhere else is still 415.
     const rest = await post(`${parley.url}/channels/rest/juice`, 'userId=u&text=hi', { 'content-type': 'application/x-www-form-urlencoded' });
     expect([rest.status, rest.body.error.code]).toEqual([415, 'UNSUPPORTED_MEDIA_TYPE']);
+  });
+
+  test('when Slack refuses to update the clicked message, the answer still counts: the refusal is logged, not retried', async () => {
+    await send(dm('UFAY', '我想买果汁'));
+    await api.waitFor(() => postedTo('DUFAY').length === 1);
+    const question = postedTo('DUFAY')[0]!;
+    const payload = {
+      type: 'block_actions',
+      trigger_id: `${++events}.1.click`,
+      user: { id: 'UFAY' },
+      channel: { id: 'DUFAY' },
+      // A message Slack no longer has (deleted meanwhile): chat.update answers message_not_found.
+      message: { type: 'message', ts: '1600000000.000001', text: question.body.text, blocks: question.body.blocks },
+      actions: [{ ...buttonOf(question, '苹果'), block_id: 'parley_choices', type: 'button', action_ts: '1700000003.000100' }],
+    };
+    expect((await clickWith(payload)).status).toBe(200);
+    await api.waitFor(() => postedTo('DUFAY').length === 2 && updatedIn('DUFAY').length === 1);
+    expect(updatedIn('DUFAY')[0]!.response).toEqual({ ok: false, error: 'message_not_found' });
+    expect(postedTo('DUFAY')[1]!.body.text).toContain('要加冰吗');
+    expect(await expectWholeTurns(schema, conversation('UFAY'))).toHaveLength(4);
+    // Not retried: a later turn of the conversation makes no second attempt. (By the time that turn's reply is posted,
+    // the refusal, answered before the message was even sent, has long been logged.)
+    await send(dm('UFAY', '不加冰'));
+    await api.waitFor(() => postedTo('DUFAY').length === 3);
+    expect(updatedIn('DUFAY')).toHaveLength(1);
+    const warning = logs.map((line) => JSON.parse(line) as Record<string, unknown>).find((l) => l.msg === 'platform follow-up after a turn failed (not retried)');
+    expect(warning).toMatchObject({ level: 'warn', channel: 'slack', messageId: `action:${payload.trigger_id}` });
+    expect(JSON.stringify(warning)).toContain('message_not_found');
   });
 
   test('a mention in a channel is answered in its thread; a message in a thread stays in that thread', async () => {

@@ -9,6 +9,8 @@ export interface PlatformCall {
   body: Record<string, unknown>;
   /** When it arrived (ms since the epoch). */
   at: number;
+  /** What the imitation answered (absent for trouble). */
+  response?: unknown;
 }
 
 /** What the imitation answers to the next calls instead of success (a platform that is down, busy or refusing). */
@@ -86,7 +88,10 @@ export class PlatformImitation {
       return;
     }
     const { status, body: out, headers } = trouble ?? { ...this.answer(call), headers: {} };
-    if (!trouble) this.accepted.push(call);
+    if (!trouble) {
+      call.response = out;
+      this.accepted.push(call);
+    }
     res.writeHead(status, { 'content-type': 'application/json', ...headers });
     res.end(JSON.stringify(out));
     this.notify();
@@ -120,29 +125,44 @@ export function telegramImitation(token: string): PlatformImitation {
   });
 }
 
-/** Slack's Web API (`POST /chat.postMessage`, bearer token): `{ ok: true, ts }` or `{ ok: false, error }`. */
+/**
+ * Slack's Web API (bearer token): `POST /chat.postMessage` → `{ ok: true, channel, ts }`; `POST /chat.update` of a
+ * message it posted, by `channel` and `ts` → `{ ok: true, channel, ts, text }`; `{ ok: false, error }` for what Slack
+ * refuses (an update of a message it never posted: `message_not_found`).
+ */
 export function slackImitation(token: string): PlatformImitation {
   let seq = 0;
+  const posted = new Set<string>();
   return new PlatformImitation((call) => {
     if (call.headers.authorization !== `Bearer ${token}`) return { status: 200, body: { ok: false, error: 'invalid_auth' } };
-    if (call.path !== '/chat.postMessage') return { status: 404, body: { ok: false, error: 'unknown_method' } };
+    if (call.path !== '/chat.postMessage' && call.path !== '/chat.update') return { status: 404, body: { ok: false, error: 'unknown_method' } };
     if (typeof call.body.channel !== 'string') return { status: 200, body: { ok: false, error: 'channel_not_found' } };
     if (call.body.blocks !== undefined && !validBlocks(call.body.blocks)) return { status: 200, body: { ok: false, error: 'invalid_blocks' } };
-    return { status: 200, body: { ok: true, channel: call.body.channel, ts: `1700000000.${String(++seq).padStart(6, '0')}` } };
+    if (call.path === '/chat.update') {
+      if (!posted.has(`${call.body.channel}/${String(call.body.ts)}`)) return { status: 200, body: { ok: false, error: 'message_not_found' } };
+      if (call.body.text === undefined && call.body.blocks === undefined) return { status: 200, body: { ok: false, error: 'no_text' } };
+      return { status: 200, body: { ok: true, channel: call.body.channel, ts: call.body.ts, text: call.body.text ?? '' } };
+    }
+    const ts = `1700000000.${String(++seq).padStart(6, '0')}`;
+    posted.add(`${call.body.channel}/${ts}`);
+    return { status: 200, body: { ok: true, channel: call.body.channel, ts } };
   });
 }
 
 /**
  * Block Kit as Slack checks it, for the blocks Parley posts (https://api.slack.com/reference/block-kit/blocks): at
- * most 50 blocks; a section's text at most 3,000 characters; an actions block of 1–25 buttons, each with a plain_text
- * label of at most 75 characters, a value of at most 2,000 and an action_id of at most 255, unique in the block.
+ * most 50 blocks; a section's text at most 3,000 characters; a context block of 1–10 text elements; an actions block
+ * of 1–25 buttons, each with a plain_text label of at most 75 characters, a value of at most 2,000 and an action_id of
+ * at most 255, unique in the block.
  */
 function validBlocks(blocks: unknown): boolean {
   if (!Array.isArray(blocks) || blocks.length === 0 || blocks.length > 50) return false;
+  const validText = (text: { type?: unknown; text?: unknown } | undefined) =>
+    (text?.type === 'plain_text' || text?.type === 'mrkdwn') && typeof text.text === 'string' && text.text.length <= 3000;
   return blocks.every((block: { type?: unknown; text?: { type?: unknown; text?: unknown }; elements?: unknown }) => {
-    if (block.type === 'section') {
-      const text = block.text;
-      return (text?.type === 'plain_text' || text?.type === 'mrkdwn') && typeof text.text === 'string' && text.text.length <= 3000;
+    if (block.type === 'section') return validText(block.text);
+    if (block.type === 'context') {
+      return Array.isArray(block.elements) && block.elements.length >= 1 && block.elements.length <= 10 && block.elements.every(validText);
     }
     if (block.type !== 'actions' || !Array.isArray(block.elements) || block.elements.length < 1 || block.elements.length > 25) return false;
     const ids = new Set<unknown>();

@@ -71,6 +71,12 @@ export interface InboundTurn {
    * end while the turn goes on. The choice is made as the turn is written, so each reply goes exactly one way.
    */
   passive?: PassiveReply;
+  /**
+   * Something to change on the platform once the turn is written, the first time only (never for a redelivery): Slack
+   * replaces the clicked message's buttons with the answer. Best effort: the host logs a failure and does not retry
+   * it, because it only tidies what the user sees (the replies themselves go through the outbox).
+   */
+  afterCommit?: () => Promise<void>;
 }
 
 export interface PassiveReply {

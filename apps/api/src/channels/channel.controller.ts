@@ -95,6 +95,7 @@ export class ChannelController {
         address: action.address,
         passive,
       });
+      if (action.afterCommit) this.afterCommit(done, action.afterCommit, { botId: bot.id, channel: adapter.channel, messageId: action.messageId });
       return { done, window: passive };
     });
     if (!window || !flight.window) {
@@ -119,6 +120,18 @@ export class ChannelController {
     // answered passively unless it is in the outbox. The platform retries only when it got no answer: answer again.
     if (replies.length === 0 || (await this.outbox.holds(conversationId, `${messageId}#1`))) return [];
     return replies.slice(0, passive.accepts(replies));
+  }
+
+  /** The adapter's tidying after a turn's first commit (`InboundTurn.afterCommit`): best effort, a failure logged. */
+  private afterCommit(done: Promise<TurnDone>, tidy: () => Promise<void>, where: { botId: string; channel: string; messageId: string }): void {
+    done.then(
+      (turn) => {
+        if (turn.duplicate) return;
+        tidy().catch((error: unknown) => this.runtime.logger.warn('platform follow-up after a turn failed (not retried)', { ...where, err: describeError(error) }));
+      },
+      // The turn's own failure is answered or logged where the turn is awaited.
+      () => undefined,
+    );
   }
 
   private detach(flight: Flight, conversationId: string, messageId: string): void {

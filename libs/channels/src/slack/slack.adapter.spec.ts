@@ -213,6 +213,41 @@ describe('SlackAdapter.parse', () => {
     });
   });
 
+  test('once the click is written, the clicked message keeps its text and its buttons become the answer (chat.update)', async () => {
+    const calls: { url: string; body: unknown }[] = [];
+    const recording = new SlackAdapter(
+      'juice',
+      { botToken: 'xoxb-1-2-abcdefghij', signingSecret: DOC_SECRET, apiBaseUrl: 'http://127.0.0.1:9/api' },
+      {
+        fetch: (url, init) => {
+          calls.push({ url: url as string, body: JSON.parse(init?.body as string) });
+          return Promise.resolve(Response.json({ ok: true }));
+        },
+      },
+    );
+    const section = { type: 'section', block_id: 'Xy1', text: { type: 'plain_text', text: '要加冰吗?', emoji: true } };
+    const buttons = { type: 'actions', block_id: 'parley_choices', elements: [{ type: 'button', action_id: 'parley_choice_0', value: '加冰' }] };
+    const text = '要加冰吗?\n• 加冰\n• 不加冰';
+    const turn = recording.parse(click(blockActions({ message: { ts: '1700000000.000200', text, blocks: [section, buttons] } })));
+    if (turn.kind !== 'turn' || !turn.afterCommit) throw new Error('expected a turn with a follow-up');
+    expect(calls).toEqual([]); // nothing before the host says the turn is written
+    await turn.afterCommit();
+    expect(calls).toEqual([
+      {
+        url: 'http://127.0.0.1:9/api/chat.update',
+        body: {
+          channel: 'C1',
+          ts: '1700000000.000200',
+          text,
+          blocks: [section, { type: 'context', block_id: 'parley_answer', elements: [{ type: 'plain_text', text: '✓ 橙子', emoji: true }] }],
+        },
+      },
+    ]);
+    // A copy of the message without Parley's buttons (or without blocks): nothing to replace.
+    expect(recording.parse(click(blockActions()))).not.toHaveProperty('afterCommit');
+    expect(recording.parse(click(blockActions({ message: { ts: '1.2', blocks: [section] } })))).not.toHaveProperty('afterCommit');
+  });
+
   test("other apps' buttons and other interactions are ignored; a malformed interaction is 400", () => {
     expect(adapter.parse(click(blockActions({ actions: [{ action_id: 'approve', value: 'yes' }] })))).toMatchObject({ kind: 'ignore' });
     expect(adapter.parse(click({ type: 'view_submission', user: { id: 'U1' } }))).toMatchObject({ kind: 'ignore' });

@@ -10,6 +10,9 @@ export const SLACK_ACK_MS = 2500;
 
 /** The `action_id` prefix of the choice buttons Parley posts: a click on one is the user's answer. */
 export const CHOICE_ACTION = 'parley_choice_';
+/** The `block_id` of the actions block that holds them, and of the line that replaces it once one was clicked. */
+const CHOICES_BLOCK = 'parley_choices';
+const ANSWER_BLOCK = 'parley_answer';
 /** Slack's limits for buttons (Block Kit): at most 25 in an actions block, labels of at most 75 characters, values of 2,000. */
 const MAX_BUTTONS = 25;
 const MAX_LABEL = 75;
@@ -38,8 +41,8 @@ interface SlackInteraction {
   trigger_id?: unknown;
   user?: { id?: unknown };
   channel?: { id?: unknown };
-  container?: { channel_id?: unknown; thread_ts?: unknown };
-  message?: { thread_ts?: unknown };
+  container?: { channel_id?: unknown; thread_ts?: unknown; message_ts?: unknown };
+  message?: { ts?: unknown; text?: unknown; thread_ts?: unknown; blocks?: unknown };
   actions?: { action_id?: unknown; value?: unknown; action_ts?: unknown }[];
 }
 
@@ -69,8 +72,10 @@ interface SlackEvent {
  *   buttons (Block Kit: the text in a section, the buttons in an actions block; the notification text lists them).
  * - interactivity: a click on one of those buttons comes to the same URL (the app's Interactivity Request URL) as a
  *   signed form with a `block_actions` payload; it is the user's message, the button's choice as text, with the
- *   interaction's `trigger_id` as the message id, answered in the thread of the message that had the button. Other
- *   interactions (other apps' buttons, shortcuts, modals) are acknowledged and ignored.
+ *   interaction's `trigger_id` as the message id, answered in the thread of the message that had the button. Once the
+ *   turn is written, that message's buttons are replaced by a line with the answer (`chat.update`, best effort), so an
+ *   answered question cannot be answered again by a stray click. Other interactions (other apps' buttons, shortcuts,
+ *   modals) are acknowledged and ignored.
  */
 export class SlackAdapter implements ChannelAdapter {
   readonly channel = 'slack';
@@ -163,6 +168,7 @@ export class SlackAdapter implements ChannelAdapter {
       throw this.invalid("A button click needs 'user.id', 'channel.id', 'trigger_id' and the button's 'value'.");
     }
     const threadTs = interaction.message?.thread_ts ?? interaction.container?.thread_ts;
+    const answered = answeredMessage(interaction, value);
     return {
       kind: 'turn',
       userId,
@@ -171,7 +177,14 @@ export class SlackAdapter implements ChannelAdapter {
       delivery: 'push',
       acknowledgeWithinMs: SLACK_ACK_MS,
       address: typeof threadTs === 'string' ? { channel, threadTs } : { channel },
+      ...(answered ? { afterCommit: () => this.update(channel, answered) } : {}),
     };
+  }
+
+  /** Replace a message Parley posted (`chat.update`). */
+  private async update(channel: string, message: AnsweredMessage): Promise<void> {
+    const { ts, text, blocks } = message;
+    await callSlack(this.settings, 'chat.update', { channel, ts, ...(text ? { text } : {}), blocks }, this.deps.fetch);
   }
 
   private readEnvelope(raw: Buffer): SlackEnvelope {
@@ -188,6 +201,31 @@ export class SlackAdapter implements ChannelAdapter {
   private invalid(message: string): ChannelError {
     return new ChannelError('INVALID_REQUEST', message, { channel: this.channel });
   }
+}
+
+/** A message whose choice was clicked, as it should now read. */
+interface AnsweredMessage {
+  ts: string;
+  /** The notification text as Slack keeps it (already escaped). */
+  text: string;
+  blocks: unknown[];
+}
+
+/**
+ * The clicked message with its buttons replaced by the answer (a context line «✓ choice»), from the copy of the message
+ * Slack sends with the click. Undefined when the payload does not carry the message's blocks (nothing to replace).
+ */
+function answeredMessage(interaction: SlackInteraction, choice: string): AnsweredMessage | undefined {
+  const ts = interaction.message?.ts ?? interaction.container?.message_ts;
+  const blocks = interaction.message?.blocks;
+  const isChoices = (block: unknown) => typeof block === 'object' && block !== null && (block as { block_id?: unknown }).block_id === CHOICES_BLOCK;
+  if (typeof ts !== 'string' || !Array.isArray(blocks) || !blocks.some(isChoices)) return undefined;
+  const answer = { type: 'context', block_id: ANSWER_BLOCK, elements: [{ type: 'plain_text', text: `✓ ${label(choice)}`, emoji: true }] };
+  return {
+    ts,
+    text: typeof interaction.message?.text === 'string' ? interaction.message.text : '',
+    blocks: blocks.map((block: unknown) => (isChoices(block) ? answer : block)),
+  };
 }
 
 /** A signed form post: what Slack sends to the Interactivity Request URL. */
@@ -207,7 +245,7 @@ function choiceBlocks(text: string, choices: readonly string[]): unknown[] | und
     { type: 'section', text: { type: 'plain_text', text, emoji: true } },
     {
       type: 'actions',
-      block_id: 'parley_choices',
+      block_id: CHOICES_BLOCK,
       elements: choices.map((choice, i) => ({
         type: 'button',
         action_id: `${CHOICE_ACTION}${i}`,
