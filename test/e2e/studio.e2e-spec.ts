@@ -60,7 +60,7 @@ describe(`Studio in Chromium (${testDatabaseKind()})`, () => {
     expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
     expect(page.url()).toBe(`${app.url}/studio`);
     // Its icon is in the page: a browser does not ask the server for /favicon.ico (a 404 in the console).
-    expect(await page.getAttribute('link[rel=icon]', 'href')).toMatch(/^data:image\/svg\+xml,/);
+    expect(await page.getAttribute('link[rel=icon]', 'href')).toMatch(/^data:image\/svg\+xml;base64,/);
   });
 
   test('signing in keeps the token in the session only, and opens the first bot', async () => {

@@ -219,7 +219,7 @@ describe(`web chat in Chromium (${testDatabaseKind()})`, () => {
       // The page's root showed its own colour in a band above the card when the gap was the card's margin.
       expect(layout).toEqual({ top: 24, below: 24, scrolls: false, root: layout.body, body: 'rgb(230, 234, 241)' });
       // Its icon is in the page: a browser does not ask the server for /favicon.ico (a 404 in the console).
-      expect(await alone.getAttribute('link[rel=icon]', 'href')).toMatch(/^data:image\/svg\+xml,/);
+      expect(await alone.getAttribute('link[rel=icon]', 'href')).toMatch(/^data:image\/svg\+xml;base64,/);
       await alone.screenshot({ path: join(shots, 'webchat-page.png') });
     } finally {
       await alone.close();
