@@ -4,6 +4,7 @@ import { ConversationRepository } from '@parley/persistence';
 import type { AdminService } from '../admin/admin.service';
 import { ApiError } from '../errors/api.error';
 import type { Runtime } from '../runtime';
+import type { StoredTurnState } from '../turns/turn.record';
 import { corpusExamples, pathCoverage, type PathCoverage } from './bot-files';
 import { highlightFromPath, highlightFromTree, type Highlight } from './highlight';
 
@@ -99,7 +100,7 @@ export class StudioService {
     const turns = lines
       .filter((line) => line.direction === 'in')
       .map((line) => {
-        const state = (line.state ?? null) as { focus?: string; activePath?: string[] } | null;
+        const state = (line.state ?? null) as StoredTurnState | null;
         return {
           turn: line.turn,
           state,
@@ -109,7 +110,7 @@ export class StudioService {
     return {
       conversation: details,
       highlight: now,
-      transcript: lines.map((line) => ({ ...line, at: line.at.toISOString() })),
+      transcript: lines.map((line) => ({ ...line, state: line.state as StoredTurnState | null, at: line.at.toISOString() })),
       turns,
     };
   }

@@ -1,4 +1,4 @@
-import type { ConversationRecord, Json, TurnRecord, TurnResult } from '@parley/dialogue-core';
+import type { ConversationRecord, Held, TurnOutcome, TurnRecord, TurnResult } from '@parley/dialogue-core';
 import type { TurnCall } from './turn.call';
 
 /**
@@ -43,8 +43,28 @@ export function turnRecord(
   return { record, texts };
 }
 
-/** The state after a turn, kept on its inbound transcript line (the Studio's step-through history). */
-function turnState(result: TurnResult): Json {
+/**
+ * The state after a turn, kept on its inbound transcript line: the Studio steps through it, the web chat shows the
+ * pending question's buttons again after a reload. Plain JSON: absent fields are left out, never undefined.
+ */
+export type TurnStateLine = {
+  focus: string;
+  sleeping: string[];
+  yielding: string[];
+  blocking: string[];
+  activePath: string[];
+  outcome: TurnOutcome;
+  intent: string | null;
+  /** The answers the pending question offers. */
+  choices?: string[];
+  /** Handed off to a person (`handoff()`): the bot is silent until the conversation is returned. */
+  held?: Pick<Held, keyof Held>;
+};
+
+/** A transcript line's state as read back: lines written before a field existed lack it. */
+export type StoredTurnState = Partial<TurnStateLine>;
+
+function turnState(result: TurnResult): TurnStateLine {
   const { focus, sleeping, yielding, blocking } = result.threads;
   return {
     focus,
@@ -54,9 +74,7 @@ function turnState(result: TurnResult): Json {
     activePath: result.activePath,
     outcome: result.outcome,
     intent: result.understanding?.intent ?? null,
-    // The answers the pending question offers: a web chat shows its buttons again after a reload.
     ...(result.pendingChoices ? { choices: [...result.pendingChoices] } : {}),
-    // Handed off to a person (`handoff()`): the bot is silent until the conversation is returned.
     ...(result.held ? { held: { ...result.held } } : {}),
   };
 }

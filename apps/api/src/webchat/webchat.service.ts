@@ -12,6 +12,7 @@ import type { BotDefinition } from '@parley/dialogue-core';
 import { conversationIdFor, ConversationRepository } from '@parley/persistence';
 import { ApiError } from '../errors/api.error';
 import type { Runtime } from '../runtime';
+import type { StoredTurnState } from '../turns/turn.record';
 import type { TurnDone } from '../turns/turn.service';
 import type { WebchatHub } from './webchat.hub';
 
@@ -70,7 +71,7 @@ export class WebchatService {
     const lastReplyOf = new Map<number, HistoryMessage>();
     for (const line of lines) {
       if (line.direction === 'in') {
-        const choices = (line.state as { choices?: unknown } | null)?.choices;
+        const choices = (line.state as StoredTurnState | null)?.choices;
         if (Array.isArray(choices) && choices.every((c) => typeof c === 'string')) choicesOf.set(line.turn, choices);
       }
       if (line.kind === 'event' || !line.messageId) continue;

@@ -5,13 +5,7 @@
  * in a header, never in a URL). See docs/webchat.md.
  */
 
-interface Message {
-  messageId: string;
-  from: 'bot' | 'user';
-  text: string;
-  choices?: string[];
-  seq?: number;
-}
+import type { History, Message, SendResponse, Session } from './types';
 
 const WORDS = {
   en: { placeholder: 'Type a message…', send: 'Send', reconnecting: 'Reconnecting…', failed: 'Not sent: tap to retry', typing: 'typing', empty: 'Say hello to start.' },
@@ -68,7 +62,7 @@ function token(): Promise<string> {
     if (stored) return stored;
     const response = await fetch(urls.session, { method: 'POST' });
     if (!response.ok) throw new Error(await problem(response));
-    const { token: fresh } = (await response.json()) as { token: string };
+    const { token: fresh } = (await response.json()) as Session;
     localStorage.setItem(TOKEN_KEY, fresh);
     return fresh;
   })();
@@ -207,7 +201,7 @@ async function drain(): Promise<void> {
           body: JSON.stringify({ text: next.text, messageId: next.messageId }),
         });
         if (!response.ok) throw new Error(await problem(response));
-        const { replies } = (await response.json()) as { replies: Message[] };
+        const { replies } = (await response.json()) as SendResponse;
         next.item.classList.remove('pending');
         for (const reply of replies) show(reply);
         outbox.shift();
@@ -254,7 +248,7 @@ async function loadHistory(): Promise<void> {
   if (lastSeq > 0) url.searchParams.set('after', String(lastSeq));
   const response = await authorized(url);
   if (!response.ok) throw new Error(await problem(response));
-  const { messages } = (await response.json()) as { messages: Message[] };
+  const { messages } = (await response.json()) as History;
   for (const message of messages) show(message);
   if (shown.size === 0 && !list.querySelector('.empty')) {
     const hint = document.createElement('li');
