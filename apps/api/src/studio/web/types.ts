@@ -1,4 +1,7 @@
-/** The shapes the Studio reads from the admin API (see apps/api/src/studio). */
+/**
+ * The shapes the Studio reads from the admin API (see apps/api/src/studio). Type-checked against what the server sends
+ * by `test/contracts/page-wire-types.ts`.
+ */
 export interface StageDetails {
   context: string;
   stage: string;
