@@ -27,15 +27,16 @@ import { UpsertLoad } from './bench/upsert-load';
  *  2. HTTP turns through a Parley server process, in the scenarios users run (the juice order with the real NLU,
  *     returning and new users, a turn that calls a service, 1 to 256 concurrent users, the counter bot), each round
  *     of each between two rounds of the physical limit, raw 4 KB jsonb upserts by id through `pg`,
- *  3. a fast user's latency next to 20 users waiting for a slow service or a slow NLU (scripts/bench-slow.ts).
- * Everything runs in one fresh schema, dropped at the end. docs/performance.md says how to read the results.
+ *  3. a fast user's latency next to 20 users waiting for a slow service or a slow NLU (scripts/bench-slow.ts),
+ *  4. outbox claims while a receiver is down, with thousands of conversations waiting (scripts/bench/outbox-claims.ts).
+ * Everything runs in fresh schemas, dropped at the end. docs/performance.md says how to read the results.
  */
 const CORES = availableParallelism();
 // juice@64 on one server process and on one per core, to show what the other cores add.
 // juice@64~250: the same 64 users, each pausing ~250 ms between a reply and the next message, for latency under load
 // that the server keeps up with (a closed loop with no pause always queues: see goalLines).
 const DEFAULT_LOADS = `juice@1,juice@8,juice@64,${CORES > 1 ? `juice@64x${CORES},` : ''}juice@64~250,juice@256,new-user@8,service@8,counter@8`;
-const PARTS = ['engine', 'nlu', 'paths', 'turns', 'slow'] as const;
+const PARTS = ['engine', 'nlu', 'paths', 'turns', 'slow', 'outbox'] as const;
 type Part = (typeof PARTS)[number];
 
 export const benchCommand: CommandSpec = {
@@ -43,7 +44,8 @@ export const benchCommand: CommandSpec = {
   summary:
     'Benchmarks (not tests) on real PostgreSQL: the engine alone, NLU latency, path generation, and HTTP turns through\n' +
     'a Parley server process in the scenarios users run, each in short rounds alternating with raw 4 KB jsonb upserts\n' +
-    '(ranges across rounds are printed). Runs in a fresh schema, dropped at the end. See docs/performance.md.',
+    '(ranges across rounds are printed), and outbox claims while a receiver is down. Runs in fresh schemas, dropped at\n' +
+    'the end. See docs/performance.md.',
   options: {
     scenarios: {
       type: 'string',
@@ -71,6 +73,12 @@ export const benchCommand: CommandSpec = {
       description: 'server processes sharing the load (default BENCH_INSTANCES or 1)',
     },
     parts: { type: 'string', value: 'list', default: PARTS.join(','), description: 'which benchmarks to run' },
+    'outbox-lanes': {
+      type: 'string',
+      value: 'list',
+      default: '1000,10000',
+      description: 'outbox part: how many conversations wait behind a receiver that is down, per measurement',
+    },
     json: { type: 'boolean', description: 'print the results as JSON on stdout (progress goes to stderr)' },
   },
   environment: {
@@ -109,6 +117,7 @@ interface Settings {
   upsertConnections: number;
   instances: number;
   parts: Set<Part>;
+  outboxLanes: number[];
   json: boolean;
 }
 
@@ -121,6 +130,9 @@ function settingsFrom({ values }: ParsedCommandLine): Settings {
     upsertConnections: positiveInteger(String(values['upsert-connections']), '--upsert-connections'),
     instances: positiveInteger(String(values.instances ?? process.env.BENCH_INSTANCES ?? '1'), '--instances'),
     parts: parseParts(String(values.parts)),
+    outboxLanes: String(values['outbox-lanes'])
+      .split(',')
+      .map((n) => positiveInteger(n.trim(), '--outbox-lanes')),
     json: values.json === true,
   };
 }
@@ -148,6 +160,7 @@ async function main(settings: Settings): Promise<number> {
     if (settings.parts.has('engine')) await runEngineBench(log);
     if (settings.parts.has('nlu')) await runNluBench(log);
     if (settings.parts.has('paths')) await runPathsBench(log);
+    if (settings.parts.has('outbox')) await runOutboxBench(databaseUrl, settings.outboxLanes, log);
 
     const sizes = new Set<number>();
     if (settings.parts.has('slow')) sizes.add(settings.instances);
@@ -308,6 +321,12 @@ async function runNluBench(log: (line: string) => void): Promise<void> {
       `NLU understand() (${bot}, trained): p50 ${r.p50Ms.toFixed(3)} ms, p99 ${r.p99Ms.toFixed(3)} ms, ${r.perSecond.toFixed(0)}/s (goal p99 < 5 ms)`,
     );
   }
+}
+
+/** Outbox claims with thousands of conversations waiting behind a receiver that is down (scripts/bench/outbox-claims.ts). */
+async function runOutboxBench(databaseUrl: string, lanes: readonly number[], log: (line: string) => void): Promise<void> {
+  const { benchOutboxClaims, formatOutboxClaims } = await import('./bench/outbox-claims');
+  log(`\n${formatOutboxClaims(await benchOutboxClaims(databaseUrl, lanes))}`);
 }
 
 /** Path-test generation for juice (scripts/bench-paths.ts): wall and CPU time, paths, states, turns (goal < 30 s). */

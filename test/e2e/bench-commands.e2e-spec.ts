@@ -94,6 +94,18 @@ describePostgres('the benchmark commands, tiny runs', () => {
     }
   });
 
+  test('npm run bench --parts outbox measures claims with conversations waiting behind a receiver that is down', async () => {
+    const result = await npmRun('bench', ['--parts', 'outbox', '--outbox-lanes', '30'], env());
+    expect(result.code).toBe(0);
+    // The empty outbox, then 30 conversations with a failed head and 4 items behind it (a claim that took one of
+    // those would stop the run with an error).
+    const rows = result.stdout.split('\n').filter((line) => /^\s*\d[\d,]*\s+\d+\s+[\d.]+\s+[\d.]+\s+30$/.test(line));
+    expect(rows.map((row) => row.trim().split(/\s+/).slice(0, 2))).toEqual([
+      ['0', '0'],
+      ['30', '4'],
+    ]);
+  });
+
   test('a scenario that does not exist is refused before anything runs', async () => {
     const result = await npmRun('bench', ['--scenarios', 'juice@8,pizza'], env());
     expect(result).toMatchObject({ code: 2, stdout: '' });

@@ -67,6 +67,10 @@ interface ClaimedRow {
  * failing. Claims use SKIP LOCKED (instances share the work) and lease the item (`available_at` moves on), so the
  * items of an instance that died come back when the lease ends. Every outcome is recorded only by the claim that
  * holds the item (its `attempts`): a claim whose lease ran out and was taken over records nothing.
+ *
+ * Items behind a head that waits for a retry wait as long (`available_at`): a failed try moves them with the head, and
+ * an item written behind a head that has failed before starts there (`turn.write.ts`). So a claim, which looks only at
+ * due items, does not look at them again and again while a receiver is down; settling the head releases them.
  */
 export class OutboxStore {
   constructor(private readonly db: Database) {}
@@ -114,13 +118,14 @@ export class OutboxStore {
     );
   }
 
-  /** A failed try: pending again in `retryInMs` (the lane waits for it). */
+  /** A failed try: pending again in `retryInMs`; the items behind it in its lane wait at least as long. */
   async retry(item: OutboxDelivery, error: string, retryInMs: number): Promise<boolean> {
     return this.settle(
       item,
       `available_at = now() + make_interval(secs => $4::double precision / 1000), last_error = $5`,
       [retryInMs, error.slice(0, 2000)],
       [],
+      'wait',
     );
   }
 
@@ -138,14 +143,33 @@ export class OutboxStore {
     return this.settle(item, `status = 'dead', dead_at = now(), last_error = $4`, [error.slice(0, 2000)], followUps);
   }
 
-  private async settle(item: OutboxDelivery, set: string, params: unknown[], followUps: readonly FollowUp[]): Promise<boolean> {
+  /**
+   * Record a claim's outcome (if the claim still holds the item) and move the items behind it in its lane: `wait`
+   * (a retry) keeps them from being due before the head; `release` (delivered, dead) makes any that waited due now.
+   */
+  private async settle(
+    item: OutboxDelivery,
+    set: string,
+    params: unknown[],
+    followUps: readonly FollowUp[],
+    behind: 'wait' | 'release' = 'release',
+  ): Promise<boolean> {
     const t = this.db.tables;
     const rows = followUps.map((f, n) => ({ n, id: randomUUID(), target: f.target, payload: f.payload, message_id: f.messageId }));
+    const move =
+      behind === 'wait'
+        ? `available_at = done.available_at FROM done
+            WHERE b.available_at < done.available_at`
+        : `available_at = now() FROM done
+            WHERE b.available_at > now()`;
     const [result] = await this.db.dataSource.query<[{ settled: number }]>(
       `WITH done AS (
          UPDATE ${t.outbox} SET ${set}
           WHERE conversation_id = $1 AND id = $2 AND status = 'pending' AND attempts = $3
-         RETURNING conversation_id, turn),
+         RETURNING conversation_id, turn, lane, seq, available_at),
+       behind AS (
+         UPDATE ${t.outbox} b SET ${move}
+            AND b.conversation_id = done.conversation_id AND b.lane = done.lane AND b.status = 'pending' AND b.seq > done.seq),
        more AS (
          INSERT INTO ${t.outbox} (conversation_id, id, turn, kind, target, lane, payload, message_id)
          SELECT done.conversation_id, x.id, done.turn, 'webhook', x.target, 'webhook:' || x.target, x.payload, x.message_id

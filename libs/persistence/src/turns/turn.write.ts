@@ -128,6 +128,10 @@ export function writeParams(items: readonly CurrentWrite[]): { values: string[];
  *
  * The snapshot and the back-step history are one jsonb value of the conversation row (`state`; a turn that leaves the
  * history as it was keeps the stored one): PostgreSQL compresses them together, and a turn writes one row version.
+ *
+ * An outbox item written behind a head that has failed before (its receiver is down) starts as late as that head
+ * (`OutboxStore`): claims do not look at it until then, and settling the head releases it. Behind a head merely in
+ * flight it is due at once, so that a delivery finishing meanwhile never leaves it waiting for the lease.
  */
 const writeStatements = new WeakMap<Tables, string>();
 export function writeStatement(t: Tables): string {
@@ -181,8 +185,12 @@ export function writeStatement(t: Tables): string {
            FROM jsonb_to_recordset($4::jsonb) AS x(i integer, scope text, name text, data jsonb, fresh boolean)
            JOIN conv ON conv.i = x.i WHERE x.fresh),
        outbox AS (
-         INSERT INTO ${t.outbox} (conversation_id, id, turn, kind, target, lane, payload, message_id)
-         SELECT conv.id, x.id, conv.turns, x.kind, x.target, x.kind || ':' || x.target, x.payload, x.message_id
+         INSERT INTO ${t.outbox} (conversation_id, id, turn, kind, target, lane, payload, message_id, available_at)
+         SELECT conv.id, x.id, conv.turns, x.kind, x.target, x.kind || ':' || x.target, x.payload, x.message_id,
+                greatest(now(), (
+                  SELECT max(w.available_at) FROM ${t.outbox} w
+                   WHERE w.conversation_id = conv.id AND w.lane = x.kind || ':' || x.target AND w.status = 'pending'
+                     AND w.last_error IS NOT NULL))
            FROM jsonb_to_recordset($5::jsonb) AS x(i integer, n integer, id uuid, kind text, target text, payload jsonb, message_id text)
            JOIN conv ON conv.i = x.i
           ORDER BY x.i, x.n),
