@@ -6,6 +6,7 @@ import { findBot } from '@parley/machines';
 import { conversationIdFor, type PostgresConversationStore } from '@parley/persistence';
 import type { ParleyApp } from '../../apps/api/src/app.factory';
 import { post, startInProcess, TEST_ADMIN_TOKEN } from '../helpers/in-process-app';
+import { eventually } from '../helpers/receiver';
 import { slackImitation, telegramImitation, type PlatformImitation } from '../helpers/platform-imitations';
 import { dropSchema, freshSchema, query, testDatabaseKind } from '../helpers/test-database';
 
@@ -209,4 +210,26 @@ describe(`identity links (${testDatabaseKind()})`, () => {
       { channel: 'slack', user_id: 'U1', identity_user_id: '1' },
     ]);
   });
+
+  // Two instances on one PostgreSQL (the embedded database belongs to one process).
+  (testDatabaseKind() === 'postgres' ? test : test.skip)(
+    'a link made or deleted on one instance is in force on another at once, however long that one trusts what it resolved',
+    async () => {
+      // The other instance would trust a resolved identity for ten minutes: only the change it hears of can end that.
+      const other = await startInProcess({ bots: [findBot('juice')!], schema, env: { IDENTITY_CACHE_MS: '600000' } });
+      try {
+        const juice = other.runtime.bots.get('juice');
+        const hanmei = { channel: 'slack', userId: 'UHANMEI' };
+        const resolved = () => other.runtime.identities.memoryUserId(juice, hanmei);
+        expect(await resolved()).toBe('UHANMEI'); // now trusted there for ten minutes
+        const linked = await admin('POST', '/api/users/links', { botId: 'juice', a: { channel: 'telegram', userId: '990001' }, b: hanmei });
+        expect(linked.status).toBe(201);
+        await eventually(async () => ((await resolved()) === '990001' ? true : undefined));
+        expect((await admin('DELETE', '/api/users/links?botId=juice&channel=slack&userId=UHANMEI')).status).toBe(200);
+        await eventually(async () => ((await resolved()) === 'UHANMEI' ? true : undefined));
+      } finally {
+        await other.close();
+      }
+    },
+  );
 });

@@ -113,7 +113,7 @@ export async function createApp(options: CreateAppOptions): Promise<ParleyApp> {
         services: { ...(options.deliveries?.services ?? {}) },
       },
       channels: channelAdapters(config, bots, logger, options.channels ?? []),
-      identities: new IdentityLinks(db),
+      identities: new IdentityLinks(db, config.identityCacheMs),
       clock: options.clock,
     };
     const webchat = await webchatChannel(runtime, webchatHub);
@@ -140,6 +140,9 @@ export async function createApp(options: CreateAppOptions): Promise<ParleyApp> {
     };
     const admin = new AdminService(runtime, turns);
     admin.onReset = (change) => changes.publish({ ...change, kind: 'reset' });
+    // An identity link changed on one instance: every instance resolves identities afresh.
+    runtime.identities.onChanged = () => changes.publishLinksChanged();
+    changes.onLinksChanged(() => runtime.identities.forget());
     const deliveries = new DeliveriesService(runtime, outbox, webhooks);
     const studio = new StudioService(runtime, admin);
     const streams = new StudioStreams(changes);

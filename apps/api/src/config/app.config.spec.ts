@@ -17,6 +17,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ CACHE_MAX_MB: '-1' })).toThrow(/CACHE_MAX_MB/);
   });
 
+  test('IDENTITY_CACHE_MS: 2000 by default, 0 to resolve every time', () => {
+    expect(loadConfig({}).identityCacheMs).toBe(2000);
+    expect(loadConfig({ IDENTITY_CACHE_MS: '0' }).identityCacheMs).toBe(0);
+    expect(() => loadConfig({ IDENTITY_CACHE_MS: 'soon' })).toThrow(/IDENTITY_CACHE_MS/);
+  });
+
   test('BRAINS: a URL, or a URL and a timeout bounded by the turn time limit', () => {
     expect(loadConfig({}).brains).toEqual({});
     const config = loadConfig({

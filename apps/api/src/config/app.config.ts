@@ -44,6 +44,8 @@ export interface AppConfig {
   readonly workers: number;
   /** Megabytes of conversation state each worker keeps for one-round-trip turns (estimated; 0 = no cache). */
   readonly cacheMaxMb: number;
+  /** How long an instance trusts a resolved identity link when it hears of no change (`IDENTITY_CACHE_MS`). */
+  readonly identityCacheMs: number;
   /** Web chat: the key its tokens are signed with (`WEBCHAT_SECRET`); undefined → generated once per data dir. */
   readonly webchatSecret?: string;
   /** Web chat: the bots that have one (`WEBCHAT_BOTS`); undefined → every bot. */
@@ -114,6 +116,8 @@ export const ENVIRONMENT: Readonly<Record<string, string>> = {
   OUTBOX_POLL_MS: 'how often outbox items are looked for (default 1000)',
   WORKERS: 'npm start: worker processes, 1 = a single process (default: one per core with DATABASE_URL, 1 embedded)',
   CACHE_MAX_MB: 'conversation state each worker keeps in memory, in MB (default 64; 0 = none)',
+  IDENTITY_CACHE_MS:
+    'how long an instance trusts a resolved identity link when it hears of no change (default 2000; changes made on any instance are heard at once with DATABASE_URL)',
   WEBCHAT_SECRET: 'key of the web chat tokens, at least 32 characters (default: generated in PARLEY_DATA_DIR)',
   WEBCHAT_BOTS: 'bots with a web chat, comma-separated, or "none" (default: every bot)',
   WEBCHAT_FRAME_ANCESTORS: "sites that may embed the web chat page, CSP frame-ancestors (default *)",
@@ -237,6 +241,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     schedulerPollMs: int('SCHEDULER_POLL_MS', 1000, 10, 600_000),
     outboxPollMs: int('OUTBOX_POLL_MS', 1000, 10, 600_000),
     cacheMaxMb: int('CACHE_MAX_MB', 64, 0, 65_536),
+    identityCacheMs: int('IDENTITY_CACHE_MS', 2000, 0, 3_600_000),
     workers: int('WORKERS', databaseUrl ? availableParallelism() : 1, 1, 1024),
     webchatSecret,
     webchatBots: webchatBots && Object.freeze(webchatBots),

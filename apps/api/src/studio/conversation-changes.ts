@@ -19,9 +19,13 @@ export type ChangeListener = (change: ConversationChange | { kind: 'resync' }) =
  * listeners at once. With a PostgreSQL server, they also go to the other instances over LISTEN/NOTIFY (batched, after
  * commit) and theirs come back the same way. The embedded database belongs to one process, so every change is made
  * here and no relay is needed.
+ *
+ * The same relay carries the one other thing instances tell each other: that an identity link changed
+ * (`publishLinksChanged`), so that every instance forgets the identities it resolved (`onLinksChanged`).
  */
 export class ConversationChanges {
   private readonly listeners = new Set<ChangeListener>();
+  private readonly linkListeners = new Set<() => void>();
   private readonly instance = randomUUID().slice(0, 12);
   private relay?: PgChangeRelay;
 
@@ -35,10 +39,15 @@ export class ConversationChanges {
       onMessages: (messages) => {
         for (const message of messages) {
           const change = parse(message, this.instance);
-          if (change) this.deliver(change);
+          if (change === 'links') this.linksChanged();
+          else if (change) this.deliver(change);
         }
       },
-      onResync: () => this.deliver({ kind: 'resync' }),
+      // Back after a lost connection: changes of either kind may have been missed.
+      onResync: () => {
+        this.deliver({ kind: 'resync' });
+        this.linksChanged();
+      },
       onError: (error) => this.logger.warn('conversation changes relay', { err: String(error) }),
     });
     await relay.start();
@@ -48,6 +57,16 @@ export class ConversationChanges {
   publish(change: ConversationChange): void {
     this.deliver(change);
     this.relay?.send(JSON.stringify({ ...change, from: this.instance }));
+  }
+
+  /** Tell the other instances that this one changed an identity link. */
+  publishLinksChanged(): void {
+    this.relay?.send(JSON.stringify({ links: 'changed', from: this.instance }));
+  }
+
+  /** Hear of identity links changed on another instance (or possibly missed while the relay was reconnecting). */
+  onLinksChanged(listener: () => void): void {
+    this.linkListeners.add(listener);
   }
 
   subscribe(listener: ChangeListener): () => void {
@@ -61,7 +80,18 @@ export class ConversationChanges {
 
   async close(): Promise<void> {
     this.listeners.clear();
+    this.linkListeners.clear();
     await this.relay?.close();
+  }
+
+  private linksChanged(): void {
+    for (const listener of this.linkListeners) {
+      try {
+        listener();
+      } catch (error) {
+        this.logger.warn('identity link listener failed', { err: String(error) });
+      }
+    }
   }
 
   private deliver(change: ConversationChange | { kind: 'resync' }): void {
@@ -75,11 +105,13 @@ export class ConversationChanges {
   }
 }
 
-/** A change another instance published (this instance's own were delivered when published). */
-function parse(message: string, self: string): ConversationChange | undefined {
+/** A change another instance published (this instance's own were delivered when published), or `links`. */
+function parse(message: string, self: string): ConversationChange | 'links' | undefined {
   try {
-    const m = JSON.parse(message) as Partial<ConversationChange> & { from?: string };
-    if (m.from === self || typeof m.conversationId !== 'string' || typeof m.botId !== 'string') return undefined;
+    const m = JSON.parse(message) as Partial<ConversationChange> & { from?: string; links?: unknown };
+    if (m.from === self) return undefined;
+    if (m.links === 'changed') return 'links';
+    if (typeof m.conversationId !== 'string' || typeof m.botId !== 'string') return undefined;
     return {
       conversationId: m.conversationId,
       botId: m.botId,

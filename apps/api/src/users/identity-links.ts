@@ -2,15 +2,15 @@ import type { BotDefinition } from '@parley/dialogue-core';
 import { IdentityLinkStore, type ChannelUser, type Database, type IdentityLink } from '@parley/persistence';
 import { ApiError } from '../errors/api.error';
 
-/** How long an instance trusts a resolved identity: a link made on another instance is seen within this. */
-export const IDENTITY_CACHE_MS = 2000;
 const CACHE_ENTRIES = 10_000;
 
 /**
  * Identity links as the turn path and the admin API use them (docs/channels.md#identity-links). A turn asks for the
- * user id that keys its user-scoped memory (`memoryUserId`); answers are cached per instance for
- * `IDENTITY_CACHE_MS`, and dropped at once when this instance changes a link. Bots without user-scoped memory never ask;
- * a bot without any link asks once per period, whatever its number of users.
+ * user id that keys its user-scoped memory (`memoryUserId`); answers are cached per instance for `cacheMs`
+ * (`IDENTITY_CACHE_MS`), and dropped at once when any instance changes a link: this one drops them itself and tells
+ * the others (`onChanged`, relayed over LISTEN/NOTIFY), which call `forget`. The period only bounds how long a change
+ * can go unheard (a relay reconnecting). Bots without user-scoped memory never ask; a bot without any link asks once
+ * per period, whatever its number of users.
  */
 export class IdentityLinks {
   private readonly store: IdentityLinkStore;
@@ -18,7 +18,13 @@ export class IdentityLinks {
   /** Per bot: whether it has links at all, so that a bot without any asks once per period, not once per user. */
   private readonly botsWithLinks = new Map<string, { has: boolean; until: number }>();
 
-  constructor(db: Database) {
+  /** Told after this instance changed a link (to tell the other instances). */
+  onChanged: () => void = () => undefined;
+
+  constructor(
+    db: Database,
+    private readonly cacheMs = 2000,
+  ) {
     this.store = new IdentityLinkStore(db);
   }
 
@@ -30,13 +36,13 @@ export class IdentityLinks {
     if (hit && hit.until > now) return hit.id;
     let any = this.botsWithLinks.get(bot.id);
     if (!any || any.until <= now) {
-      any = { has: await this.store.hasLinks(bot.id), until: now + IDENTITY_CACHE_MS };
+      any = { has: await this.store.hasLinks(bot.id), until: now + this.cacheMs };
       this.botsWithLinks.set(bot.id, any);
     }
     if (!any.has) return user.userId;
     const id = await this.store.memoryUserId(bot.id, user);
     if (this.cache.size >= CACHE_ENTRIES) this.cache.clear();
-    this.cache.set(key, { id, until: now + IDENTITY_CACHE_MS });
+    this.cache.set(key, { id, until: now + this.cacheMs });
     return id;
   }
 
@@ -50,14 +56,14 @@ export class IdentityLinks {
       throw new ApiError('BAD_REQUEST', "'a' and 'b' are the same user: link two different users.");
     }
     const outcome = await this.store.link(botId, a, b);
-    this.forgetAll();
+    this.changed();
     if (outcome.kind === 'conflict') throw new ApiError('IDENTITY_LINK_CONFLICT', outcome.message, { botId });
     return outcome;
   }
 
   async unlink(botId: string, user: ChannelUser): Promise<void> {
     const removed = await this.store.unlink(botId, user);
-    this.forgetAll();
+    this.changed();
     if (!removed) {
       throw new ApiError(
         'IDENTITY_LINK_NOT_FOUND',
@@ -71,10 +77,15 @@ export class IdentityLinks {
     return this.store.list(botId, user);
   }
 
-  /** After a change on this instance: every answer is asked again. */
-  private forgetAll(): void {
+  /** Every answer is asked again: after a change made anywhere (or when changes may have gone unheard). */
+  forget(): void {
     this.cache.clear();
     this.botsWithLinks.clear();
+  }
+
+  private changed(): void {
+    this.forget();
+    this.onChanged();
   }
 }
 
