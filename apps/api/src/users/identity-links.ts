@@ -17,6 +17,8 @@ export class IdentityLinks {
   private readonly cache = new Map<string, { id: string; until: number }>();
   /** Per bot: whether it has links at all, so that a bot without any asks once per period, not once per user. */
   private readonly botsWithLinks = new Map<string, { has: boolean; until: number }>();
+  /** Bumped by `forget`: an answer read before a change was heard is used once, not kept. */
+  private generation = 0;
 
   /** Told after this instance changed a link (to tell the other instances). */
   onChanged: () => void = () => undefined;
@@ -34,13 +36,15 @@ export class IdentityLinks {
     const now = Date.now();
     const hit = this.cache.get(key);
     if (hit && hit.until > now) return hit.id;
+    const generation = this.generation;
     let any = this.botsWithLinks.get(bot.id);
     if (!any || any.until <= now) {
       any = { has: await this.store.hasLinks(bot.id), until: now + this.cacheMs };
-      this.botsWithLinks.set(bot.id, any);
+      if (generation === this.generation) this.botsWithLinks.set(bot.id, any);
     }
     if (!any.has) return user.userId;
     const id = await this.store.memoryUserId(bot.id, user);
+    if (generation !== this.generation) return id;
     if (this.cache.size >= CACHE_ENTRIES) this.cache.clear();
     this.cache.set(key, { id, until: now + this.cacheMs });
     return id;
@@ -79,6 +83,7 @@ export class IdentityLinks {
 
   /** Every answer is asked again: after a change made anywhere (or when changes may have gone unheard). */
   forget(): void {
+    this.generation++;
     this.cache.clear();
     this.botsWithLinks.clear();
   }
