@@ -96,21 +96,22 @@ export class StudioService {
     const now: Highlight | null = details.state
       ? highlightFromTree(details.state.tree, details.state.threads.focus || null, stages)
       : null;
-    const lines = await this.conversations.transcript(id, { limit: 10_000 });
+    // The inbound lines' state is what `turnState` wrote (older lines may lack later fields).
+    const lines = (await this.conversations.transcript(id, { limit: 10_000 })).map((line) => ({
+      ...line,
+      state: (line.state ?? null) as StoredTurnState | null,
+    }));
     const turns = lines
       .filter((line) => line.direction === 'in')
-      .map((line) => {
-        const state = (line.state ?? null) as StoredTurnState | null;
-        return {
-          turn: line.turn,
-          state,
-          highlight: state?.activePath ? highlightFromPath(state.activePath, state.focus ?? null, stages) : null,
-        };
-      });
+      .map(({ turn, state }) => ({
+        turn,
+        state,
+        highlight: state?.activePath ? highlightFromPath(state.activePath, state.focus ?? null, stages) : null,
+      }));
     return {
       conversation: details,
       highlight: now,
-      transcript: lines.map((line) => ({ ...line, state: line.state as StoredTurnState | null, at: line.at.toISOString() })),
+      transcript: lines.map((line) => ({ ...line, at: line.at.toISOString() })),
       turns,
     };
   }

@@ -156,20 +156,17 @@ export class OutboxStore {
   ): Promise<boolean> {
     const t = this.db.tables;
     const rows = followUps.map((f, n) => ({ n, id: randomUUID(), target: f.target, payload: f.payload, message_id: f.messageId }));
-    const move =
-      behind === 'wait'
-        ? `available_at = done.available_at FROM done
-            WHERE b.available_at < done.available_at`
-        : `available_at = now() FROM done
-            WHERE b.available_at > now()`;
+    // What the items behind become, and which of them move: up to the head's retry time, or back to now.
+    const [to, moves] =
+      behind === 'wait' ? ['done.available_at', 'b.available_at < done.available_at'] : ['now()', 'b.available_at > now()'];
     const [result] = await this.db.dataSource.query<[{ settled: number }]>(
       `WITH done AS (
          UPDATE ${t.outbox} SET ${set}
           WHERE conversation_id = $1 AND id = $2 AND status = 'pending' AND attempts = $3
          RETURNING conversation_id, turn, lane, seq, available_at),
        behind AS (
-         UPDATE ${t.outbox} b SET ${move}
-            AND b.conversation_id = done.conversation_id AND b.lane = done.lane AND b.status = 'pending' AND b.seq > done.seq),
+         UPDATE ${t.outbox} b SET available_at = ${to} FROM done
+          WHERE ${moves} AND b.conversation_id = done.conversation_id AND b.lane = done.lane AND b.status = 'pending' AND b.seq > done.seq),
        more AS (
          INSERT INTO ${t.outbox} (conversation_id, id, turn, kind, target, lane, payload, message_id)
          SELECT done.conversation_id, x.id, done.turn, 'webhook', x.target, 'webhook:' || x.target, x.payload, x.message_id
