@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { BuiltinNlu } from './builtin.nlu';
@@ -92,7 +92,7 @@ describe('BuiltinNlu model cache', () => {
 
     const second = new BuiltinNlu({ machinesDir: machines, cacheDir, log: (l) => lines.push(l) });
     const b = await second.load('tiny');
-    expect(b).toMatchObject({ source: 'cache', trainMs: 0, key: a.key, modelBytes: a.modelBytes });
+    expect(b).toMatchObject({ source: 'cache', trainMs: 0, key: a.key, modelBytes: a.modelBytes, examples: 6 });
     expect(second.trainings).toBe(0);
     expect(lines[1]).toMatch(/tiny: loaded from cache/);
     const opts = { bot: 'tiny', locale: 'en', openIntents: [] };
@@ -118,6 +118,19 @@ describe('BuiltinNlu model cache', () => {
     const again = new BuiltinNlu({ machinesDir: machines, cacheDir, ...quiet });
     expect((await again.load('tiny')).source).toBe('trained');
     expect(again.trainings).toBe(1);
+  });
+
+  it('uses character n-grams alone for a Chinese bot and adds words for an English one, unless told', async () => {
+    const features = async (text: string, featureSet?: 'chars+words') => {
+      const cacheDir = mkdtempSync(join(tmpdir(), 'parley-cache-'));
+      const info = await new BuiltinNlu({ machinesDir: corpusDir(text), cacheDir, featureSet, ...quiet }).load('tiny');
+      const model = JSON.parse(readFileSync(join(cacheDir, `tiny-${info.key.slice(0, 16)}.json`), 'utf8')) as { features: string[] };
+      return new Set(model.features.map((f) => f.slice(0, f.indexOf(':'))));
+    };
+    const chinese = 'locale: zh-CN\nintents:\n  greet: [你好, 早上好]\n  weather: [明天天气怎么样, 北京天气]\n';
+    expect(await features(chinese)).toEqual(new Set(['c', 'rest']));
+    expect(await features(chinese, 'chars+words')).toEqual(new Set(['c', 'w', 'b', 'rest']));
+    expect(await features(corpus)).toEqual(new Set(['c', 'w', 'b', 'rest']));
   });
 
   it('trains the same model on every run (deterministic)', async () => {

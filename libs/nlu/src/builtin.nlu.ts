@@ -23,6 +23,10 @@ export interface BuiltinNluOptions extends IntentPolicyOptions {
   cacheDir?: string;
   /** Training and cache lines (training time, model size). Default: console.log. */
   log?: (line: string) => void;
+  /**
+   * What the classifier sees. Default: character n-grams for Chinese (`chars`: words add nothing measurable there,
+   * see docs/nlu.md), character n-grams and words for other languages (`chars+words`).
+   */
   featureSet?: FeatureSet;
   train?: TrainOptions;
 }
@@ -43,6 +47,7 @@ export interface ModelInfo {
 
 interface LoadedBot {
   corpus: Corpus;
+  featureSet: FeatureSet;
   recognizer: EntityRecognizer;
   classifier: LogisticClassifier;
   info: ModelInfo;
@@ -54,13 +59,18 @@ export interface Analysis {
   ranking: { intent: string | null; confidence: number }[];
 }
 
+/** Character n-grams alone for Chinese (measured best, docs/nlu.md); characters and words for other languages. */
+export function defaultFeatureSet(locale: string): FeatureSet {
+  return isZhLocale(locale) ? 'chars' : 'chars+words';
+}
+
 function toEntity(s: EntitySpan, original: string): Entity {
   const { priority: _priority, ...entity } = s;
   return { ...entity, text: original.slice(s.start, s.end) };
 }
 
 /**
- * The built-in NLU: per bot, jieba/word tokenisation + dictionary, regex and built-in entities +
+ * The built-in NLU: per bot, character n-grams (and words) + dictionary, regex and built-in entities +
  * a logistic-regression intent classifier trained from `machines/<bot>/nlu/*.yaml`.
  *
  * @example
@@ -123,7 +133,7 @@ export class BuiltinNlu implements NluPort {
       timeZone: options.timeZone ?? (isZhLocale(options.locale) ? 'Asia/Shanghai' : 'UTC'),
       now: options.now ?? new Date(),
     });
-    const features = extractFeatures(normalized, spans, bot.corpus.locale, this.options.featureSet ?? 'chars+words');
+    const features = extractFeatures(normalized, spans, bot.corpus.locale, bot.featureSet);
     const ranking = bot.classifier
       .predict(features)
       .map((s) => ({ intent: s.label === NONE_LABEL ? null : s.label, confidence: s.probability }));
@@ -134,7 +144,7 @@ export class BuiltinNlu implements NluPort {
     const started = performance.now();
     const corpus = await loadCorpus(bot, this.corpusDir(bot));
     const recognizer = new EntityRecognizer(corpus);
-    const featureSet = this.options.featureSet ?? 'chars+words';
+    const featureSet = this.options.featureSet ?? defaultFeatureSet(corpus.locale);
     const key = createHash('sha256')
       .update(`${corpus.hash}|v${TRAINER_VERSION}|${featureSet}|${JSON.stringify(this.options.train ?? {})}`)
       .digest('hex');
@@ -151,10 +161,9 @@ export class BuiltinNlu implements NluPort {
         classifier = undefined; // stale or corrupt: retrain below
       }
     }
-    const examples = this.examples(corpus, recognizer, featureSet);
     if (!classifier) {
       const t0 = performance.now();
-      classifier = LogisticClassifier.train(examples, this.options.train);
+      classifier = LogisticClassifier.train(this.examples(corpus, recognizer, featureSet), this.options.train);
       trainMs = performance.now() - t0;
       this.trainCount++;
       trained = true;
@@ -169,7 +178,7 @@ export class BuiltinNlu implements NluPort {
       trainMs,
       loadMs: performance.now() - started,
       modelBytes,
-      examples: examples.length,
+      examples: Object.values(corpus.intents).reduce((n, texts) => n + texts.length, corpus.none.length),
       features: classifier.features.length,
       intents: classifier.labels.filter((l) => l !== NONE_LABEL),
     };
@@ -178,10 +187,11 @@ export class BuiltinNlu implements NluPort {
         `${info.examples} examples, ${info.intents.length} intents, ${info.features} features, ` +
         `model ${(modelBytes / 1024).toFixed(1)} KB (${this.cache.dir})`,
     );
-    return { corpus, recognizer, classifier, info };
+    return { corpus, featureSet, recognizer, classifier, info };
   }
 
-  // Training examples get their entities masked exactly as live utterances will.
+  // Training examples get their entities masked exactly as live utterances will. Only for training: a model read from
+  // the cache needs none of this.
   private examples(corpus: Corpus, recognizer: EntityRecognizer, featureSet: FeatureSet) {
     const context = { locale: corpus.locale, timeZone: 'UTC', now: new Date(0) };
     const labelled = [

@@ -25,7 +25,7 @@ export function extractFeatures(text: string, spans: readonly EntitySpan[], loca
         rest++;
       } else if (!zh && units.length > 0 && units[units.length - 1] !== ' ') units.push(' ');
     }
-    for (const t of tokenize(piece, locale)) words.push(zh ? t.text : stemEnglish(t.text));
+    if (set !== 'chars') for (const t of tokenize(piece, locale)) words.push(zh ? t.text : stemEnglish(t.text));
   };
   for (const s of spans) {
     plain(text.slice(at, s.start));

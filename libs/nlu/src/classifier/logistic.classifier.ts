@@ -1,5 +1,5 @@
 /** Bump when features or training change: it is part of the model cache key. */
-export const TRAINER_VERSION = 1;
+export const TRAINER_VERSION = 2;
 
 export interface TrainingExample {
   features: string[];
