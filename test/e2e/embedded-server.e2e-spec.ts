@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -53,6 +53,26 @@ describeEmbedded('the embedded database (no DATABASE_URL)', () => {
       expect(turn.status).toBe(200);
       await expect(client.query('SELECT 1')).rejects.toThrow();
       await client.end().catch(() => undefined);
+    } finally {
+      await server.stop();
+      rmSync(own, { recursive: true, force: true });
+    }
+  });
+
+  test('creates a new data directory in a short-lived process (the server keeps none of initdb\'s memory), over the leftover of an interrupted creation', async () => {
+    const own = mkdtempSync(join(tmpdir(), 'parley-embedded-new-'));
+    // What a creation killed half-way leaves behind.
+    mkdirSync(join(own, 'pgdata.creating'));
+    writeFileSync(join(own, 'pgdata.creating', 'PG_VERSION'), 'half made');
+    const server = await spawnServer({ ...env, PARLEY_DATA_DIR: own });
+    running.push(server);
+    try {
+      expect((await post(`${server.url}/channels/rest/counter`, { userId: 'new-dir', text: 'add' })).status).toBe(200);
+      expect(readFileSync(join(own, 'pgdata', 'PG_VERSION'), 'utf8').trim()).toMatch(/^\d+$/);
+      expect(existsSync(join(own, 'pgdata.creating'))).toBe(false);
+      // Creating the data directory inside the server left it at ~900 MB resident for good; opening one costs ~400 MB.
+      const rssKb = Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))![1]);
+      expect(rssKb).toBeLessThan(600 * 1024);
     } finally {
       await server.stop();
       rmSync(own, { recursive: true, force: true });

@@ -1,6 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { lockDataDir } from './data-dir.lock';
 import { PgliteServer } from './pglite.server';
 
@@ -28,8 +30,9 @@ export async function startEmbeddedPostgres(
   // mkdtemp makes the directory 0700; a short path under the temp dir keeps within the socket path limit (108 bytes).
   const socketDir = mkdtempSync(join(tmpdir(), 'parley-db-'));
   try {
-    const { PGlite } = await import('@electric-sql/pglite');
     const pgdata = join(dataDir, 'pgdata');
+    if (!existsSync(pgdata)) await initializeDataDir(dataDir, pgdata);
+    const { PGlite } = await import('@electric-sql/pglite');
     const db = await PGlite.create({ dataDir: pgdata });
     const server = new PgliteServer(db, { socketDir, maxConnections: options.maxConnections ?? 10, idleInTransactionMs: options.idleInTransactionMs });
     const { host, port } = await server.start();
@@ -52,4 +55,31 @@ export async function startEmbeddedPostgres(
     lock.release();
     throw error;
   }
+}
+
+// Run in a child process: create the data directory with PGlite, which runs initdb, and close it.
+const INITIALIZE = `const [pglite, dir] = process.argv.slice(1);
+require(pglite).PGlite.create({ dataDir: dir }).then((db) => db.close()).then(
+  () => process.exit(0),
+  (error) => { console.error(error && error.stack ? error.stack : String(error)); process.exit(1); },
+);`;
+
+/**
+ * Create a new data directory in a short-lived process. PGlite creates one by running initdb and a second PostgreSQL
+ * instance inside the calling process, and that process keeps their memory: a server that created its data directory
+ * held ~900 MB resident, one that opened an existing one ~400 MB. The directory is built next to its place and renamed
+ * into it once complete, so an interrupted creation leaves no half-made `pgdata` (the leftover is removed next time;
+ * the caller holds the data directory's lock).
+ */
+async function initializeDataDir(dataDir: string, pgdata: string): Promise<void> {
+  const staging = join(dataDir, 'pgdata.creating');
+  rmSync(staging, { recursive: true, force: true });
+  try {
+    await promisify(execFile)(process.execPath, ['-e', INITIALIZE, require.resolve('@electric-sql/pglite'), staging], { maxBuffer: 16 * 1024 * 1024 });
+  } catch (cause) {
+    rmSync(staging, { recursive: true, force: true });
+    const output = (cause as { stderr?: string }).stderr?.trim();
+    throw new Error(`Creating the embedded database in ${pgdata} failed${output ? `: ${output}` : '.'}`, { cause });
+  }
+  renameSync(staging, pgdata);
 }
