@@ -87,6 +87,7 @@ export async function createApp(options: CreateAppOptions): Promise<ParleyApp> {
     poolSize: config.dbPoolSize,
     connectTimeoutMs: config.dbConnectTimeoutMs,
     embeddedIdleInTransactionMs: config.embeddedIdleInTransactionMs,
+    embeddedSharedBuffersMb: config.embeddedSharedBuffersMb,
     migrations,
     // A connection the server dropped while idle: the pool replaces it; turns in flight answer 503 and are retried.
     onConnectionError: (error) => {

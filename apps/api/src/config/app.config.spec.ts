@@ -67,15 +67,17 @@ describe('loadConfig', () => {
       httpMaxConnections: 1024,
       dbConnectTimeoutMs: 5000,
       embeddedIdleInTransactionMs: 60_000,
+      embeddedSharedBuffersMb: 32,
       restChannelSecrets: {},
     });
     const config = loadConfig({
       HTTP_REQUEST_TIMEOUT_MS: '2000',
       HTTP_MAX_CONNECTIONS: '50',
       DB_CONNECT_TIMEOUT_MS: '800',
+      EMBEDDED_SHARED_BUFFERS_MB: '128',
       REST_CHANNEL_SECRETS: '{"juice":"0123456789abcdef"}',
     });
-    expect(config).toMatchObject({ httpRequestTimeoutMs: 2000, httpMaxConnections: 50, dbConnectTimeoutMs: 800 });
+    expect(config).toMatchObject({ httpRequestTimeoutMs: 2000, httpMaxConnections: 50, dbConnectTimeoutMs: 800, embeddedSharedBuffersMb: 128 });
     expect(config.restChannelSecrets).toEqual({ juice: '0123456789abcdef' });
   });
 
@@ -96,6 +98,7 @@ describe('loadConfig', () => {
     [{ TURN_TIME_LIMIT_MS: '90000' }, /HTTP_IDLE_TIMEOUT_MS \(60000\) must be longer than TURN_TIME_LIMIT_MS/],
     [{ TURN_TIME_LIMIT_MS: '20000', EMBEDDED_IDLE_IN_TRANSACTION_MS: '15000' }, /EMBEDDED_IDLE_IN_TRANSACTION_MS/],
     [{ HTTP_MAX_CONNECTIONS: '0' }, /HTTP_MAX_CONNECTIONS must be an integer/],
+    [{ EMBEDDED_SHARED_BUFFERS_MB: '0' }, /EMBEDDED_SHARED_BUFFERS_MB must be an integer/],
     [{ PORT: 'eighty' }, /PORT must be an integer/],
     [{ PORT: '70000' }, /PORT must be an integer/],
     [{ DATABASE_URL: 'mysql://x@y/z' }, /must start with postgres/],

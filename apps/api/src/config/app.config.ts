@@ -20,6 +20,8 @@ export interface AppConfig {
   readonly dbPoolSize: number;
   /** Embedded database: a connection idle this long inside a transaction is closed (it would stall every turn). */
   readonly embeddedIdleInTransactionMs: number;
+  /** Embedded database: PostgreSQL's `shared_buffers`, in MB (held in the server process's memory from the start). */
+  readonly embeddedSharedBuffersMb: number;
   /** How long a turn waits for a database connection before answering 503 DATABASE_UNAVAILABLE. */
   readonly dbConnectTimeoutMs: number;
   readonly dataDir: string;
@@ -228,6 +230,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     dbPoolSize: int('DB_POOL_SIZE', 10, 1, 200),
     dbConnectTimeoutMs: int('DB_CONNECT_TIMEOUT_MS', 5000, 100, 600_000),
     embeddedIdleInTransactionMs: int('EMBEDDED_IDLE_IN_TRANSACTION_MS', 60_000, 100, 3_600_000),
+    embeddedSharedBuffersMb: int('EMBEDDED_SHARED_BUFFERS_MB', 32, 1, 1024),
     dataDir: resolve(cwd, env.PARLEY_DATA_DIR || '.parley'),
     adminToken: token || randomBytes(24).toString('base64url'),
     adminTokenGenerated: !token,

@@ -16,6 +16,8 @@ export interface DatabaseOptions {
   poolSize: number;
   /** Embedded database: close a connection idle this long inside a transaction (it would stall every other one). */
   embeddedIdleInTransactionMs?: number;
+  /** Embedded database: PostgreSQL's `shared_buffers` in MB (default 32). */
+  embeddedSharedBuffersMb?: number;
   /** How long to wait for a connection (a new one, or a free one from a busy pool) before DATABASE_UNAVAILABLE. */
   connectTimeoutMs?: number;
   /**
@@ -54,6 +56,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     embedded = await startEmbeddedPostgres(options.dataDir, {
       maxConnections: options.poolSize + sidePool,
       idleInTransactionMs: options.embeddedIdleInTransactionMs,
+      sharedBuffersMb: options.embeddedSharedBuffersMb,
     });
   }
   const url = options.url ?? embedded!.url;
