@@ -59,7 +59,7 @@ export interface Analysis {
   ranking: { intent: string | null; confidence: number }[];
 }
 
-/** Character n-grams alone for Chinese (measured best, docs/nlu.md); characters and words for other languages. */
+/** Character n-grams alone for Chinese (as accurate as with words, and no segmenter: docs/nlu.md); characters and words for other languages. */
 export function defaultFeatureSet(locale: string): FeatureSet {
   return isZhLocale(locale) ? 'chars' : 'chars+words';
 }
