@@ -1,4 +1,4 @@
-import { Pool } from 'pg';
+import { Client, Pool, type ClientConfig } from 'pg';
 import { DataSource } from 'typeorm';
 import { entities } from '../entities';
 import { PersistenceError } from '../persistence.error';
@@ -60,6 +60,19 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     });
   }
   const url = options.url ?? embedded!.url;
+  // An error event without a listener ends the process. `pg` emits one on a pooled connection that the server closes
+  // (restart, pg_terminate_backend, a dropped network) while no query runs on it: on the pool for an idle connection,
+  // on the connection itself while it is lent, when the pool no longer listens and only the borrower may. A server
+  // under the fault test once died of such an event (57P01, no listener); rather than rely on every borrower (TypeORM's
+  // query runners among them) listening at the right moments, each connection of both pools is made with a listener
+  // of its own, for its whole life.
+  const onError = (error: Error) => options.onConnectionError?.(error);
+  class ReportingClient extends Client {
+    constructor(config?: string | ClientConfig) {
+      super(config);
+      this.on('error', onError);
+    }
+  }
   const dataSource = new DataSource({
     type: 'postgres',
     url,
@@ -68,20 +81,16 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     synchronize: false,
     migrationsRun: false,
     applicationName: 'parley',
-    extra: { max: sidePool, connectionTimeoutMillis: connectTimeoutMs },
+    extra: { max: sidePool, connectionTimeoutMillis: connectTimeoutMs, Client: ReportingClient },
   });
   const pool = new Pool({
     connectionString: url,
     max: options.poolSize,
     application_name: 'parley',
     connectionTimeoutMillis: connectTimeoutMs,
+    Client: ReportingClient,
   });
-  // An error event without a listener would end the process: `pg` emits one on an idle pooled connection (pool
-  // 'error') and on a connection that is checked out but between queries (the client's own 'error', which the pool
-  // stops listening to while the connection is lent).
-  const onError = (error: Error) => options.onConnectionError?.(error);
   pool.on('error', onError);
-  pool.on('connect', (client) => client.on('error', onError));
   try {
     await dataSource.initialize();
   } catch (cause) {
