@@ -5,6 +5,7 @@ import { DedupeInTranscript1763856000000 } from '../../migrations/1763856000000-
 import { TurnStateInTranscript1764460800000 } from '../../migrations/1764460800000-turn-state-in-transcript';
 import { DeliveryLanes1764633600000 } from '../../migrations/1764633600000-delivery-lanes';
 import { ReplyChoicesInTranscript1765152000000 } from '../../migrations/1765152000000-reply-choices-in-transcript';
+import { OutboxInFlight1765238400000 } from '../../migrations/1765238400000-outbox-in-flight';
 import { StateInConversationRow1764979200000 } from '../../migrations/1764979200000-state-in-conversation-row';
 import { dropSchema, freshSchema, query, testDatabaseKind, testDatabaseUrl } from '../helpers/test-database';
 
@@ -49,6 +50,7 @@ describe(`migrations on existing data (${testDatabaseKind()})`, () => {
       'IdentityLinks1764720000000',
       'StateInConversationRow1764979200000',
       'ReplyChoicesInTranscript1765152000000',
+      'OutboxInFlight1765238400000',
     ]);
     expect(await query(`SELECT seq, channel FROM ${t('transcript')} WHERE channel IS NOT NULL ORDER BY seq`)).toEqual([
       { seq: 1, channel: 'rest' },
@@ -104,6 +106,24 @@ describe(`migrations on existing data (${testDatabaseKind()})`, () => {
       expect(await query(column, [schema])).toEqual([{ n: 0 }]);
       await new ReplyChoicesInTranscript1765152000000().up(runner);
       expect(await query(column, [schema])).toEqual([{ n: 1 }]);
+    } finally {
+      await runner.release();
+    }
+  });
+
+  test('outbox tries in flight: no item is in flight after the migration; down() drops the column', async () => {
+    const runner = db.dataSource.createQueryRunner();
+    const column = `SELECT count(*)::int AS n FROM information_schema.columns
+                     WHERE table_schema = $1 AND table_name = 'outbox' AND column_name = 'in_flight'`;
+    try {
+      await new OutboxInFlight1765238400000().down(runner);
+      expect(await query(column, [schema])).toEqual([{ n: 0 }]);
+      await query(`INSERT INTO ${t('outbox')} (conversation_id, id, turn, kind, target, lane, payload, message_id, status, attempts, last_error)
+                   VALUES ('c1', '00000000-0000-4000-8000-0000000000f1', 1, 'reply', 'rest', 'reply:rest', '{"type":"text","text":"a"}', 'f1#1', 'pending', 1, '503')`);
+      await new OutboxInFlight1765238400000().up(runner);
+      expect(await query(column, [schema])).toEqual([{ n: 1 }]);
+      expect(await query(`SELECT in_flight FROM ${t('outbox')} WHERE message_id = 'f1#1'`)).toEqual([{ in_flight: false }]);
+      await query(`DELETE FROM ${t('outbox')} WHERE message_id = 'f1#1'`);
     } finally {
       await runner.release();
     }

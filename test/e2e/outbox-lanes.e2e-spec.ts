@@ -1,5 +1,6 @@
 import type { ConversationKey } from '@parley/dialogue-core';
 import { openDatabase, OutboxStore, PostgresConversationStore, type Database, type OutboxDelivery } from '@parley/persistence';
+import { turnWrite } from '../../libs/persistence/src/turns/turn.rows';
 import { migrations } from '../../migrations';
 import { dropSchema, freshSchema, testDatabaseKind, testDatabaseUrl } from '../helpers/test-database';
 
@@ -111,6 +112,50 @@ describe(`outbox lanes behind a failing receiver (${testDatabaseKind()})`, () =>
     expect((await pending(key)).map((i) => [i.messageId, i.due])).toEqual([['m1#1', false], ['m2#1', true]]);
     expect(await claim(key)).toEqual([]); // still behind its head
     await outbox.delivered(head!);
+    expect((await claim(key)).map((i) => i.messageId)).toEqual(['m2#1']);
+  });
+
+  // Two transactions at once: PostgreSQL only (the embedded database runs one at a time).
+  const testConcurrent = testDatabaseKind() === 'postgres' ? test : test.skip;
+
+  testConcurrent('behind a head that failed before and is being tried again, a new item is due at once: the try succeeding before the turn commits cannot leave it waiting for the lease', async () => {
+    const key = newKey();
+    await push(key, 'm1', ['one']);
+    const [head] = await claim(key);
+    await outbox.retry(head!, 'receiver down', 60_000);
+    await retryTimeCame(key, 'm1#1');
+    const [again] = await claim(key); // the retry, leased for 30 s
+    // The turn has written its reply but not committed when the retry succeeds: the success releases nothing of it.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let wrote!: () => void;
+    const written = new Promise<void>((resolve) => (wrote = resolve));
+    const turn = store.transaction(async (tx) => {
+      const { conversation } = await tx.lockUser(key, 1, { prefetch: [], dedupe: { channel: key.channel, messageId: 'm2' } });
+      // The turn's statement runs; its COMMIT comes after the head's success is recorded.
+      const result = await tx.write(
+        turnWrite({
+          conversation,
+          number: conversation.turns + 1,
+          messageId: 'm2',
+          dedupeChannel: key.channel,
+          input: { kind: 'message', text: 'm2' },
+          pushReplies: true,
+          state: { bot: 'bot', version: 1, snapshot: { turn: 2 }, history: [], turns: 2 },
+          replies: [{ type: 'text', text: 'two' }],
+          effects: [],
+          historyChanged: false,
+        }),
+      );
+      wrote();
+      await held;
+      return result;
+    });
+    await written;
+    expect(await outbox.delivered(again!)).toBe(true);
+    release();
+    await turn;
+    expect((await pending(key)).map((i) => [i.messageId, i.due])).toEqual([['m2#1', true]]);
     expect((await claim(key)).map((i) => i.messageId)).toEqual(['m2#1']);
   });
 

@@ -17,6 +17,8 @@ export class OutboxItemEntity {
   @Column({ type: 'integer' }) attempts: number;
   @Column({ type: 'timestamptz', name: 'available_at' }) availableAt: Date;
   @Column({ type: 'text', name: 'last_error', nullable: true }) lastError: string | null;
+  /** A try is under way: claimed, not yet settled (a turn's item behind it is due at once, not at its retry time). */
+  @Column({ type: 'boolean', name: 'in_flight', default: false }) inFlight: boolean;
   @Column({ type: 'timestamptz', name: 'created_at' }) createdAt: Date;
   @Column({ type: 'timestamptz', name: 'delivered_at', nullable: true }) deliveredAt: Date | null;
   @Column({ type: 'timestamptz', name: 'dead_at', nullable: true }) deadAt: Date | null;

@@ -69,8 +69,9 @@ interface ClaimedRow {
  * holds the item (its `attempts`): a claim whose lease ran out and was taken over records nothing.
  *
  * Items behind a head that waits for a retry wait as long (`available_at`): a failed try moves them with the head, and
- * an item written behind a head that has failed before starts there (`turn.write.ts`). So a claim, which looks only at
- * due items, does not look at them again and again while a receiver is down; settling the head releases them.
+ * an item written behind a head that has failed before and waits for its retry starts there (`turn.write.ts`; behind a
+ * head whose try is under way, `in_flight`, it is due at once). So a claim, which looks only at due items, does not
+ * look at them again and again while a receiver is down; settling the head releases them.
  */
 export class OutboxStore {
   constructor(private readonly db: Database) {}
@@ -79,7 +80,8 @@ export class OutboxStore {
   async claim(limit: number, leaseMs: number): Promise<OutboxDelivery[]> {
     const t = this.db.tables;
     const rows = await this.db.dataSource.query<[ClaimedRow[], number]>(
-      `UPDATE ${t.outbox} o SET available_at = now() + make_interval(secs => $2::double precision / 1000), attempts = o.attempts + 1
+      `UPDATE ${t.outbox} o SET available_at = now() + make_interval(secs => $2::double precision / 1000), attempts = o.attempts + 1,
+              in_flight = true
          FROM ${t.conversations} c
         WHERE c.id = o.conversation_id AND (o.conversation_id, o.id) IN (
           SELECT h.conversation_id, h.id FROM ${t.outbox} h
@@ -161,7 +163,7 @@ export class OutboxStore {
       behind === 'wait' ? ['done.available_at', 'b.available_at < done.available_at'] : ['now()', 'b.available_at > now()'];
     const [result] = await this.db.dataSource.query<[{ settled: number }]>(
       `WITH done AS (
-         UPDATE ${t.outbox} SET ${set}
+         UPDATE ${t.outbox} SET ${set}, in_flight = false
           WHERE conversation_id = $1 AND id = $2 AND status = 'pending' AND attempts = $3
          RETURNING conversation_id, turn, lane, seq, available_at),
        behind AS (

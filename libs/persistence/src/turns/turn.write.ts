@@ -190,7 +190,7 @@ export function writeStatement(t: Tables): string {
                 greatest(now(), (
                   SELECT max(w.available_at) FROM ${t.outbox} w
                    WHERE w.conversation_id = conv.id AND w.lane = x.kind || ':' || x.target AND w.status = 'pending'
-                     AND w.last_error IS NOT NULL))
+                     AND w.last_error IS NOT NULL AND NOT w.in_flight))
            FROM jsonb_to_recordset($5::jsonb) AS x(i integer, n integer, id uuid, kind text, target text, payload jsonb, message_id text)
            JOIN conv ON conv.i = x.i
           ORDER BY x.i, x.n),
