@@ -29,6 +29,12 @@ afterAll(async () => {
 });
 
 const t = (table: string) => `"${schema}".${table}`;
+/** How many columns of that name the table has in the test's schema: `[{ n: 0 }]` or `[{ n: 1 }]`. */
+const columnCount = (table: string, column: string) =>
+  query(
+    `SELECT count(*)::int AS n FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 AND column_name = $3`,
+    [schema, table, column],
+  );
 
 describe(`migrations on existing data (${testDatabaseKind()})`, () => {
   test('dedupe records move into the transcript: a message handled before the migration is still recognised, with its replies', async () => {
@@ -86,11 +92,9 @@ describe(`migrations on existing data (${testDatabaseKind()})`, () => {
     try {
       await new TurnStateInTranscript1764460800000().down(runner);
       expect(await query(`SELECT count(*)::int AS n FROM ${t('transcript')}`)).toEqual([{ n: lines.length }]);
-      const column = `SELECT count(*)::int AS n FROM information_schema.columns
-                       WHERE table_schema = $1 AND table_name = 'transcript' AND column_name = 'state'`;
-      expect(await query(column, [schema])).toEqual([{ n: 0 }]);
+      expect(await columnCount('transcript', 'state')).toEqual([{ n: 0 }]);
       await new TurnStateInTranscript1764460800000().up(runner);
-      expect(await query(column, [schema])).toEqual([{ n: 1 }]);
+      expect(await columnCount('transcript', 'state')).toEqual([{ n: 1 }]);
     } finally {
       await runner.release();
     }
@@ -99,13 +103,11 @@ describe(`migrations on existing data (${testDatabaseKind()})`, () => {
   test('reply choices: lines stored before have none (a redelivery answers without them); down() drops the column', async () => {
     expect(await query(`SELECT count(*)::int AS n FROM ${t('transcript')} WHERE choices IS NOT NULL`)).toEqual([{ n: 0 }]);
     const runner = db.dataSource.createQueryRunner();
-    const column = `SELECT count(*)::int AS n FROM information_schema.columns
-                     WHERE table_schema = $1 AND table_name = 'transcript' AND column_name = 'choices'`;
     try {
       await new ReplyChoicesInTranscript1765152000000().down(runner);
-      expect(await query(column, [schema])).toEqual([{ n: 0 }]);
+      expect(await columnCount('transcript', 'choices')).toEqual([{ n: 0 }]);
       await new ReplyChoicesInTranscript1765152000000().up(runner);
-      expect(await query(column, [schema])).toEqual([{ n: 1 }]);
+      expect(await columnCount('transcript', 'choices')).toEqual([{ n: 1 }]);
     } finally {
       await runner.release();
     }
@@ -113,15 +115,13 @@ describe(`migrations on existing data (${testDatabaseKind()})`, () => {
 
   test('outbox tries in flight: no item is in flight after the migration; down() drops the column', async () => {
     const runner = db.dataSource.createQueryRunner();
-    const column = `SELECT count(*)::int AS n FROM information_schema.columns
-                     WHERE table_schema = $1 AND table_name = 'outbox' AND column_name = 'in_flight'`;
     try {
       await new OutboxInFlight1765238400000().down(runner);
-      expect(await query(column, [schema])).toEqual([{ n: 0 }]);
+      expect(await columnCount('outbox', 'in_flight')).toEqual([{ n: 0 }]);
       await query(`INSERT INTO ${t('outbox')} (conversation_id, id, turn, kind, target, lane, payload, message_id, status, attempts, last_error)
                    VALUES ('c1', '00000000-0000-4000-8000-0000000000f1', 1, 'reply', 'rest', 'reply:rest', '{"type":"text","text":"a"}', 'f1#1', 'pending', 1, '503')`);
       await new OutboxInFlight1765238400000().up(runner);
-      expect(await query(column, [schema])).toEqual([{ n: 1 }]);
+      expect(await columnCount('outbox', 'in_flight')).toEqual([{ n: 1 }]);
       expect(await query(`SELECT in_flight FROM ${t('outbox')} WHERE message_id = 'f1#1'`)).toEqual([{ in_flight: false }]);
       await query(`DELETE FROM ${t('outbox')} WHERE message_id = 'f1#1'`);
     } finally {
@@ -238,11 +238,6 @@ describe(`migrations on existing data (${testDatabaseKind()})`, () => {
         response: { conversationId: 'c1', messageId: 'm2', replies: [{ type: 'text', text: 'Tea it is.' }] },
       },
     ]);
-    expect(
-      await query(
-        `SELECT count(*)::int AS n FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'transcript' AND column_name = 'channel'`,
-        [schema],
-      ),
-    ).toEqual([{ n: 0 }]);
+    expect(await columnCount('transcript', 'channel')).toEqual([{ n: 0 }]);
   });
 });

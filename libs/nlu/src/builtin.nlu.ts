@@ -60,7 +60,7 @@ export interface Analysis {
 }
 
 /** Character n-grams alone for Chinese (as accurate as with words, and no segmenter: docs/nlu.md); characters and words for other languages. */
-export function defaultFeatureSet(locale: string): FeatureSet {
+function defaultFeatureSet(locale: string): FeatureSet {
   return isZhLocale(locale) ? 'chars' : 'chars+words';
 }
 
