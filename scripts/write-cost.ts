@@ -11,9 +11,12 @@ import { startOwnPostgres } from '../test/helpers/own-postgres';
 
 /**
  * What a turn costs PostgreSQL in writes: WAL bytes and CPU (every process of the cluster) per turn of the juice
- * order (real NLU, returning users, over HTTP), next to a raw 4 KB jsonb upsert by id. Runs on a PostgreSQL cluster
- * of its own (initdb in a temp directory, as root: see test/helpers/own-postgres.ts), so that nothing else writes WAL.
+ * order (real NLU, over HTTP; returning users, then a new user for every order), next to a raw 4 KB jsonb upsert by
+ * id. Runs on a PostgreSQL cluster of its own (initdb in a temp directory, as root: see
+ * test/helpers/own-postgres.ts), so that nothing else writes WAL.
  *   node -r ./scripts/register-ts.js scripts/write-cost.ts   (WRITE_COST_USERS, default 8; WRITE_COST_ORDERS, default 20)
+ * WRITE_COST_DETAIL=1 adds the WAL by record type and table; WRITE_COST_STATEMENTS=1 the time PostgreSQL spent
+ * planning and running each statement (pg_stat_statements, loaded into the cluster for this).
  */
 const USERS = Number(process.env.WRITE_COST_USERS ?? 8);
 const ORDERS = Number(process.env.WRITE_COST_ORDERS ?? 20);
@@ -22,9 +25,23 @@ const ORDER = ['我想买果汁', '苹果', '不加冰', '杯装', '不用了', 
 async function main(): Promise<void> {
   const pg = await startOwnPostgres();
   try {
+    const statements = Boolean(process.env.WRITE_COST_STATEMENTS);
+    if (statements) {
+      const setup = new Client({ connectionString: pg.url });
+      await setup.connect();
+      await setup.query(`ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'`);
+      await setup.end();
+      await pg.stop();
+      await pg.start();
+    }
     const admin = new Client({ connectionString: pg.url });
     admin.on('error', () => undefined);
     await admin.connect();
+    if (statements) {
+      await admin.query('CREATE EXTENSION pg_stat_statements');
+      await admin.query('ALTER SYSTEM SET pg_stat_statements.track_planning = on');
+      await admin.query('SELECT pg_reload_conf()');
+    }
     const dataDir = (await admin.query<{ data_directory: string }>('SHOW data_directory')).rows[0]!.data_directory;
     if (process.env.WRITE_COST_DETAIL) await admin.query('CREATE EXTENSION IF NOT EXISTS pg_walinspect');
     const postmaster = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
@@ -33,6 +50,7 @@ async function main(): Promise<void> {
       Number((await admin.query<{ b: string }>('SELECT pg_wal_lsn_diff($2, $1)::bigint AS b', [from, to])).rows[0]!.b);
     const measure = async (label: string, units: number, work: () => Promise<void>) => {
       await admin.query('CHECKPOINT');
+      if (statements) await admin.query('SELECT pg_stat_statements_reset()');
       const [l0, c0] = [await lsn(), clusterCpuMs(postmaster)];
       await work();
       const [l1, c1] = [await lsn(), clusterCpuMs(postmaster)];
@@ -57,6 +75,19 @@ async function main(): Promise<void> {
       process.stdout.write(
         `${label}: ${units} in ${USERS} connections — WAL ${(wal / units).toFixed(0)} bytes each, PostgreSQL CPU ${((c1 - c0) / units).toFixed(3)} ms each\n`,
       );
+      if (statements) {
+        const { rows } = await admin.query<{ calls: string; plans: string; plan: number; exec: number; q: string }>(
+          `SELECT calls::text, plans::text, total_plan_time AS plan, total_exec_time AS exec,
+                  left(regexp_replace(query, '\\s+', ' ', 'g'), 70) AS q
+             FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat_statements%' AND calls > 0
+            ORDER BY total_plan_time + total_exec_time DESC LIMIT 6`,
+        );
+        for (const r of rows) {
+          process.stdout.write(
+            `  ${r.calls} calls (${r.plans} planned): planning ${(r.plan / units).toFixed(3)} + running ${(r.exec / units).toFixed(3)} ms per unit — ${r.q}\n`,
+          );
+        }
+      }
     };
 
     // Raw upserts: a 4 KB jsonb document by id, 8 connections.
@@ -98,6 +129,11 @@ async function main(): Promise<void> {
       await measure('juice turn (returning users, real NLU)', USERS * ORDERS * ORDER.length, async () => {
         await Promise.all(users.map(async (user) => {
           for (let o = 0; o < ORDERS; o++) for (const text of ORDER) await say(user, text);
+        }));
+      });
+      await measure('juice turn (a new user every order, real NLU)', USERS * ORDERS * ORDER.length, async () => {
+        await Promise.all(users.map(async (user) => {
+          for (let o = 0; o < ORDERS; o++) for (const text of ORDER) await say(`${user}-new-${o}`, text);
         }));
       });
       const sizes = await admin.query<{ t: string; bytes: string }>(

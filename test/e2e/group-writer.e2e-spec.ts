@@ -6,6 +6,7 @@ import {
   PostgresConversationStore,
   type Database,
   type TurnWrite,
+  type WriteExpectation,
 } from '@parley/persistence';
 import { migrations } from '../../migrations';
 import {
@@ -342,6 +343,92 @@ describe(`group commit of cached turns (${testDatabaseKind()})`, () => {
     expect(await create(two, 20)).toBeUndefined();
     expect(await memoryOf('g-fresh')).toBe(10);
     expect((await rowsOf(two.id)).conv).toMatchObject({ turns: 1 });
+  });
+
+  describe('a conversation\'s first turn (from a read that found no row: version 0)', () => {
+    const unseen = (id: string): ConversationRecord => ({
+      id,
+      botId: 'bot',
+      channel: 'sms',
+      userId: `${id}-user`,
+      botVersion: 1,
+      snapshot: null,
+      turns: 0,
+      status: 'active',
+      transcriptSeq: 0,
+      version: 0,
+    });
+    const first = (base: ConversationRecord, messageId: string, memory: WriteExpectation['memory'] = []) =>
+      store.writeRows({ base, turn: nextTurn(base, messageId), expect: { version: 0, memory } });
+    const keys = (id: string) =>
+      query(`SELECT bot_id, channel, user_id, bot_version FROM "${schema}".conversations WHERE id = $1`, [id]);
+
+    test('creates the row as the turn leaves it, in one batch with a turn of an existing conversation', async () => {
+      const existing = await conversation('g-first-old');
+      const [created, next] = await Promise.all([
+        first(unseen('g-first-new'), 'g-first-new-1'),
+        store.writeRows({ base: existing, turn: nextTurn(existing, 'g-first-old-2'), expect: { version: 1, memory: [] } }),
+      ]);
+      expect(created).toMatchObject({ turns: 1, version: 1, transcriptSeq: 2 });
+      expect(next).toMatchObject({ turns: 2, version: 2 });
+      expect(await rowsOf('g-first-new')).toEqual({
+        conv: { version: 1, turns: 1, transcript_seq: 2, snapshot: { turn: 1 } },
+        lines: ['g-first-new-1', 'g-first-new-1#1'],
+        inbound: ['g-first-new-1'],
+        history: [{ turn: 0 }],
+      });
+      expect(await keys('g-first-new')).toEqual([
+        { bot_id: 'bot', channel: 'sms', user_id: 'g-first-new-user', bot_version: 1 },
+      ]);
+    });
+
+    test('a second first turn of the same conversation (another instance read no row too) is refused and writes nothing', async () => {
+      const base = unseen('g-first-twice');
+      expect(await first(base, 'g-first-twice-a')).toMatchObject({ version: 1 });
+      expect(await first(base, 'g-first-twice-b')).toBeUndefined();
+      expect(await rowsOf('g-first-twice')).toMatchObject({
+        conv: { version: 1, turns: 1 },
+        lines: ['g-first-twice-a', 'g-first-twice-a#1'],
+      });
+    });
+
+    test('refused when the memory it read changed: no row is created', async () => {
+      const shared = memoryKey('g-first-mem');
+      await conversation('g-first-mem-rest', [{ ...shared, data: 5 }]);
+      expect(await first(unseen('g-first-mem'), 'g-first-mem-1', [{ ...shared, data: undefined }])).toBeUndefined();
+      expect(await keys('g-first-mem')).toEqual([]);
+      expect(await memoryOf('g-first-mem')).toBe(5);
+    });
+
+    test('a row left at version 0 (a turn under the lock that wrote nothing) takes the turn', async () => {
+      const base = unseen('g-first-empty');
+      await store.transaction(async (tx) => {
+        await tx.lockUser({ id: base.id, botId: base.botId, channel: base.channel, userId: base.userId }, 1, { prefetch: [] });
+      });
+      expect(await rowsOf(base.id)).toMatchObject({ conv: { version: 0, turns: 0 }, lines: [] });
+      expect(await first(base, 'g-first-empty-1')).toMatchObject({ version: 1 });
+      expect(await rowsOf(base.id)).toMatchObject({ conv: { version: 1, turns: 1 }, lines: ['g-first-empty-1', 'g-first-empty-1#1'] });
+    });
+
+    onServer('waits for a turn under the lock that is creating the same row, then is refused', async () => {
+      const base = unseen('g-first-race');
+      await store.transaction(async (tx) => {
+        const { conversation: locked } = await tx.lockUser(
+          { id: base.id, botId: base.botId, channel: base.channel, userId: base.userId },
+          1,
+          { prefetch: [] },
+        );
+        const attempt = first(base, 'g-first-race-cached');
+        // The cached write's INSERT waits on the uncommitted row (PostgreSQL shows a backend waiting on a lock).
+        await until(
+          async () => (await query(`SELECT 1 FROM pg_locks WHERE NOT granted AND locktype = 'transactionid'`)).length > 0,
+          'the cached first write to wait for the creating transaction',
+        );
+        await tx.write(nextTurn(locked, 'g-first-race-locked'), { commit: true });
+        expect(await attempt).toBeUndefined();
+      });
+      expect(await rowsOf(base.id)).toMatchObject({ conv: { version: 1, turns: 1 }, inbound: ['g-first-race-locked'] });
+    });
   });
 
   test('under load the next batch goes out on the connection the last one used; it returns to the pool when idle', async () => {

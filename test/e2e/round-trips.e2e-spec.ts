@@ -10,8 +10,8 @@ import { dropSchema, freshSchema, testDatabaseKind } from '../helpers/test-datab
 
 /**
  * Database round trips per turn on the turn path (the conversation store's pool), for the juice bot with its real
- * NLU: a new user's first turn costs at most 3 (today 2: a read that finds nothing, then one simple query that
- * creates the conversation and writes the turn: memory, transcript, history), and a returning user's turn on this
+ * NLU: a new user's first turn costs at most 3 (today 2: a read that finds nothing, then the write statement, which
+ * creates the conversation row with the turn: memory, transcript, history), and a returning user's turn on this
  * instance's cached tree costs exactly 1 (the guarded write). Background workers are stopped so that only turns talk.
  */
 const schema = freshSchema('trips');
@@ -30,11 +30,19 @@ afterAll(async () => {
   await dropSchema(schema);
 });
 
-async function turn(userId: string, messageId: string, text: string): Promise<{ replies: string; trips: string[] }> {
+async function turn(
+  userId: string,
+  messageId: string,
+  text: string,
+): Promise<{ replies: string; trips: string[]; prepared: string[] }> {
   trips.reset();
   const res = await post(`${app.url}/channels/rest/juice`, { userId, messageId, text });
   expect(res.status).toBe(200);
-  return { replies: (res.body.replies as { text: string }[]).map((r) => r.text).join(' | '), trips: [...trips.statements] };
+  return {
+    replies: (res.body.replies as { text: string }[]).map((r) => r.text).join(' | '),
+    trips: [...trips.statements],
+    prepared: [...trips.prepared],
+  };
 }
 
 describe(`database round trips per turn (${testDatabaseKind()})`, () => {
@@ -44,6 +52,11 @@ describe(`database round trips per turn (${testDatabaseKind()})`, () => {
     expect(first.replies).toContain('什么口味');
     expect(first.trips.length).toBeGreaterThan(0);
     expect(first.trips.length).toBeLessThanOrEqual(3);
+    // Both are prepared statements (planned once per connection, not for every new user): the read, then the write
+    // that creates the conversation, the same statement as every later turn's.
+    expect(first.trips).toHaveLength(2);
+    expect(first.prepared).toEqual(first.trips);
+    expect(first.trips[1]).toMatch(/^WITH /);
 
     const order: [string, string][] = [
       ['苹果', '加冰'],
@@ -58,6 +71,7 @@ describe(`database round trips per turn (${testDatabaseKind()})`, () => {
       // One statement: the write, guarded by the cached version (no read, no BEGIN/COMMIT of its own).
       expect(next.trips).toHaveLength(1);
       expect(next.trips[0]).toMatch(/^WITH /);
+      expect(next.prepared).toEqual(next.trips);
     }
   });
 
@@ -69,6 +83,7 @@ describe(`database round trips per turn (${testDatabaseKind()})`, () => {
     const cold = await turn(user, 'r2', '苹果');
     expect(cold.replies).toContain('加冰');
     expect(cold.trips).toHaveLength(2);
+    expect(cold.prepared).toEqual(cold.trips);
     const warm = await turn(user, 'r3', '加冰');
     expect(warm.replies).toContain('杯装还是碗装');
     expect(warm.trips).toHaveLength(1);

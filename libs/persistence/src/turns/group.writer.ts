@@ -1,7 +1,6 @@
 import type { ConversationRecord } from '@parley/dialogue-core';
 import type { Tables } from '../database/schema';
-import { inline, preparedName, type SqlClient } from './sql';
-import { createConversationSql } from './turn.reads';
+import { preparedName, type SqlClient } from './sql';
 import { memoryAddressKey } from './transaction.memory';
 import { writeParams, writeStatement, writtenTurns, type CurrentWrite } from './turn.write';
 
@@ -116,12 +115,7 @@ export class GroupWriter {
       const { values, after } = writeParams(batch.map((p) => p.item));
       client ??= await this.connect();
       const text = writeStatement(this.tables);
-      // A conversation's first write creates its row, in the same transaction (a turn from a read that found none).
-      const created = batch.filter((p) => p.item.base.version === 0).map((p) => p.item.base);
-      const result =
-        created.length === 0
-          ? await client.query({ name: preparedName(text, client), text, values })
-          : ((await client.query(createThenWrite(this.tables, created, text, values))) as unknown[])[created.length + 1];
+      const result = await client.query({ name: preparedName(text, client), text, values });
       this.sent.batches++;
       this.sent.turns += batch.length;
       const written = writtenTurns(result);
@@ -133,15 +127,6 @@ export class GroupWriter {
       return undefined;
     }
   }
-}
-
-/**
- * One simple query: BEGIN, create each conversation (race-free: ON CONFLICT DO NOTHING; a second creator waits for the
- * first and then finds the version moved on), the write statement with its values as literals, COMMIT.
- */
-function createThenWrite(t: Tables, created: readonly ConversationRecord[], text: string, values: readonly string[]): string {
-  const creates = created.map((c) => inline(createConversationSql(t), [c.id, c.botId, c.channel, c.userId, c.botVersion]));
-  return `BEGIN;\n${creates.join(';\n')};\n${inline(text, values)};\nCOMMIT`;
 }
 
 /** What two turns in one batch must not share: the conversation, and any memory record read or written. */

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { QueryResultRow } from 'pg';
 import type {
   ConversationKey,
   ConversationRecord,
@@ -16,9 +17,19 @@ import { ConversationRepository } from '../conversations/conversation.repository
 import type { Database } from '../database/database';
 import { unavailableAsCode } from '../database/database-unavailable';
 import { GroupWriter, type GroupWriterOptions } from './group.writer';
-import { inline, lastRows, rowsAt } from './sql';
+import { preparedName } from './sql';
 import { memoryAddressKey, memorySelect } from './transaction.memory';
-import { conversationSql, loadSql, newConversation, toLoaded, toRecord, type ConversationRow, type LoadRow } from './turn.reads';
+import {
+  conversationSql,
+  loadParams,
+  loadSql,
+  newConversation,
+  readStatement,
+  toLoaded,
+  toRecord,
+  type ConversationRow,
+  type LoadRow,
+} from './turn.reads';
 import { TurnTransaction } from './turn.transaction';
 import { turnWrite } from './turn.rows';
 import type { CurrentWrite } from './turn.write';
@@ -56,8 +67,8 @@ export class PostgresConversationStore implements ConversationStore {
   }
 
   /**
-   * One round trip (the conversation row and the load, in one simple query). Autocommit: nothing stays locked, the
-   * connection goes back to the pool at once.
+   * By user: one round trip (the conversation row and the load, one prepared statement); by conversation id: two (the
+   * load needs the row's user). Autocommit: nothing stays locked, the connection goes back to the pool at once.
    */
   read(target: ReadTarget, request: (who: ConversationKey) => LoadRequest): Promise<LockedTurn | undefined> {
     return unavailableAsCode(async () => {
@@ -73,11 +84,24 @@ export class PostgresConversationStore implements ConversationStore {
       }
       const { key, botVersion } = target;
       const load = request(key);
-      const result = await this.db.pool.query(`${inline(conversationSql(t, 'none'), [key.id])};\n${loadSql(t, key.id, load, false)}`);
-      const row = rowsAt<ConversationRow>(result, 0)[0];
-      const conversation = row ? toRecord(row) : newConversation(key, botVersion);
-      return { conversation, loaded: toLoaded(reader, t, lastRows<LoadRow>(result)[0], load.prefetch) };
+      const [row] = await this.prepared<ConversationRow & LoadRow>(readStatement(t), loadParams(key.id, load));
+      const conversation = row?.id ? toRecord(row) : newConversation(key, botVersion);
+      return { conversation, loaded: toLoaded(reader, t, row, load.prefetch) };
     });
+  }
+
+  /** A named statement on a pooled connection (prepared on its first use there). */
+  private async prepared<R>(text: string, values: unknown[]): Promise<R[]> {
+    const client = await this.db.pool.connect();
+    let failed: Error | undefined;
+    try {
+      return (await client.query<R & QueryResultRow>({ name: preparedName(text, client), text, values })).rows;
+    } catch (error) {
+      failed = error instanceof Error ? error : new Error(String(error));
+      throw error;
+    } finally {
+      client.release(failed);
+    }
   }
 
   readMemory(addresses: readonly MemoryAddress[]): Promise<(Json | undefined)[]> {

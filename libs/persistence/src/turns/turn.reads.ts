@@ -45,10 +45,20 @@ export function createConversationSql(t: Tables): string {
  * the prefetched records come first, as a statement of their own: the load's fresh snapshot then sees what their
  * previous holder committed (`memory.locks.ts`).
  */
-export function loadSql(t: Tables, conversationId: string, { dedupe, prefetch }: LoadRequest, lockMemory: boolean): string {
-  const memoryLocks = lockMemory ? memoryLockSql(t, conversationId, prefetch) : undefined;
-  const load = inline(
-    `SELECT
+export function loadSql(t: Tables, conversationId: string, request: LoadRequest, lockMemory: boolean): string {
+  const memoryLocks = lockMemory ? memoryLockSql(t, conversationId, request.prefetch) : undefined;
+  const load = inline(loadSelect(t), loadParams(conversationId, request));
+  return memoryLocks ? `${memoryLocks};\n${load}` : load;
+}
+
+/** The load's parameters ($1..$4): the prefetched addresses, the conversation, and the message id to dedupe. */
+export function loadParams(conversationId: string, { dedupe, prefetch }: LoadRequest): [string, string, string | null, string | null] {
+  return [JSON.stringify(prefetch), conversationId, dedupe?.channel ?? null, dedupe?.messageId ?? null];
+}
+
+/** The earlier response to the message id, the back-step history and the prefetched memory (`loadParams`). */
+function loadSelect(t: Tables): string {
+  return `SELECT
        (SELECT jsonb_build_object('replies', (
                  SELECT coalesce(jsonb_agg(jsonb_strip_nulls(jsonb_build_object('text', o.text, 'choices', o.choices)) ORDER BY o.seq), '[]'::jsonb)
                    FROM ${t.transcript} o
@@ -57,10 +67,24 @@ export function loadSql(t: Tables, conversationId: string, { dedupe, prefetch }:
           FROM ${t.transcript} i WHERE i.conversation_id = $2 AND i.channel = $3 AND i.message_id = $4) AS duplicate,
        (SELECT state->'history' FROM ${t.conversations} WHERE id = $2) AS history,
        (SELECT coalesce(jsonb_agg(jsonb_build_object('scope', m.scope, 'name', m.name, 'data', m.data)), '[]'::jsonb)
-          FROM (${memorySelect(t)}) m) AS memory`,
-    [JSON.stringify(prefetch), conversationId, dedupe?.channel ?? null, dedupe?.messageId ?? null],
-  );
-  return memoryLocks ? `${memoryLocks};\n${load}` : load;
+          FROM (${memorySelect(t)}) m) AS memory`;
+}
+
+/**
+ * A user's conversation row (its columns null when there is none yet) with the load, in one statement that locks
+ * nothing (`loadParams`; $2 is the conversation): the read before a turn from a copy. A constant text per tables, so
+ * it is prepared once per connection: planned every time, it cost PostgreSQL more than running it.
+ */
+const readStatements = new WeakMap<Tables, string>();
+export function readStatement(t: Tables): string {
+  let text = readStatements.get(t);
+  if (text === undefined) {
+    text = `SELECT c.id, c.bot_id, c.channel, c.user_id, c.bot_version, c.state->'snapshot' AS snapshot, c.turns, c.status,
+                   c.transcript_seq, c.version, l.duplicate, l.history, l.memory
+              FROM (${loadSelect(t)}) l LEFT JOIN ${t.conversations} c ON c.id = $2`;
+    readStatements.set(t, text);
+  }
+  return text;
 }
 
 /** What was loaded; memory beyond the prefetched records is read through `runner`. */
