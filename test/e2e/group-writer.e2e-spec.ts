@@ -364,11 +364,15 @@ describe(`group commit of cached turns (${testDatabaseKind()})`, () => {
       query(`SELECT bot_id, channel, user_id, bot_version FROM "${schema}".conversations WHERE id = $1`, [id]);
 
     test('creates the row as the turn leaves it, in one batch with a turn of an existing conversation', async () => {
-      const existing = await conversation('g-first-old');
-      const [created, next] = await Promise.all([
+      const [lead, existing] = await Promise.all([conversation('g-first-lead'), conversation('g-first-old')]);
+      const sent = { ...store.writer.sent };
+      // The lead goes out alone; the two after it form the next batch while it is in the database.
+      const [, created, next] = await Promise.all([
+        store.writeRows({ base: lead, turn: nextTurn(lead, 'g-first-lead-2'), expect: { version: 1, memory: [] } }),
         first(unseen('g-first-new'), 'g-first-new-1'),
         store.writeRows({ base: existing, turn: nextTurn(existing, 'g-first-old-2'), expect: { version: 1, memory: [] } }),
       ]);
+      expect(store.writer.sent).toEqual({ batches: sent.batches + 2, turns: sent.turns + 3 });
       expect(created).toMatchObject({ turns: 1, version: 1, transcriptSeq: 2 });
       expect(next).toMatchObject({ turns: 2, version: 2 });
       expect(await rowsOf('g-first-new')).toEqual({

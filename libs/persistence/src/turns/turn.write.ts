@@ -120,15 +120,19 @@ export function writeParams(items: readonly CurrentWrite[]): { values: string[];
  * prepared-statement name a cheap lookup.
  *
  * A turn is written only if its conversation row is free and at the expected version, its message id is new, and the
- * memory it read (`e`) is unchanged (`ok`). A conversation's first write (expected version 0, from a read that found
- * no row) creates the row as the turn leaves it (`created`: ON CONFLICT DO NOTHING, so a row another turn created
- * first refuses this one, which runs again on what that turn wrote); a row that exists at version 0 (created by a turn
- * under the lock that wrote nothing) is updated like any other. Creating the row here keeps the first turn on the
- * prepared statement: a separate INSERT in one simple query cost PostgreSQL ~1.5 ms of planning per new user. For memory, "unchanged" must hold against the latest commit, not only against
- * this statement's snapshot: the turn tries the advisory lock of every record it read (`e.ours`; no waiting: a turn
- * under the lock that holds one is between its read and its write, and this turn is refused), then reads the records
- * it now holds FOR UPDATE (`mem_now`: the latest committed version, whatever the snapshot saw; only a reset, which
- * takes no memory lock, can make it wait, briefly). A record the turn saw absent and writes is inserted without
+ * memory it read (`e`) is unchanged (`ok`).
+ *
+ * A conversation's first write (expected version 0, from a read that found no row) creates the row as the turn leaves
+ * it (`created`: ON CONFLICT DO NOTHING, so a row another turn created first refuses this one, which runs again on
+ * what that turn wrote); a row that exists at version 0 (created by a turn under the lock that wrote nothing) is
+ * updated like any other. Creating the row here keeps the first turn on this prepared statement: sent as text with a
+ * separate INSERT, PostgreSQL planned it anew for every new user, which cost more than running it.
+ *
+ * For memory, "unchanged" must hold against the latest commit, not only against this statement's snapshot: the turn
+ * tries the advisory lock of every record it read (`e.ours`; no waiting: a turn under the lock that holds one is
+ * between its read and its write, and this turn is refused), then reads the records it now holds FOR UPDATE
+ * (`mem_now`: the latest committed version, whatever the snapshot saw; only a reset, which takes no memory lock, can
+ * make it wait, briefly). A record the turn saw absent and writes is inserted without
  * ON CONFLICT (`mem_new`): one created by another turn between this statement's snapshot and its lock fails the
  * statement, and its batch is re-taken under the lock.
  *
