@@ -1,8 +1,7 @@
-import { openDatabase, type Database } from '@parley/persistence';
+import type { Database } from '@parley/persistence';
 import type { Pool, PoolClient } from 'pg';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
-import { migrations } from '../../migrations';
-import { dropSchema, freshSchema, testDatabaseKind, testDatabaseUrl, withClient } from '../helpers/test-database';
+import { closeTestDatabase, freshSchema, openTestDatabase, testDatabaseKind, withClient } from '../helpers/test-database';
 
 /**
  * A connection PostgreSQL closes while it is lent out and idle (no query on it) makes `pg` emit 'error' on the
@@ -19,12 +18,7 @@ describePostgres('connections the server closes while lent', () => {
   let db: Database;
 
   beforeAll(async () => {
-    db = await openDatabase({
-      url: testDatabaseUrl(),
-      dataDir: '.parley-unused',
-      schema,
-      poolSize: 2,
-      migrations,
+    db = await openTestDatabase(schema, {
       onConnectionError: (error) => {
         reported.push(error);
         onReported?.();
@@ -32,10 +26,7 @@ describePostgres('connections the server closes while lent', () => {
     });
   });
 
-  afterAll(async () => {
-    await db.close();
-    await dropSchema(schema);
-  });
+  afterAll(() => closeTestDatabase(db, schema));
 
   const pools: [string, () => Pool][] = [
     ['the turn pool', () => db.pool],

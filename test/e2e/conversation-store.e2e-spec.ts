@@ -1,17 +1,13 @@
-import { openDatabase, PostgresConversationStore } from '@parley/persistence';
-import { migrations } from '../../migrations';
+import { PostgresConversationStore } from '@parley/persistence';
 import { conversationStoreContract } from '../contracts/conversation-store.contract';
-import { dropSchema, freshSchema, testDatabaseKind, testDatabaseUrl } from '../helpers/test-database';
+import { closeTestDatabase, freshSchema, openTestDatabase, testDatabaseKind } from '../helpers/test-database';
 
 conversationStoreContract(testDatabaseKind() === 'embedded' ? 'embedded PGlite' : 'PostgreSQL', async () => {
   const schema = freshSchema('store');
-  const db = await openDatabase({ url: testDatabaseUrl(), dataDir: '.parley-unused', schema, poolSize: 4, migrations });
+  const db = await openTestDatabase(schema, { poolSize: 4 });
   return {
     store: new PostgresConversationStore(db),
     concurrentTransactions: testDatabaseKind() === 'postgres',
-    async close() {
-      await db.close();
-      await dropSchema(schema);
-    },
+    close: () => closeTestDatabase(db, schema),
   };
 });

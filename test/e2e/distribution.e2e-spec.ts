@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openDatabase, type Database } from '@parley/persistence';
-import { migrations } from '../../migrations';
-import { dropSchema, freshSchema, query, testDatabaseKind, testDatabaseUrl } from '../helpers/test-database';
+import type { Database } from '@parley/persistence';
+import { closeTestDatabase, freshSchema, openTestDatabase, query, testDatabaseKind } from '../helpers/test-database';
 
 /**
  * The schema stays shardable by conversation (docs/scaling.md): after every migration, each table is distributed by
@@ -27,13 +26,10 @@ const schema = freshSchema('dist');
 let db: Database;
 
 beforeAll(async () => {
-  db = await openDatabase({ url: testDatabaseUrl(), dataDir: '.parley-unused', schema, poolSize: 1, migrations });
+  db = await openTestDatabase(schema, { poolSize: 1 });
 });
 
-afterAll(async () => {
-  await db.close();
-  await dropSchema(schema);
-});
+afterAll(() => closeTestDatabase(db, schema));
 
 /** What keeps the schema from being distributed by conversation: tables without the column, unique keys without it. */
 async function shardingProblems(): Promise<{ problems: string[]; distribution: Map<string, string | undefined> }> {

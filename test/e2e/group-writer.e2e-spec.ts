@@ -2,19 +2,17 @@ import type { ConversationRecord } from '@parley/dialogue-core';
 import {
   GroupWriter,
   memoryLockKey,
-  openDatabase,
   PostgresConversationStore,
   type Database,
   type TurnWrite,
   type WriteExpectation,
 } from '@parley/persistence';
-import { migrations } from '../../migrations';
 import {
-  dropSchema,
+  closeTestDatabase,
   freshSchema,
+  openTestDatabase,
   query,
   testDatabaseKind,
-  testDatabaseUrl,
   withClient,
 } from '../helpers/test-database';
 
@@ -27,14 +25,11 @@ let db: Database;
 let store: PostgresConversationStore;
 
 beforeAll(async () => {
-  db = await openDatabase({ url: testDatabaseUrl(), dataDir: '.parley-unused', schema, poolSize: 4, migrations });
+  db = await openTestDatabase(schema, { poolSize: 4 });
   store = new PostgresConversationStore(db);
 });
 
-afterAll(async () => {
-  await db.close();
-  await dropSchema(schema);
-});
+afterAll(() => closeTestDatabase(db, schema));
 
 const memoryKey = (user: string) => ({ scope: `bot/user/${user}`, name: 'total' });
 

@@ -1,4 +1,5 @@
-import { openDatabase, runMigrations, PostgresConversationStore, type Database } from '@parley/persistence';
+import { runMigrations, PostgresConversationStore, type Database } from '@parley/persistence';
+import type { QueryRunner } from 'typeorm';
 import { migrations } from '../../migrations';
 import { InitialSchema1763769600000 } from '../../migrations/1763769600000-initial-schema';
 import { DedupeInTranscript1763856000000 } from '../../migrations/1763856000000-dedupe-in-transcript';
@@ -7,26 +8,27 @@ import { DeliveryLanes1764633600000 } from '../../migrations/1764633600000-deliv
 import { ReplyChoicesInTranscript1765152000000 } from '../../migrations/1765152000000-reply-choices-in-transcript';
 import { OutboxInFlight1765238400000 } from '../../migrations/1765238400000-outbox-in-flight';
 import { StateInConversationRow1764979200000 } from '../../migrations/1764979200000-state-in-conversation-row';
-import { dropSchema, freshSchema, query, testDatabaseKind, testDatabaseUrl } from '../helpers/test-database';
+import { closeTestDatabase, freshSchema, openTestDatabase, query, testDatabaseKind } from '../helpers/test-database';
 
 /** Migrations on data: a database written before a migration keeps working after it, and `down()` gives it back. */
 const schema = freshSchema('migr');
 let db: Database;
 
 beforeAll(async () => {
-  db = await openDatabase({
-    url: testDatabaseUrl(),
-    dataDir: '.parley-unused',
-    schema,
-    poolSize: 2,
-    migrations: [InitialSchema1763769600000],
-  });
+  db = await openTestDatabase(schema, { migrations: [InitialSchema1763769600000] });
 });
 
-afterAll(async () => {
-  await db.close();
-  await dropSchema(schema);
-});
+afterAll(() => closeTestDatabase(db, schema));
+
+/** Run `fn` with a query runner of the database (for a migration's `up`/`down`), released afterwards. */
+async function withRunner(fn: (runner: QueryRunner) => Promise<void>): Promise<void> {
+  const runner = db.dataSource.createQueryRunner();
+  try {
+    await fn(runner);
+  } finally {
+    await runner.release();
+  }
+}
 
 const t = (table: string) => `"${schema}".${table}`;
 /** How many columns of that name the table has in the test's schema: `[{ n: 0 }]` or `[{ n: 1 }]`. */
@@ -88,34 +90,27 @@ describe(`migrations on existing data (${testDatabaseKind()})`, () => {
     );
     expect(lines.length).toBeGreaterThan(0);
     expect(lines.every((line) => line.state === null)).toBe(true);
-    const runner = db.dataSource.createQueryRunner();
-    try {
+    await withRunner(async (runner) => {
       await new TurnStateInTranscript1764460800000().down(runner);
       expect(await query(`SELECT count(*)::int AS n FROM ${t('transcript')}`)).toEqual([{ n: lines.length }]);
       expect(await columnCount('transcript', 'state')).toEqual([{ n: 0 }]);
       await new TurnStateInTranscript1764460800000().up(runner);
       expect(await columnCount('transcript', 'state')).toEqual([{ n: 1 }]);
-    } finally {
-      await runner.release();
-    }
+    });
   });
 
   test('reply choices: lines stored before have none (a redelivery answers without them); down() drops the column', async () => {
     expect(await query(`SELECT count(*)::int AS n FROM ${t('transcript')} WHERE choices IS NOT NULL`)).toEqual([{ n: 0 }]);
-    const runner = db.dataSource.createQueryRunner();
-    try {
+    await withRunner(async (runner) => {
       await new ReplyChoicesInTranscript1765152000000().down(runner);
       expect(await columnCount('transcript', 'choices')).toEqual([{ n: 0 }]);
       await new ReplyChoicesInTranscript1765152000000().up(runner);
       expect(await columnCount('transcript', 'choices')).toEqual([{ n: 1 }]);
-    } finally {
-      await runner.release();
-    }
+    });
   });
 
   test('outbox tries in flight: no item is in flight after the migration; down() drops the column', async () => {
-    const runner = db.dataSource.createQueryRunner();
-    try {
+    await withRunner(async (runner) => {
       await new OutboxInFlight1765238400000().down(runner);
       expect(await columnCount('outbox', 'in_flight')).toEqual([{ n: 0 }]);
       await query(`INSERT INTO ${t('outbox')} (conversation_id, id, turn, kind, target, lane, payload, message_id, status, attempts, last_error)
@@ -124,14 +119,11 @@ describe(`migrations on existing data (${testDatabaseKind()})`, () => {
       expect(await columnCount('outbox', 'in_flight')).toEqual([{ n: 1 }]);
       expect(await query(`SELECT in_flight FROM ${t('outbox')} WHERE message_id = 'f1#1'`)).toEqual([{ in_flight: false }]);
       await query(`DELETE FROM ${t('outbox')} WHERE message_id = 'f1#1'`);
-    } finally {
-      await runner.release();
-    }
+    });
   });
 
   test('delivery lanes: outbox items written before get a lane and an order, failed ones become dead letters; down() gives them back', async () => {
-    const runner = db.dataSource.createQueryRunner();
-    try {
+    await withRunner(async (runner) => {
       await new DeliveryLanes1764633600000().down(runner);
       // Items as the earlier schema stored them: one delivered, one pending, one given up.
       await query(`INSERT INTO ${t('outbox')} (conversation_id, id, turn, kind, target, payload, message_id, status, attempts) VALUES
@@ -168,15 +160,12 @@ describe(`migrations on existing data (${testDatabaseKind()})`, () => {
       ]);
       expect(await query(`SELECT to_regclass('"${schema}".webhook_subscriptions') AS t`)).toEqual([{ t: null }]);
       await new DeliveryLanes1764633600000().up(runner);
-    } finally {
-      await runner.release();
-    }
+    });
   });
 
   test('snapshot and history move into the conversation row (state) and back with down(); the store reads them', async () => {
-    const runner = db.dataSource.createQueryRunner();
     const migration = new StateInConversationRow1764979200000();
-    try {
+    await withRunner(async (runner) => {
       // As the earlier schema stored them: a snapshot column and a history row (and a conversation without either).
       await migration.down(runner);
       await query(`UPDATE ${t('conversations')} SET snapshot = '{"step":3}'::jsonb WHERE id = 'c1'`);
@@ -204,18 +193,13 @@ describe(`migrations on existing data (${testDatabaseKind()})`, () => {
         { conversation_id: 'c1', snapshots: [{ step: 1 }, { step: 2 }] },
       ]);
       await migration.up(runner);
-    } finally {
-      await runner.release();
-    }
+    });
   });
 
   test('down() restores the dedupe records, responses included', async () => {
-    const runner = db.dataSource.createQueryRunner();
-    try {
+    await withRunner(async (runner) => {
       await new DedupeInTranscript1763856000000().down(runner);
-    } finally {
-      await runner.release();
-    }
+    });
     const rows = await query<{ message_id: string; turn: number; response: unknown }>(
       `SELECT message_id, turn, response FROM ${t('inbound_messages')} ORDER BY turn`,
     );

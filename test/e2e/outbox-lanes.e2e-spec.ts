@@ -1,8 +1,7 @@
 import type { ConversationKey } from '@parley/dialogue-core';
-import { openDatabase, OutboxStore, PostgresConversationStore, type Database, type OutboxDelivery } from '@parley/persistence';
+import { OutboxStore, PostgresConversationStore, type Database, type OutboxDelivery } from '@parley/persistence';
 import { turnWrite } from '../../libs/persistence/src/turns/turn.rows';
-import { migrations } from '../../migrations';
-import { dropSchema, freshSchema, testDatabaseKind, testDatabaseUrl } from '../helpers/test-database';
+import { closeTestDatabase, freshSchema, openTestDatabase, testDatabaseKind } from '../helpers/test-database';
 
 /**
  * The outbox's lanes while a receiver is down: the items behind a failing head wait as long as it does, so that a
@@ -16,15 +15,12 @@ let outbox: OutboxStore;
 let n = 0;
 
 beforeAll(async () => {
-  db = await openDatabase({ url: testDatabaseUrl(), dataDir: '.parley-unused', schema, poolSize: 2, migrations });
+  db = await openTestDatabase(schema);
   store = new PostgresConversationStore(db);
   outbox = new OutboxStore(db);
 });
 
-afterAll(async () => {
-  await db?.close();
-  await dropSchema(schema);
-});
+afterAll(() => closeTestDatabase(db, schema));
 
 const newKey = (): ConversationKey => {
   const user = `u${++n}`;

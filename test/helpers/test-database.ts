@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { openDatabase, type Database, type DatabaseOptions } from '@parley/persistence';
 import { Client } from 'pg';
+import { migrations } from '../../migrations';
 
 /** The database the e2e tests use: real PostgreSQL from DATABASE_URL, or the embedded one the global setup started. */
 export function testDatabaseUrl(): string {
@@ -20,6 +22,17 @@ export function freshSchema(prefix = 't'): string {
 
 export async function dropSchema(schema: string): Promise<void> {
   await withClient((client) => client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`));
+}
+
+/** Parley's database in `schema` (a `freshSchema`) of the run's database, every migration applied unless told otherwise. */
+export function openTestDatabase(schema: string, options: Partial<DatabaseOptions> = {}): Promise<Database> {
+  return openDatabase({ url: testDatabaseUrl(), dataDir: '.parley-unused', schema, poolSize: 2, migrations, ...options });
+}
+
+/** Close a database of `openTestDatabase` (if it was opened) and drop its schema. */
+export async function closeTestDatabase(db: Database | undefined, schema: string): Promise<void> {
+  await db?.close();
+  await dropSchema(schema);
 }
 
 export async function withClient<T>(fn: (client: Client) => Promise<T>): Promise<T> {
