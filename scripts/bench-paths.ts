@@ -17,7 +17,7 @@ export interface PathsBenchResult {
   /** CPU time of this process over the same span: on a shared machine, the fairer figure. */
   cpuMs: number;
   exploreMs: number;
-  /** Of the exploration, XState's traversals of the recorded graph (the synchronous lookups). */
+  /** Of the exploration, the walks of the recorded graph that find the edges still to run. */
   traversalMs: number;
 }
 
@@ -55,7 +55,7 @@ export function formatPathsBench(results: readonly PathsBenchResult[]): string {
     .map(
       (r) =>
         `path tests (${r.bot}): ${r.paths} paths from ${r.states} states and ${r.turns} real turns in ` +
-        `${(r.wallMs / 1000).toFixed(1)} s (CPU ${(r.cpuMs / 1000).toFixed(1)} s; exploration ${(r.exploreMs / 1000).toFixed(1)} s, of which XState's traversals ${(r.traversalMs / 1000).toFixed(2)} s)` +
+        `${(r.wallMs / 1000).toFixed(1)} s (CPU ${(r.cpuMs / 1000).toFixed(1)} s; exploration ${(r.exploreMs / 1000).toFixed(1)} s, of which finding pending edges ${(r.traversalMs / 1000).toFixed(2)} s)` +
         (r.bot === 'juice' ? ' (goal < 30 s)' : ''),
     )
     .join('\n');

@@ -1,10 +1,9 @@
 import type { BotDefinition } from '@parley/dialogue-core';
-import { getAdjacencyMap } from 'xstate/graph';
 import { NEW_CONVERSATION, PATH_IDS, step, type Conversation, type TurnEnvironment } from '../engine/turn.runner';
 import type { ResolvedPathsConfig } from '../paths.config';
 import { PathsError } from '../paths.error';
 import type { EventCatalog } from './event.catalog';
-import { PathGraph, traversal, type GraphNode, type StateRecord } from './path.graph';
+import { PathGraph, type StateRecord } from './path.graph';
 import type { PathEvent } from './path.event';
 import { focusLevel, identify } from './state.identity';
 
@@ -17,13 +16,13 @@ export interface ExploreStats {
   rounds: number;
   turns: number;
   ms: number;
-  /** Of `ms`, the time XState's traversal of the recorded graph took (every round). */
+  /** Of `ms`, the time finding the pending edges took (`PathGraph.pendingEdges`, every round). */
   traversalMs: number;
 }
 
 /**
- * Builds the path graph with real turns. XState's `getAdjacencyMap` walks the graph over `PathGraph.logic()`, whose
- * synchronous step looks recorded turns up; every edge it reaches that has not been run yet is collected, run as a
+ * Builds the path graph with real turns. A walk of the recorded graph (`PathGraph.pendingEdges`, in the order of XState's
+ * `getAdjacencyMap` over `PathGraph.logic()`) collects every edge it reaches that has not been run yet; each is run as a
  * real turn (`runTurn` + the real NLU, asynchronous), recorded, and the walk starts again, until nothing is pending.
  * Each round runs the edges of one more turn of depth, so `maxDepth` and `maxStates` bound it.
  */
@@ -88,12 +87,8 @@ export class GraphExplorer {
   private async run(): Promise<number> {
     let rounds = 0;
     for (;;) {
-      const pending: { from: GraphNode; event: PathEvent }[] = [];
       const traversed = performance.now();
-      getAdjacencyMap(
-        this.graph.logic((from, event) => pending.push({ from, event })),
-        traversal(this.graph),
-      );
+      const pending = this.graph.pendingEdges();
       this.traversalMs += performance.now() - traversed;
       if (pending.length === 0) return rounds;
       rounds++;

@@ -148,7 +148,6 @@ export function render(view: LevelView): string {
   return `${own} > (${view.children.map(render).join(', ')})`;
 }
 
-
 /** The level a user message goes to first: the innermost context of the focused thread (single-child chain). */
 export function focusLevel(identity: StateIdentity): { context: string; stage: string } {
   let level = identity.threads[identity.focus];
