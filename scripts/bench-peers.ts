@@ -9,25 +9,38 @@ import { runCommand, UsageError, type CommandSpec, type ParsedCommandLine } from
 import { checkReplies, JUICE_ORDER, type ClassifiedTurn, type OrderRunner } from './bench/juice-order';
 import { describeMachine, machineInfo, type MachineInfo } from './bench/machine';
 import { parleyRunner } from './bench/parley-runners';
+import { xstateRunner } from './bench/xstate-runner';
 import { PostgresMeter } from './bench/pg-meter';
 import { rotated } from './bench/schedule';
 import { formatNumber, formatRange, formatTable, range, summarize } from './bench/stats';
 
 /**
  * `npm run bench:peers` (not a test): the same 9-turn juice order (scripts/bench/juice-order.ts) on Parley's engine
- * (restored from JSON each turn, and continuing from the live actor), botbuilder-dialogs (MemoryStorage) and
+ * (restored from JSON each turn, and continuing from the live actor), bare XState (scripts/bench/xstate-runner.ts: the
+ * reference for what XState's actors cost on the order), botbuilder-dialogs (MemoryStorage) and
  * LangGraph.js (MemorySaver; PostgresSaver on the same PostgreSQL), one order after another on one core, in
  * alternating rounds. The peers live in bench/peers (their own package.json and lockfile, installed there on first
  * run: not Parley's dependencies).
  */
 const PEERS_DIR = resolve(__dirname, '../bench/peers');
-const RUNNERS = ['parley-restore', 'parley-live', 'botbuilder', 'langgraph-memory', 'langgraph-postgres'] as const;
+const RUNNERS = [
+  'parley-restore',
+  'parley-live',
+  'xstate-restore',
+  'xstate-live',
+  'botbuilder',
+  'langgraph-memory',
+  'langgraph-postgres',
+] as const;
+/** The runners whose framework is installed into bench/peers (the others use Parley's own dependencies). */
+const PEER_RUNNERS: readonly string[] = ['botbuilder', 'langgraph-memory', 'langgraph-postgres'];
 type RunnerName = (typeof RUNNERS)[number];
 
 export const benchPeersCommand: CommandSpec = {
   name: 'npm run bench:peers --',
   summary:
-    "The same 9-turn juice order on Parley's engine (restored from JSON each turn; live actor), botbuilder-dialogs\n" +
+    "The same 9-turn juice order on Parley's engine (restored from JSON each turn; live actor), bare XState (the same\n" +
+    'order as three plain machines, no Parley: the reference for any engine on XState), botbuilder-dialogs\n' +
     '(MemoryStorage) and LangGraph.js (MemorySaver; PostgresSaver on DATABASE_URL), in alternating rounds, every\n' +
     "framework fed the same messages classified once by Parley's NLU. Installs the peers into bench/peers on first run.",
   options: {
@@ -139,6 +152,10 @@ async function createRunner(name: RunnerName, databaseUrl: string, schema: strin
       return parleyRunner('restore');
     case 'parley-live':
       return parleyRunner('live');
+    case 'xstate-restore':
+      return xstateRunner('restore');
+    case 'xstate-live':
+      return xstateRunner('live');
     case 'botbuilder':
       return (await loadPeer('botbuilder')).botbuilderRunner();
     case 'langgraph-memory':
@@ -182,7 +199,7 @@ export interface PeerReport {
 
 async function main(settings: Settings): Promise<number> {
   const log = settings.json ? (line: string) => process.stderr.write(`${line}\n`) : (line: string) => console.log(line);
-  if (settings.runners.some((r) => !r.startsWith('parley-'))) ensurePeersInstalled(log);
+  if (settings.runners.some((r) => PEER_RUNNERS.includes(r))) ensurePeersInstalled(log);
   const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   const schema = `bench_peers_${randomBytes(4).toString('hex')}`;
   const pool = new Pool({ connectionString: databaseUrl, max: 2 });
@@ -277,6 +294,16 @@ async function main(settings: Settings): Promise<number> {
     if (bb?.liveOverPerRound.length) {
       log(
         `Parley live ÷ botbuilder-dialogs, per round: ${formatRange(range(bb.liveOverPerRound), 2)}× (goal ≥ 5×)${cpuRatio(live)}`,
+      );
+    }
+    // Bare XState on the same order: how far any engine built on XState's actors could go.
+    for (const mode of ['restore', 'live'] as const) {
+      const bare = rounds.get(`xstate-${mode}`);
+      const theirs = rounds.get('botbuilder');
+      if (!bare || !theirs) continue;
+      const ratios = bare.map((r, i) => rate(r) / rate(theirs[i]!));
+      log(
+        `Bare XState (${mode}) ÷ botbuilder-dialogs, per round: ${formatRange(range(ratios), 2)}× (no goal: what an engine on XState's actors could reach at most)`,
       );
     }
     if (settings.json) {

@@ -2,6 +2,7 @@ import { UsageError } from '../../apps/api/src/cli/command-line';
 import { loadName, parseLoads } from '../../scripts/bench/load-spec';
 import { checkReplies, JUICE_ORDER } from '../../scripts/bench/juice-order';
 import { parleyRunner } from '../../scripts/bench/parley-runners';
+import { xstateRunner } from '../../scripts/bench/xstate-runner';
 
 describe('npm run bench --scenarios', () => {
   it('reads scenario@users, 8 users when not given', () => {
@@ -71,6 +72,26 @@ describe('npm run bench:peers: the order on Parley’s engine', () => {
       }
     },
   );
+
+  it.each(['restore', 'live'] as const)(
+    'bare XState answers every turn as the juice bot does too (%s), order after order',
+    async (mode) => {
+      const runner = xstateRunner(mode);
+      for (const n of [1, 2]) {
+        for (const [step, input] of order.entries())
+          checkReplies(runner.name, step, await runner.turn(`c${n}`, `u${n}`, input));
+        runner.ended?.(`c${n}`);
+      }
+    },
+  );
+
+  it('bare XState, restored from JSON, offers no membership to a customer who signed up in an earlier order', async () => {
+    const runner = xstateRunner('restore');
+    for (const input of order) await runner.turn('c1', 'u1', input);
+    const [start, flavor, ice, pack] = order;
+    for (const input of [start!, flavor!, ice!]) await runner.turn('c2', 'u1', input);
+    expect(await runner.turn('c2', 'u1', pack!)).toEqual(['会员8折, 请付12元。']);
+  });
 
   it('names the turn and the missing words when a framework answers otherwise', () => {
     expect(() => checkReplies('x', 6, ['手机号格式不对, 应该是11位数字。'])).toThrow(

@@ -61,15 +61,25 @@ describePostgres('the benchmark commands, tiny runs', () => {
     }
   });
 
-  test('npm run bench:peers runs the order on Parley restored and live, in rounds', async () => {
+  test('npm run bench:peers runs the order on Parley restored and live, and on bare XState, in rounds', async () => {
     const result = await npmRun(
       'bench:peers',
-      ['--runners', 'parley-restore,parley-live', '--round', '0.3', '--rounds', '2', '--warmup', '0.1', '--json'],
+      [
+        '--runners',
+        'parley-restore,parley-live,xstate-restore',
+        '--round',
+        '0.3',
+        '--rounds',
+        '2',
+        '--warmup',
+        '0.1',
+        '--json',
+      ],
       env(),
     );
     expect(result.code).toBe(0);
     const { runners } = JSON.parse(result.stdout) as { runners: PeerReport[] };
-    expect(runners.map((r) => r.runner)).toEqual(['parley-restore', 'parley-live']);
+    expect(runners.map((r) => r.runner)).toEqual(['parley-restore', 'parley-live', 'xstate-restore']);
     for (const r of runners) {
       expect(r.ratePerRound).toHaveLength(2);
       expect(r.p50Ms).toBeGreaterThan(0);
