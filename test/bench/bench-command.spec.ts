@@ -61,22 +61,18 @@ describe('npm run bench:peers: the order on Parley’s engine', () => {
   ];
   const order = JUICE_ORDER.map((turn, i) => ({ text: turn.text, ...classified[i]! }));
 
-  it.each(['restore', 'live'] as const)(
-    'answers every turn as the juice bot does (%s), order after order',
-    async (mode) => {
-      const runner = parleyRunner(mode);
-      for (const n of [1, 2]) {
-        for (const [step, input] of order.entries())
-          checkReplies(runner.name, step, await runner.turn(`c${n}`, `u${n}`, input));
-        runner.ended?.(`c${n}`);
-      }
-    },
-  );
+  const runners = {
+    'parley-restore': () => parleyRunner('restore'),
+    'parley-live': () => parleyRunner('live'),
+    'xstate-restore': () => xstateRunner('restore'),
+    'xstate-live': () => xstateRunner('live'),
+  };
 
-  it.each(['restore', 'live'] as const)(
-    'bare XState answers every turn as the juice bot does too (%s), order after order',
-    async (mode) => {
-      const runner = xstateRunner(mode);
+  it.each(Object.keys(runners) as (keyof typeof runners)[])(
+    '%s answers every turn as the juice bot does, order after order',
+    async (name) => {
+      const runner = runners[name]();
+      expect(runner.name).toBe(name);
       for (const n of [1, 2]) {
         for (const [step, input] of order.entries())
           checkReplies(runner.name, step, await runner.turn(`c${n}`, `u${n}`, input));
