@@ -10,7 +10,7 @@ import type { ClassifiedTurn, OrderRunner } from './juice-order';
  * The customer (user memory) is kept in a Map, as MemoryStorage does for botbuilder.
  *
  * It does less than Parley's engine: no routing of intents across open tasks, no interruptions, back step, escapes,
- * transition bound or checks of the restored tree. It is the floor, not a peer.
+ * transition bound or checks of the restored tree: it is the least an engine on XState's actors pays, not a peer.
  */
 type Message = { type: 'message' } & ClassifiedTurn;
 
